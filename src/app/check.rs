@@ -1,0 +1,213 @@
+//! `sopc check`: find the files, build each document, run the checks, report.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::cli::{CheckArgs, Color, Deny, Format};
+use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human, json};
+use crate::diag::{Diagnostic, FileId, Loc, Severity};
+use crate::lint::{self, Context, config::Config, suppress};
+use crate::model::{self, ReadError, SourceDb};
+
+/// What shapes a check run besides the paths.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub require_reason: bool,
+}
+
+/// A finding with its severity in force.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub diag: Diagnostic,
+    pub severity: Severity,
+}
+
+/// Everything a check run found.
+#[derive(Debug, Default)]
+pub struct CheckOutcome {
+    pub db: SourceDb,
+    /// Sorted by file, line, column.
+    pub findings: Vec<Finding>,
+    /// Paths that could not be read, with why.
+    pub unreadable: Vec<(String, String)>,
+}
+
+impl CheckOutcome {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// A path on the command line that does not exist.
+#[derive(Debug)]
+pub struct MissingPath(pub String);
+
+/// Checks `paths` (files, or directories searched for `*.sop`).
+pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOutcome, MissingPath> {
+    let mut outcome = CheckOutcome::default();
+    let mut given: Vec<FileId> = Vec::new();
+    for (path, display) in expand(paths)? {
+        match outcome.db.load(&path, &display) {
+            Ok(id) => {
+                if !given.contains(&id) {
+                    given.push(id);
+                }
+            }
+            Err(ReadError::Missing) => outcome.unreadable.push((display, "no such file".into())),
+            Err(ReadError::Directory) => {}
+            Err(ReadError::Unreadable(e)) => outcome.unreadable.push((display, e)),
+        }
+    }
+    let mut diags = Vec::new();
+    for &file in &given {
+        if outcome.db.get(file).ast().is_none() {
+            continue;
+        }
+        let root = model::project_root(&outcome.db.get(file).canonical);
+        let doc = model::document_files(&mut outcome.db, file, &root);
+        diags.extend(doc.diagnostics);
+        if doc.files.iter().any(|f| outcome.db.get(*f).ast().is_none()) {
+            // A syntax error in an import: its own report says it all.
+            continue;
+        }
+        let (m, lowered) = model::lower(&outcome.db, &doc.files, file);
+        diags.extend(lowered);
+        let cx = Context {
+            db: &outcome.db,
+            model: &m,
+            given: true,
+        };
+        diags.extend(lint::check(&cx));
+    }
+    for id in outcome.db.ids() {
+        if let Err(e) = &outcome.db.get(id).parsed {
+            let mut d =
+                Diagnostic::new("syntax", Loc::new(id, e.span), e.message()).with_label(e.label());
+            if let Some(h) = e.help() {
+                d = d.with_help(h);
+            }
+            diags.push(d);
+        }
+    }
+    let diags = lint::dedup(diags);
+    let sups = suppress::collect(&outcome.db);
+    let diags = suppress::apply(diags, &sups, options.require_reason);
+    let config = Config::default();
+    let mut findings: Vec<Finding> = diags
+        .into_iter()
+        .filter_map(|d| {
+            let level = config.level(d.rule);
+            let severity = match (level.severity(), d.severity) {
+                (None, _) => return None,
+                (Some(_), Some(fixed)) => fixed,
+                (Some(s), None) => s,
+            };
+            Some(Finding { diag: d, severity })
+        })
+        .collect();
+    let db = &outcome.db;
+    findings.sort_by_cached_key(|f| {
+        let src = db.get(f.diag.loc.file);
+        let lc = src.line_col(f.diag.loc.span.start);
+        (
+            src.display.clone(),
+            lc.line,
+            lc.column,
+            f.diag.rule,
+            f.diag.message.clone(),
+        )
+    });
+    outcome.findings = findings;
+    Ok(outcome)
+}
+
+/// The files to check, each with the path to show for it.
+fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, MissingPath> {
+    let defaults = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &defaults[..]
+    } else {
+        paths
+    };
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|_| MissingPath(p.display().to_string()))?;
+        if !meta.is_dir() {
+            out.push((p.clone(), p.display().to_string()));
+            continue;
+        }
+        let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(p)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+            .map(|e| e.into_path())
+            .filter(|f| f.extension().is_some_and(|x| x == "sop"))
+            .collect();
+        found.sort();
+        for f in found {
+            let display = display_path(p, &f);
+            out.push((f, display));
+        }
+    }
+    Ok(out)
+}
+
+/// `dir` as the user wrote it joined with the file's path inside it.
+fn display_path(dir: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(dir).unwrap_or(file);
+    if dir == Path::new(".") {
+        rel.display().to_string()
+    } else {
+        dir.join(rel).display().to_string()
+    }
+}
+
+pub(super) fn run(args: CheckArgs) -> u8 {
+    let options = CheckOptions {
+        require_reason: args.require_reason,
+    };
+    let outcome = match check_paths(&args.paths, &options) {
+        Ok(o) => o,
+        Err(MissingPath(p)) => {
+            eprintln!("error: `{p}` does not exist");
+            return EXIT_USAGE;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let written = match args.format {
+        Format::Human => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::IsTerminal::is_terminal(&std::io::stdout())
+                        && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            human::write(&mut stdout, &outcome, color, None)
+        }
+        Format::Json => json::write(&mut stdout, &outcome),
+        Format::Github => json::write_github(&mut stdout, &outcome),
+    };
+    if written.and_then(|_| stdout.flush()).is_err() {
+        return EXIT_USAGE;
+    }
+    for (path, why) in &outcome.unreadable {
+        eprintln!("error: cannot read `{path}`: {why}");
+    }
+    let errors = outcome.count(Severity::Error);
+    let warnings = outcome.count(Severity::Warning);
+    let deny_warnings = args.deny.contains(&Deny::Warnings) && warnings > 0;
+    let too_many = args.max_warnings.is_some_and(|n| warnings > n);
+    if errors > 0 || deny_warnings || too_many {
+        EXIT_FAIL
+    } else if !outcome.unreadable.is_empty() {
+        EXIT_USAGE
+    } else {
+        EXIT_OK
+    }
+}

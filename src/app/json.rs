@@ -1,0 +1,151 @@
+//! Machine output: the contract's JSON object, and GitHub workflow commands.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::check::CheckOutcome;
+use crate::diag::{Loc, Severity};
+use crate::model::SourceDb;
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    labels: Vec<JsonLabel<'a>>,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    message: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+/// 1-based line and column of the start, and of the position just past the end.
+pub(super) struct Region {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+pub(super) fn region(db: &SourceDb, loc: Loc) -> Region {
+    let src = db.get(loc.file);
+    let start = src.line_col(loc.span.start);
+    let end = src.line_col(loc.span.end);
+    Region {
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
+
+pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
+    let db = &outcome.db;
+    let diagnostics = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let d = &f.diag;
+            let r = region(db, d.loc);
+            JsonDiagnostic {
+                rule: d.rule,
+                severity: f.severity.as_str(),
+                message: &d.message,
+                file: &db.get(d.loc.file).display,
+                line: r.line,
+                column: r.column,
+                end_line: r.end_line,
+                end_column: r.end_column,
+                labels: d
+                    .labels
+                    .iter()
+                    .map(|l| {
+                        let r = region(db, l.loc);
+                        JsonLabel {
+                            message: &l.message,
+                            file: &db.get(l.loc.file).display,
+                            line: r.line,
+                            column: r.column,
+                            end_line: r.end_line,
+                            end_column: r.end_column,
+                        }
+                    })
+                    .collect(),
+                help: d.help.as_deref(),
+            }
+        })
+        .collect();
+    let output = JsonOutput {
+        diagnostics,
+        summary: JsonSummary {
+            files: db.len(),
+            errors: outcome.count(Severity::Error),
+            warnings: outcome.count(Severity::Warning),
+            infos: outcome.count(Severity::Info),
+        },
+    };
+    serde_json::to_writer(&mut *out, &output).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// Escapes data for a workflow command (`%`, CR, LF), and for a property also `:` and `,`.
+fn escape(text: &str, property: bool) -> String {
+    let mut s = text
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        s = s.replace(':', "%3A").replace(',', "%2C");
+    }
+    s
+}
+
+/// One `::error file=F,line=L,col=C,title=RULE::MESSAGE` line per finding.
+pub fn write_github(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
+    let db = &outcome.db;
+    for f in &outcome.findings {
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let r = region(db, f.diag.loc);
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},title={}::{}",
+            escape(&db.get(f.diag.loc.file).display, true),
+            r.line,
+            r.column,
+            escape(f.diag.rule, true),
+            escape(&f.diag.message, false)
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! sopc: a compiler and linter for standard operating procedures written as code.
+
+pub mod app;
+pub mod diag;
+pub mod lint;
+pub mod model;
+pub mod syntax;
+
+pub use app::run;

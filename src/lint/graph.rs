@@ -1,0 +1,87 @@
+//! Graph walks shared by the checks. All iterative: a pipeline of 100,000 stages must not
+//! overflow the stack.
+
+use petgraph::Direction;
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::{Bfs, EdgeRef, Reversed};
+
+/// Nodes reachable from `start` (itself included).
+pub fn reachable_from<N, E>(graph: &DiGraph<N, E>, start: NodeIndex) -> Vec<bool> {
+    let mut seen = vec![false; graph.node_count()];
+    let mut bfs = Bfs::new(graph, start);
+    while let Some(n) = bfs.next(graph) {
+        seen[n.index()] = true;
+    }
+    seen
+}
+
+/// Nodes from which some node of `targets` can be reached.
+pub fn reaching<N, E>(graph: &DiGraph<N, E>, targets: &[NodeIndex]) -> Vec<bool> {
+    let mut seen = vec![false; graph.node_count()];
+    let reversed = Reversed(graph);
+    for &t in targets {
+        if seen[t.index()] {
+            continue;
+        }
+        let mut bfs = Bfs::new(reversed, t);
+        while let Some(n) = bfs.next(reversed) {
+            seen[n.index()] = true;
+        }
+    }
+    seen
+}
+
+/// Every cycle's nodes in walking order, starting from its lowest-numbered node.
+/// One cycle per strongly connected component.
+pub fn cycles<N, E>(graph: &DiGraph<N, E>) -> Vec<Vec<NodeIndex>> {
+    let mut out = Vec::new();
+    for scc in tarjan_scc(graph) {
+        let self_loop = scc.len() == 1 && graph.contains_edge(scc[0], scc[0]);
+        if scc.len() < 2 && !self_loop {
+            continue;
+        }
+        let mut in_scc = vec![false; graph.node_count()];
+        for n in &scc {
+            in_scc[n.index()] = true;
+        }
+        let first = *scc.iter().min().expect("non-empty");
+        out.push(cycle_through(graph, first, &in_scc));
+    }
+    out.sort();
+    out
+}
+
+/// A simple cycle from `first` back to it, staying inside the component (breadth-first, so the
+/// shortest one).
+fn cycle_through<N, E>(graph: &DiGraph<N, E>, first: NodeIndex, in_scc: &[bool]) -> Vec<NodeIndex> {
+    let mut parent: Vec<Option<NodeIndex>> = vec![None; graph.node_count()];
+    let mut queue = std::collections::VecDeque::from([first]);
+    let mut seen = vec![false; graph.node_count()];
+    seen[first.index()] = true;
+    while let Some(n) = queue.pop_front() {
+        let mut next: Vec<NodeIndex> = graph
+            .edges_directed(n, Direction::Outgoing)
+            .map(|e| e.target())
+            .collect();
+        next.sort();
+        for m in next {
+            if m == first {
+                let mut path = vec![n];
+                let mut cur = n;
+                while let Some(p) = parent[cur.index()] {
+                    path.push(p);
+                    cur = p;
+                }
+                path.reverse();
+                return path;
+            }
+            if in_scc[m.index()] && !seen[m.index()] {
+                seen[m.index()] = true;
+                parent[m.index()] = Some(n);
+                queue.push_back(m);
+            }
+        }
+    }
+    vec![first]
+}

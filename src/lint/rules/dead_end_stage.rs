@@ -1,0 +1,54 @@
+use crate::diag::Diagnostic;
+use crate::lint::Context;
+
+crate::declare_rule! {
+    /// ## What it does
+    ///
+    /// Reports a stage that is not `terminal` and has no outgoing `->`.
+    ///
+    /// ## Why it matters
+    ///
+    /// Work that enters a dead end stays there: the SOP does not say what happens next, so every
+    /// rep improvises.
+    ///
+    /// ## Example
+    ///
+    /// ### Bad
+    ///
+    /// ```sop
+    /// pipeline sales {
+    ///   stage lead { -> on_hold }
+    ///   stage on_hold { }
+    ///   stage won { terminal }
+    /// }
+    /// ```
+    ///
+    /// ### Good
+    ///
+    /// ```sop
+    /// pipeline sales {
+    ///   stage lead { -> on_hold }
+    ///   stage on_hold { -> won }
+    ///   stage won { terminal }
+    /// }
+    /// ```
+    pub static DEAD_END_STAGE = "dead-end-stage", Warning,
+        "a non-terminal stage has no outgoing `->`", Some(check);
+}
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for p in &cx.model.pipelines {
+        for s in p
+            .stages
+            .iter()
+            .filter(|s| !s.terminal && s.transitions.is_empty())
+        {
+            out.push(
+                Diagnostic::new(DEAD_END_STAGE.name, s.def.loc, format!("stage `{}` has no way out", s.def.id))
+                    .with_label("no `->` and not `terminal`")
+                    .with_help("add `-> NEXT_STAGE` to say what comes next, or mark it `terminal` if the process ends here")
+                    .with_names([p.def.id.clone(), s.def.id.clone()]),
+            );
+        }
+    }
+}

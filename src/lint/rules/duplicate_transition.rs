@@ -1,0 +1,64 @@
+use std::collections::HashMap;
+
+use crate::diag::Diagnostic;
+use crate::lint::Context;
+
+crate::declare_rule! {
+    /// ## What it does
+    ///
+    /// Reports a `-> target` that appears a second time in the same stage, whatever the `when`
+    /// conditions say. The later one is reported, with a label on the first.
+    ///
+    /// ## Why it matters
+    ///
+    /// Two ways to the same stage are one way with two conditions: merge the conditions so the
+    /// diagram and the checklist show one transition.
+    ///
+    /// ## Example
+    ///
+    /// ### Bad
+    ///
+    /// ```sop
+    /// pipeline sales {
+    ///   stage lead { -> won when "signed" -> won when "paid" }
+    ///   stage won { terminal }
+    /// }
+    /// ```
+    ///
+    /// ### Good
+    ///
+    /// ```sop
+    /// pipeline sales {
+    ///   stage lead { -> won when "signed or paid" }
+    ///   stage won { terminal }
+    /// }
+    /// ```
+    pub static DUPLICATE_TRANSITION = "duplicate-transition", Warning,
+        "the same `-> target` appears twice in one stage", Some(check);
+}
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for p in &cx.model.pipelines {
+        for s in &p.stages {
+            let mut first = HashMap::new();
+            for t in &s.transitions {
+                match first.get(&t.target.name) {
+                    None => {
+                        first.insert(t.target.name.clone(), t.loc);
+                    }
+                    Some(earlier) => out.push(
+                        Diagnostic::new(
+                            DUPLICATE_TRANSITION.name,
+                            t.loc,
+                            format!("stage `{}` has `-> {}` twice", s.def.id, t.target.name),
+                        )
+                        .with_label("the same target again")
+                        .with_secondary(*earlier, "first here")
+                        .with_help("keep one `->` and combine the conditions in its `when`")
+                        .with_names([s.def.id.clone(), t.target.name.clone()]),
+                    ),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! One file per check, named after the bad pattern.
+
+pub mod ambiguous_branch;
+pub mod dead_end_stage;
+pub mod duplicate_definition;
+pub mod duplicate_transition;
+pub mod goal_without_deadline;
+pub mod goal_without_target;
+pub mod import_error;
+pub mod invalid_value;
+pub mod kpi_without_owner;
+pub mod kpi_without_target;
+pub mod missing_header;
+pub mod missing_terminal;
+pub mod no_feedback;
+pub mod no_path_to_terminal;
+pub mod reporting_cycle;
+pub mod role_without_responsibilities;
+pub mod role_without_training;
+pub mod sop_without_review;
+pub mod stage_without_exit_criteria;
+pub mod stage_without_owner;
+pub mod syntax;
+pub mod task_without_done_criteria;
+pub mod task_without_due;
+pub mod training_cycle;
+pub mod undefined_reference;
+pub mod unowned_task;
+pub mod unreachable_stage;
+pub mod untrained_owner;
+pub mod unused_definition;
+pub mod unused_suppression;

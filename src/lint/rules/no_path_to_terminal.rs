@@ -1,0 +1,72 @@
+use crate::diag::Diagnostic;
+use crate::lint::{Context, graph};
+
+crate::declare_rule! {
+    /// ## What it does
+    ///
+    /// Reports a stage that can be reached from the start and has outgoing `->`, but from which
+    /// no `terminal` stage can be reached: the work loops forever. Pipelines without any
+    /// terminal stage are left to `missing-terminal`.
+    ///
+    /// ## Why it matters
+    ///
+    /// A deal caught in such a loop never closes, and nothing in the SOP says how to get out.
+    ///
+    /// ## Example
+    ///
+    /// ### Bad
+    ///
+    /// ```sop
+    /// pipeline sales {
+    ///   stage lead { -> nurture when "not ready" -> won when "signed" }
+    ///   stage nurture { -> nurture }
+    ///   stage won { terminal }
+    /// }
+    /// ```
+    ///
+    /// ### Good
+    ///
+    /// ```sop
+    /// pipeline sales {
+    ///   stage lead { -> nurture when "not ready" -> won when "signed" }
+    ///   stage nurture { -> lead }
+    ///   stage won { terminal }
+    /// }
+    /// ```
+    pub static NO_PATH_TO_TERMINAL = "no-path-to-terminal", Warning,
+        "a reachable stage has transitions but no terminal stage is reachable from it", Some(check);
+}
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for p in &cx.model.pipelines {
+        let terminals: Vec<_> = p
+            .stages
+            .iter()
+            .filter(|s| s.terminal)
+            .map(|s| s.node)
+            .collect();
+        let Some(start) = p.start_stage() else {
+            continue;
+        };
+        if terminals.is_empty() {
+            continue;
+        }
+        let reachable = graph::reachable_from(&p.graph, p.stages[start].node);
+        let ends = graph::reaching(&p.graph, &terminals);
+        for s in &p.stages {
+            let i = s.node.index();
+            if reachable[i] && !ends[i] && !s.transitions.is_empty() {
+                out.push(
+                    Diagnostic::new(
+                        NO_PATH_TO_TERMINAL.name,
+                        s.def.loc,
+                        format!("no terminal stage can be reached from stage `{}`", s.def.id),
+                    )
+                    .with_label("work that gets here never finishes")
+                    .with_help("add a `->` from this stage, or from a stage after it, that leads to a `terminal` stage")
+                    .with_names([p.def.id.clone(), s.def.id.clone()]),
+                );
+            }
+        }
+    }
+}

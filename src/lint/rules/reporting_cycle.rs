@@ -1,0 +1,74 @@
+use petgraph::graph::DiGraph;
+
+use crate::diag::Diagnostic;
+use crate::lint::{Context, graph};
+
+crate::declare_rule! {
+    /// ## What it does
+    ///
+    /// Reports `reports_to` links between roles that form a cycle, and shows the cycle. The
+    /// finding points at the `reports_to` of the first role of the cycle in reading order.
+    ///
+    /// ## Why it matters
+    ///
+    /// A reporting line has to end somewhere: when the rep reports to the manager and the
+    /// manager to the rep, nobody is the one to escalate to.
+    ///
+    /// ## Example
+    ///
+    /// ### Bad
+    ///
+    /// ```sop
+    /// role rep { responsibilities "Sell" reports_to manager }
+    /// role manager { responsibilities "Coach" reports_to rep }
+    /// ```
+    ///
+    /// ### Good
+    ///
+    /// ```sop
+    /// role rep { responsibilities "Sell" reports_to manager }
+    /// role manager { responsibilities "Coach" }
+    /// ```
+    pub static REPORTING_CYCLE = "reporting-cycle", Error,
+        "`reports_to` forms a cycle", Some(check);
+}
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let roles = &cx.model.roles;
+    let mut g: DiGraph<usize, ()> = DiGraph::new();
+    let nodes: Vec<_> = (0..roles.len()).map(|i| g.add_node(i)).collect();
+    for (i, r) in roles.iter().enumerate() {
+        if let Some(j) = r.reports_to.as_ref().and_then(|t| t.target) {
+            g.add_edge(nodes[i], nodes[j], ());
+        }
+    }
+    for cycle in graph::cycles(&g) {
+        let ids: Vec<usize> = cycle.iter().map(|n| g[*n]).collect();
+        let first = &roles[ids[0]];
+        let link = first.reports_to.as_ref().expect("in a cycle");
+        let mut names: Vec<String> = ids.iter().map(|&i| roles[i].def.id.clone()).collect();
+        names.push(first.def.id.clone());
+        let shown = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(" -> ");
+        let mut d = Diagnostic::new(
+            REPORTING_CYCLE.name,
+            link.loc,
+            format!("reporting lines form a cycle: {shown}"),
+        )
+        .with_label(format!("`{}` reports to `{}`", first.def.id, link.name))
+        .with_help("remove one `reports_to` of the cycle so the line ends at the top role");
+        for &i in &ids[1..] {
+            if let Some(r) = &roles[i].reports_to {
+                d = d.with_secondary(
+                    r.loc,
+                    format!("`{}` reports to `{}`", roles[i].def.id, r.name),
+                );
+            }
+        }
+        names.pop();
+        out.push(d.with_names(names));
+    }
+}

@@ -1,0 +1,72 @@
+use crate::diag::Diagnostic;
+use crate::lint::{Context, graph};
+
+crate::declare_rule! {
+    /// ## What it does
+    ///
+    /// Reports a stage that no chain of `->` transitions leads to from its pipeline's start stage
+    /// (`start`, else the first stage declared).
+    ///
+    /// ## Why it matters
+    ///
+    /// No deal ever enters an unreachable stage: its tasks are never done and its owner never
+    /// acts. Usually a `->` is missing or points at the wrong stage.
+    ///
+    /// ## Example
+    ///
+    /// ### Bad
+    ///
+    /// ```sop
+    /// sop s { review quarterly }
+    /// pipeline sales {
+    ///   stage lead { -> won }
+    ///   stage demo { -> won }
+    ///   stage won { terminal }
+    /// }
+    /// ```
+    ///
+    /// ### Good
+    ///
+    /// ```sop
+    /// sop s { review quarterly }
+    /// pipeline sales {
+    ///   stage lead { -> demo }
+    ///   stage demo { -> won }
+    ///   stage won { terminal }
+    /// }
+    /// ```
+    pub static UNREACHABLE_STAGE = "unreachable-stage", Error,
+        "a stage cannot be reached from its pipeline's start stage", Some(check);
+}
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for p in &cx.model.pipelines {
+        let Some(start) = p.start_stage() else {
+            continue;
+        };
+        let start_stage = &p.stages[start];
+        let seen = graph::reachable_from(&p.graph, start_stage.node);
+        for stage in &p.stages {
+            if seen[stage.node.index()] {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    UNREACHABLE_STAGE.name,
+                    stage.def.loc,
+                    format!(
+                        "stage `{}` cannot be reached from `{}`",
+                        stage.def.id, start_stage.def.id
+                    ),
+                )
+                .with_label("no `->` leads here")
+                .with_secondary(start_stage.def.loc, "the pipeline starts here")
+                .with_help(format!(
+                    "add `-> {}` to the stage that comes before it, or remove the stage",
+                    stage.def.id
+                ))
+                .with_names([p.def.id.clone(), stage.def.id.clone()]),
+            );
+        }
+    }
+}

@@ -1,0 +1,85 @@
+use crate::diag::Diagnostic;
+use crate::lint::Context;
+
+crate::declare_rule! {
+    /// ## What it does
+    ///
+    /// Reports a stage that `requires` a training whose `for` does not include the stage's
+    /// owner role. The finding points at the training's name in `requires`.
+    ///
+    /// ## Why it matters
+    ///
+    /// The stage says its owner must have had the training; if the training is not planned for
+    /// that role, the people doing the work are never trained for it.
+    ///
+    /// ## Example
+    ///
+    /// ### Bad
+    ///
+    /// ```sop
+    /// role rep { responsibilities "Sell" }
+    /// role manager { responsibilities "Coach" }
+    /// training negotiation { for manager }
+    /// pipeline sales {
+    ///   stage quote { owner rep requires negotiation exit "Agreed" -> won }
+    ///   stage won { terminal }
+    /// }
+    /// ```
+    ///
+    /// ### Good
+    ///
+    /// ```sop
+    /// role rep { responsibilities "Sell" }
+    /// role manager { responsibilities "Coach" }
+    /// training negotiation { for rep, manager }
+    /// pipeline sales {
+    ///   stage quote { owner rep requires negotiation exit "Agreed" -> won }
+    ///   stage won { terminal }
+    /// }
+    /// ```
+    pub static UNTRAINED_OWNER = "untrained-owner", Warning,
+        "a stage `requires` a training whose `for` does not include the stage's owner", Some(check);
+}
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let m = cx.model;
+    for p in &m.pipelines {
+        for s in &p.stages {
+            let Some(owner) = s.owner.as_ref() else {
+                continue;
+            };
+            let Some(role) = owner.target else { continue };
+            for r in &s.requires {
+                let Some(ti) = r.target else { continue };
+                let training = &m.trainings[ti];
+                if training.for_roles.iter().any(|f| f.target == Some(role)) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::new(
+                        UNTRAINED_OWNER.name,
+                        r.loc,
+                        format!(
+                            "stage `{}` requires training `{}`, which is not for its owner `{}`",
+                            s.def.id, training.def.id, owner.name
+                        ),
+                    )
+                    .with_label(format!(
+                        "`{}` is not planned for `{}`",
+                        training.def.id, owner.name
+                    ))
+                    .with_secondary(training.def.loc, "the training is defined here")
+                    .with_help(format!(
+                        "add `{}` to the `for` of training `{}`",
+                        owner.name, training.def.id
+                    ))
+                    .with_names([
+                        s.def.id.clone(),
+                        training.def.id.clone(),
+                        owner.name.clone(),
+                    ]),
+                );
+            }
+        }
+    }
+}

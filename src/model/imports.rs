@@ -1,0 +1,201 @@
+//! Imports: which files make up a document, in reading order, and what is wrong with its imports.
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+use super::source_db::{ReadError, SourceDb};
+use crate::diag::{Diagnostic, FileId, Loc};
+use crate::syntax::{Item, Str};
+
+/// The project root of a file: the nearest directory holding `sopc.yaml`, else the nearest
+/// holding `.git`, else the file's own directory.
+pub fn project_root(file: &Path) -> PathBuf {
+    let dir = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+    for marker in ["sopc.yaml", ".git"] {
+        if let Some(found) = dir.ancestors().find(|d| d.join(marker).exists()) {
+            return found.to_path_buf();
+        }
+    }
+    dir
+}
+
+/// The files of one document and the problems found while following its imports.
+#[derive(Debug, Default)]
+pub struct DocumentFiles {
+    /// Reading order: every import before the file that imports it; the document's file last.
+    pub files: Vec<FileId>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Follows the imports of `root_file`, loading files into `db`.
+pub fn document_files(db: &mut SourceDb, root_file: FileId, project: &Path) -> DocumentFiles {
+    let mut out = DocumentFiles::default();
+    let mut done: HashSet<FileId> = HashSet::new();
+    // Depth-first without recursion: (file, its imports, next import to follow).
+    let mut stack: Vec<(FileId, Vec<Str>, usize)> = vec![(root_file, imports_of(db, root_file), 0)];
+    while let Some((file, imports, next)) = stack.last_mut() {
+        let file = *file;
+        let Some(import) = imports.get(*next).cloned() else {
+            stack.pop();
+            if done.insert(file) {
+                out.files.push(file);
+            }
+            continue;
+        };
+        *next += 1;
+        let loc = Loc::new(file, import.span);
+        match resolve(db, file, &import, project) {
+            Err(diag) => out.diagnostics.push(*diag),
+            Ok(target) if done.contains(&target) => {}
+            Ok(target) => {
+                if let Some(pos) = stack.iter().position(|(f, _, _)| *f == target) {
+                    let mut chain: Vec<String> = stack[pos..]
+                        .iter()
+                        .map(|(f, _, _)| db.get(*f).display.clone())
+                        .collect();
+                    chain.push(db.get(target).display.clone());
+                    out.diagnostics.push(
+                        Diagnostic::new(
+                            "import-error",
+                            loc,
+                            format!("import cycle: {}", backticked(&chain).join(" -> ")),
+                        )
+                        .with_label("this import closes the cycle")
+                        .with_help("move what both files need into a library that neither imports")
+                        .with_names(chain),
+                    );
+                } else {
+                    let imports = imports_of(db, target);
+                    stack.push((target, imports, 0));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn backticked(items: &[String]) -> Vec<String> {
+    items.iter().map(|s| format!("`{s}`")).collect()
+}
+
+fn imports_of(db: &SourceDb, file: FileId) -> Vec<Str> {
+    db.get(file)
+        .ast()
+        .map(|ast| {
+            ast.items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Import(imp) => Some(imp.path.clone()),
+                    Item::Block(_) => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn resolve(
+    db: &mut SourceDb,
+    from: FileId,
+    import: &Str,
+    project: &Path,
+) -> Result<FileId, Box<Diagnostic>> {
+    let loc = Loc::new(from, import.span);
+    let fail = |message: String, help: &str| {
+        Box::new(
+            Diagnostic::new("import-error", loc, message)
+                .with_help(help.to_string())
+                .with_names([import.value.clone()]),
+        )
+    };
+    let written = Path::new(&import.value);
+    if import.value.is_empty() {
+        return Err(fail(
+            "import path is empty".into(),
+            "write the path of a `.sop` file relative to this file",
+        ));
+    }
+    if written.is_absolute() || written.has_root() {
+        return Err(fail(
+            format!("import `{}` is an absolute path", import.value),
+            "write the path relative to this file, inside the project",
+        ));
+    }
+    let importer = db.get(from);
+    let base_dir = importer
+        .canonical
+        .parent()
+        .unwrap_or(Path::new("/"))
+        .to_path_buf();
+    let display_dir = Path::new(&importer.display)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let on_disk = base_dir.join(written);
+    let display = normalize(&display_dir.join(written));
+    let canonical = match on_disk.canonicalize() {
+        Ok(p) => p,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(fail(
+                format!("imported file `{}` does not exist", import.value),
+                "check the path: it is relative to the importing file",
+            ));
+        }
+        Err(e) => {
+            return Err(fail(
+                format!("imported file `{}` cannot be read: {e}", import.value),
+                "check the file's permissions",
+            ));
+        }
+    };
+    let project = project
+        .canonicalize()
+        .unwrap_or_else(|_| project.to_path_buf());
+    if !canonical.starts_with(&project) {
+        return Err(fail(
+            format!(
+                "import `{}` leaves the project root `{}`",
+                import.value,
+                project.display()
+            ),
+            "keep imported files inside the project (the folder with `sopc.yaml`, else the git repository)",
+        ));
+    }
+    match db.load(&canonical, &display.to_string_lossy()) {
+        Ok(id) if id == from => Err(fail(
+            format!("`{}` imports itself", import.value),
+            "remove this import",
+        )),
+        Ok(id) => Ok(id),
+        Err(ReadError::Directory) => Err(fail(
+            format!("import `{}` is a directory, not a file", import.value),
+            "import a `.sop` file",
+        )),
+        Err(ReadError::Missing) => Err(fail(
+            format!("imported file `{}` does not exist", import.value),
+            "check the path: it is relative to the importing file",
+        )),
+        Err(ReadError::Unreadable(e)) => Err(fail(
+            format!("imported file `{}` cannot be read: {e}", import.value),
+            "check the file's permissions",
+        )),
+    }
+}
+
+/// `a/./b/../c` -> `a/c`, without touching the disk.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,12 @@
+//! The model: a document (a file and everything it imports) with every name resolved and each
+//! pipeline a petgraph graph of its stages.
+
+mod imports;
+mod lower;
+mod source_db;
+mod types;
+
+pub use imports::{DocumentFiles, document_files, project_root};
+pub use lower::lower;
+pub use source_db::{ReadError, SourceDb, SourceText};
+pub use types::*;

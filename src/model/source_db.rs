@@ -1,0 +1,116 @@
+//! Every file read in a run: its text, its parse, and how to name it in output.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::diag::FileId;
+use crate::syntax::{self, LineCol, LineIndex, SourceFile, Span, SyntaxError};
+
+/// A file that was read.
+#[derive(Debug)]
+pub struct SourceText {
+    /// The path as the user gave it, or as reached through imports.
+    pub display: String,
+    /// The resolved path on disk.
+    pub canonical: PathBuf,
+    pub text: String,
+    pub lines: LineIndex,
+    pub parsed: Result<SourceFile, SyntaxError>,
+}
+
+impl SourceText {
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.lines.line_col(&self.text, offset)
+    }
+
+    pub fn ast(&self) -> Option<&SourceFile> {
+        self.parsed.as_ref().ok()
+    }
+}
+
+/// Why a file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    Missing,
+    Unreadable(String),
+    Directory,
+}
+
+/// All files of a run, each read and parsed once.
+#[derive(Debug, Default)]
+pub struct SourceDb {
+    files: Vec<SourceText>,
+    by_path: HashMap<PathBuf, FileId>,
+}
+
+impl SourceDb {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceText {
+        &self.files[id.0]
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = FileId> + use<> {
+        (0..self.files.len()).map(FileId)
+    }
+
+    /// Reads and parses `path` unless it was read before.
+    pub fn load(&mut self, path: &Path, display: &str) -> Result<FileId, ReadError> {
+        let canonical = match path.canonicalize() {
+            Ok(p) => p,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Missing),
+            Err(e) => return Err(ReadError::Unreadable(e.to_string())),
+        };
+        if let Some(id) = self.by_path.get(&canonical) {
+            return Ok(*id);
+        }
+        if canonical.is_dir() {
+            return Err(ReadError::Directory);
+        }
+        let bytes = std::fs::read(&canonical).map_err(|e| ReadError::Unreadable(e.to_string()))?;
+        Ok(self.add(display.to_string(), canonical, bytes))
+    }
+
+    /// Adds text that did not come from disk (standard input, tests).
+    pub fn add(&mut self, display: String, canonical: PathBuf, bytes: Vec<u8>) -> FileId {
+        let (text, parsed) = match String::from_utf8(bytes) {
+            Ok(text) => {
+                let parsed = syntax::parse(&text);
+                (text, parsed)
+            }
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let err = SyntaxError {
+                    span: Span::new(valid, valid + char_len_at(&text, valid)),
+                    kind: syntax::SyntaxErrorKind::InvalidUtf8,
+                };
+                (text, Err(err))
+            }
+        };
+        let id = FileId(self.files.len());
+        self.by_path.insert(canonical.clone(), id);
+        self.files.push(SourceText {
+            display,
+            lines: LineIndex::new(&text),
+            canonical,
+            text,
+            parsed,
+        });
+        id
+    }
+}
+
+fn char_len_at(text: &str, offset: usize) -> usize {
+    text[offset..].chars().next().map_or(0, char::len_utf8)
+}

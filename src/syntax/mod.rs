@@ -1,0 +1,13 @@
+//! Syntax: text to AST. Only this module sees pest.
+
+pub mod ast;
+mod comments;
+pub mod errors;
+mod parser;
+pub mod source;
+pub mod strings;
+
+pub use ast::*;
+pub use errors::{SyntaxError, SyntaxErrorKind};
+pub use parser::parse;
+pub use source::{LineCol, LineIndex};

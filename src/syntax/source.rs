@@ -1,0 +1,90 @@
+//! Source text and the mapping from byte offsets to lines and columns.
+
+use super::ast::Span;
+
+/// A 1-based line and column; the column counts Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Byte offsets of line starts, for turning spans into lines and columns.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// Line and column of a byte offset. An offset inside a character counts as that character;
+    /// a UTF-8 byte-order mark does not take a column.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let mut prefix_end = offset;
+        while !text.is_char_boundary(prefix_end) {
+            prefix_end -= 1;
+        }
+        let prefix = &text[start..prefix_end];
+        let bom = usize::from(line == 0 && prefix.starts_with('\u{FEFF}'));
+        LineCol {
+            line: line + 1,
+            column: prefix.chars().count() - bom + 1,
+        }
+    }
+
+    /// The span of the whole line holding `offset`, without its line ending.
+    pub fn line_span(&self, text: &str, offset: usize) -> Span {
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset.min(text.len()))
+            - 1;
+        let start = self.starts[line];
+        let end = self.starts.get(line + 1).map_or(text.len(), |&n| n - 1);
+        let end = if end > start && text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        Span::new(start, end.max(start))
+    }
+
+    /// 0-based line number of an offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_chars_not_bytes() {
+        let text = "ab\r\n线索获取 x\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        let x = text.find('x').unwrap();
+        assert_eq!(idx.line_col(text, x), LineCol { line: 2, column: 6 });
+        assert_eq!(idx.line_span(text, 1), Span::new(0, 2));
+    }
+
+    #[test]
+    fn bom_takes_no_column() {
+        let text = "\u{FEFF}sop";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 3), LineCol { line: 1, column: 1 });
+    }
+}
