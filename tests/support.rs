@@ -1,0 +1,90 @@
+//! A small builder: write files into a temporary project, run sopc there, look at the result.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What one run of sopc did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The JSON printed on stdout.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    /// `(rule, line)` of every diagnostic in JSON output.
+    pub fn rules_and_lines(&self) -> Vec<(String, u64)> {
+        self.json()["diagnostics"]
+            .as_array()
+            .expect("diagnostics array")
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().expect("rule").to_string(),
+                    d["line"].as_u64().expect("line"),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A temporary project directory with files in it.
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn new() -> Self {
+        Project {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    pub fn file(self, path: &str, text: &str) -> Self {
+        self.bytes(path, text.as_bytes())
+    }
+
+    pub fn bytes(self, path: &str, bytes: &[u8]) -> Self {
+        let full = self.dir.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("create dirs");
+        std::fs::write(full, bytes).expect("write file");
+        self
+    }
+
+    #[allow(dead_code, reason = "used by some test modules only")]
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs sopc with `args` in the project directory.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.dir.path(), args)
+    }
+}
+
+/// The repository's own directory.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the sopc binary in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_sopc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("sopc runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
