@@ -4,3 +4,6 @@ mod support;
 
 mod cli;
 mod examples;
+mod mangled;
+mod parser;
+mod rules_docs;

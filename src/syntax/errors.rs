@@ -301,6 +301,9 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
                 push_unique(&mut expected, format!("`{keyword}`"));
             }
         }
+        if tokens.iter().any(|t| t == "weekly") {
+            push_unique(&mut expected, value_phrase(Rule::cadence).unwrap_or_default().to_string());
+        }
         for rule in &rules {
             if let Some(p) = value_phrase(*rule) {
                 push_unique(&mut expected, p.to_string());
@@ -325,7 +328,11 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
             .last()
             .map_or(pos, |(i, _)| i);
         if word_start < pos {
-            let len = found_len(&text[word_start..]);
+            let len: usize = text[word_start..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '%' | '.'))
+                .map(char::len_utf8)
+                .sum();
             return unexpected(text, word_start, len, expected, None, Vec::new());
         }
         if rules.contains(&Rule::title) {
