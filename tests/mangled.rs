@@ -12,12 +12,20 @@ const SALES: &str = include_str!("../examples/sales-en/sales.sop");
 fn check_bytes(bytes: &[u8]) -> serde_json::Value {
     let p = Project::new().bytes("doc.sop", bytes);
     let run = p.run(&["check", "--format", "json", "doc.sop"]);
-    assert!(run.code == 0 || run.code == 1, "exit {}: {}", run.code, run.stderr);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "exit {}: {}",
+        run.code,
+        run.stderr
+    );
     let json = run.json();
     let lines = String::from_utf8_lossy(bytes).lines().count().max(1) as u64;
     for d in json["diagnostics"].as_array().unwrap() {
         let line = d["line"].as_u64().unwrap();
-        assert!(line >= 1 && line <= lines + 1, "line {line} outside the file: {d}");
+        assert!(
+            line >= 1 && line <= lines + 1,
+            "line {line} outside the file: {d}"
+        );
         assert!(d["column"].as_u64().unwrap() >= 1);
         assert!(!d["message"].as_str().unwrap().is_empty());
     }
@@ -25,7 +33,10 @@ fn check_bytes(bytes: &[u8]) -> serde_json::Value {
 }
 
 fn first_rule(json: &serde_json::Value) -> String {
-    json["diagnostics"][0]["rule"].as_str().unwrap_or("").to_string()
+    json["diagnostics"][0]["rule"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 #[test]
@@ -45,15 +56,24 @@ fn truncated_at_every_line_gives_a_clean_diagnostic() {
 
 #[test]
 fn unbalanced_braces() {
-    assert_eq!(first_rule(&check_bytes(b"role r { responsibilities \"x\" }}")), "syntax");
-    assert_eq!(first_rule(&check_bytes(b"pipeline p { stage s { terminal }")), "syntax");
+    assert_eq!(
+        first_rule(&check_bytes(b"role r { responsibilities \"x\" }}")),
+        "syntax"
+    );
+    assert_eq!(
+        first_rule(&check_bytes(b"pipeline p { stage s { terminal }")),
+        "syntax"
+    );
 }
 
 #[test]
 fn binary_garbage_and_invalid_utf8() {
     let json = check_bytes(&[0xff, 0xfe, 0x00, 0x01, b'r', b'o', 0xc3]);
     assert_eq!(first_rule(&json), "syntax");
-    assert_eq!(json["diagnostics"][0]["message"], "the file is not valid UTF-8");
+    assert_eq!(
+        json["diagnostics"][0]["message"],
+        "the file is not valid UTF-8"
+    );
     let mut bytes = b"role r {\n  skills \"".to_vec();
     bytes.extend([0xe9, b'"', b'\n', b'}']);
     let json = check_bytes(&bytes);
@@ -72,7 +92,12 @@ fn bom_and_crlf_are_fine() {
         .file("shared/roles.sop", &crlf(roles));
     let run = p.run(&["check", "--format", "json", "doc.sop"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert_eq!(run.json()["diagnostics"].as_array().unwrap().len(), 0, "{}", run.stdout);
+    assert_eq!(
+        run.json()["diagnostics"].as_array().unwrap().len(),
+        0,
+        "{}",
+        run.stdout
+    );
     let json = check_bytes("\u{FEFF}role r {}\r\nrole q {}\r\n".as_bytes());
     let lines: Vec<(u64, u64)> = json["diagnostics"]
         .as_array()
@@ -93,14 +118,21 @@ fn a_syntax_error_in_one_file_does_not_stop_the_others() {
     let rules: Vec<(String, u64)> = run.rules_and_lines();
     assert_eq!(
         rules,
-        vec![("syntax".to_string(), 1), ("role-without-responsibilities".to_string(), 1)]
+        vec![
+            ("syntax".to_string(), 1),
+            ("role-without-responsibilities".to_string(), 1)
+        ]
     );
 }
 
 /// Mutations of a valid document, checked in-process.
 fn lint_text(text: &[u8]) {
     let mut db = sopc::model::SourceDb::new();
-    let file = db.add("doc.sop".into(), PathBuf::from("/nonexistent/doc.sop"), text.to_vec());
+    let file = db.add(
+        "doc.sop".into(),
+        PathBuf::from("/nonexistent/doc.sop"),
+        text.to_vec(),
+    );
     let src = db.get(file);
     let mut spans = Vec::new();
     if let Err(e) = &src.parsed {
@@ -110,18 +142,30 @@ fn lint_text(text: &[u8]) {
         spans.extend(doc.diagnostics.iter().map(|d| d.loc.span));
         let (m, diags) = sopc::model::lower(&db, &doc.files, file);
         spans.extend(diags.iter().map(|d| d.loc.span));
-        let cx = sopc::lint::Context { db: &db, model: &m, given: true };
+        let cx = sopc::lint::Context {
+            db: &db,
+            model: &m,
+            given: true,
+        };
         spans.extend(sopc::lint::check(&cx).iter().map(|d| d.loc.span));
     }
     let text = &db.get(file).text;
     for s in spans {
-        assert!(s.start <= s.end && s.end <= text.len(), "span {s:?} outside the text");
-        assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end), "span {s:?} splits a character");
+        assert!(
+            s.start <= s.end && s.end <= text.len(),
+            "span {s:?} outside the text"
+        );
+        assert!(
+            text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+            "span {s:?} splits a character"
+        );
     }
 }
 
 fn tokens(text: &str) -> Vec<String> {
-    text.split_inclusive(|c: char| c.is_whitespace() || "{}\",".contains(c)).map(str::to_string).collect()
+    text.split_inclusive(|c: char| c.is_whitespace() || "{}\",".contains(c))
+        .map(str::to_string)
+        .collect()
 }
 
 proptest! {

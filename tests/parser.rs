@@ -6,11 +6,21 @@ fn dump_value(v: &Value) -> String {
     match v {
         Value::Flag => String::new(),
         Value::Ident(i) => i.name.clone(),
-        Value::Idents(ids) => ids.iter().map(|i| i.name.clone()).collect::<Vec<_>>().join(", "),
+        Value::Idents(ids) => ids
+            .iter()
+            .map(|i| i.name.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
         Value::Str(s) => format!("{:?}", s.value),
-        Value::Strings(v) => v.iter().map(|s| format!("{:?}", s.value)).collect::<Vec<_>>().join(", "),
+        Value::Strings(v) => v
+            .iter()
+            .map(|s| format!("{:?}", s.value))
+            .collect::<Vec<_>>()
+            .join(", "),
         Value::Duration(d) => format!("{:?}{}", d.amount, d.unit.suffix()),
-        Value::Cadence(c) => format!("{c:?}").split('(').next().unwrap_or("").to_string() + &cadence(c),
+        Value::Cadence(c) => {
+            format!("{c:?}").split('(').next().unwrap_or("").to_string() + &cadence(c)
+        }
         Value::TrainingWhen(w) => match w {
             syntax::TrainingWhen::NewHire(_) => "new_hire".into(),
             syntax::TrainingWhen::Ongoing(_) => "ongoing".into(),
@@ -23,16 +33,28 @@ fn dump_value(v: &Value) -> String {
             t.comparator.symbol(),
             t.quantity.value,
             if t.quantity.percent { "%" } else { "" },
-            t.quantity.unit.as_ref().map(|u| format!(" [{}]", u.name)).unwrap_or_default(),
-            t.by.as_ref().map(|d| format!(" by {}", d.text)).unwrap_or_default()
+            t.quantity
+                .unit
+                .as_ref()
+                .map(|u| format!(" [{}]", u.name))
+                .unwrap_or_default(),
+            t.by.as_ref()
+                .map(|d| format!(" by {}", d.text))
+                .unwrap_or_default()
         ),
         Value::KpiTarget(t) => format!(
             "{} {}{}{}{}",
             t.comparator.symbol(),
             t.quantity.value,
             if t.quantity.percent { "%" } else { "" },
-            t.quantity.unit.as_ref().map(|u| format!(" [{}]", u.name)).unwrap_or_default(),
-            t.per.map(|(p, _)| format!(" per {p:?}")).unwrap_or_default()
+            t.quantity
+                .unit
+                .as_ref()
+                .map(|u| format!(" [{}]", u.name))
+                .unwrap_or_default(),
+            t.per
+                .map(|(p, _)| format!(" per {p:?}"))
+                .unwrap_or_default()
         ),
         Value::StagePath(p) => match &p.pipeline {
             Some(pl) => format!("{}.{}", pl.name, p.stage.name),
@@ -50,7 +72,11 @@ fn cadence(c: &syntax::Cadence) -> String {
 
 fn dump_attr(a: &Attr) -> String {
     let v = dump_value(&a.value);
-    if v.is_empty() { a.key.keyword().to_string() } else { format!("{}={v}", a.key.keyword()) }
+    if v.is_empty() {
+        a.key.keyword().to_string()
+    } else {
+        format!("{}={v}", a.key.keyword())
+    }
 }
 
 fn dump_block(b: &Block) -> String {
@@ -65,8 +91,17 @@ fn dump_block(b: &Block) -> String {
             },
         });
     }
-    let title = b.title.as_ref().map(|t| format!(" {:?}", t.value)).unwrap_or_default();
-    format!("{} {}{title} {{{}}}", b.kind.keyword(), b.id.name, parts.join("; "))
+    let title = b
+        .title
+        .as_ref()
+        .map(|t| format!(" {:?}", t.value))
+        .unwrap_or_default();
+    format!(
+        "{} {}{title} {{{}}}",
+        b.kind.keyword(),
+        b.id.name,
+        parts.join("; ")
+    )
 }
 
 fn dump(text: &str) -> String {
@@ -92,12 +127,18 @@ fn parses_every_construct() {
     let table: &[(&str, &str)] = &[
         ("", ""),
         ("# only a comment\n", ""),
-        (r#"import "shared/roles.sop""#, r#"import "shared/roles.sop""#),
+        (
+            r#"import "shared/roles.sop""#,
+            r#"import "shared/roles.sop""#,
+        ),
         (
             r#"sop sales "销售" { version "1.0" owner director review quarterly lang "zh" }"#,
             r#"sop sales "销售" {version="1.0"; owner=director; review=Named(quarterly); lang="zh"}"#,
         ),
-        ("sop s { review every 2w }", "sop s {review=Every(every 2w)}"),
+        (
+            "sop s { review every 2w }",
+            "sop s {review=Every(every 2w)}",
+        ),
         (
             "goal g { target revenue >= 5_000_000 CNY by 2026-09-30 target csat > 90% }",
             "goal g {target=revenue >= 5000000 [CNY] by 2026-09-30; target=csat > 90%}",
@@ -128,7 +169,10 @@ fn parses_every_construct() {
             "kpi k { kind quantitative unit CNY target >= 4.5 per quarter owner m source \"crm\" review monthly stage p.s }",
             "kpi k {kind=Quantitative; unit=CNY; target=>= 4.5 per Quarter; owner=m; source=\"crm\"; review=Named(monthly); stage=p.s}",
         ),
-        ("kpi k { target = 30% stage s }", "kpi k {target== 30%; stage=s}"),
+        (
+            "kpi k { target = 30% stage s }",
+            "kpi k {target== 30%; stage=s}",
+        ),
         (
             "feedback f { cadence weekly owner m with a, b covers k1, k2 }",
             "feedback f {cadence=Named(weekly); owner=m; with=a, b; covers=k1, k2}",
@@ -141,9 +185,15 @@ fn parses_every_construct() {
             "role r { description \"\"\"\n    first\n      second\n    \"\"\" }",
             "role r {description=\"first\\n  second\"}",
         ),
-        ("role r {\r\n  skills \"x\"\r\n}\r\n", "role r {skills=\"x\"}"),
+        (
+            "role r {\r\n  skills \"x\"\r\n}\r\n",
+            "role r {skills=\"x\"}",
+        ),
         ("\u{FEFF}role r {}", "role r {}"),
-        ("role when { reports_to owner }", "role when {reports_to=owner}"),
+        (
+            "role when { reports_to owner }",
+            "role when {reports_to=owner}",
+        ),
     ];
     for (input, expected) in table {
         assert_eq!(dump(input), *expected, "input: {input:?}");
@@ -157,22 +207,64 @@ fn syntax_errors_say_what_was_expected_and_where() {
             "pipeline p {\n  stage s {\n    ownr x\n  }\n}",
             "error 3:5: expected `}` or an attribute such as `owner`, `task` or `->`, found `ownr`",
         ),
-        ("role r {", "error 1:9: expected `}` or an attribute such as `responsibilities`, `skills` or `reports_to`, found end of file"),
-        ("stage s {}", "error 1:1: expected a block such as `sop`, `pipeline` or `role`, or `import`, found `stage`"),
-        ("role r { skills \"a }", "error 1:17: unterminated string: a `\"` string must end on the line it starts"),
-        ("role r { skills \"a\\qb\" }", "error 1:19: unknown escape `\\q`"),
-        ("role r { skills \"\\u{D800}\" }", "error 1:18: `\\u{D800}` is not a Unicode character"),
-        ("pipeline p { stage s { sla 0x } }", "error 1:28: expected a duration such as `24h` or `3d`, found `0x`"),
-        ("goal g { target r >= 5 by 2026-1-1 }", "error 1:27: expected a date such as `2026-09-30`, found `2026-1-1`"),
-        ("kpi k { target >= 5 per decade }", "error 1:25: expected `day`, `week`, `month`, `quarter` or `year`, found `decade`"),
-        ("pipeline p { stage s { -> t when } }", "error 1:34: expected a string, found `}`"),
-        ("role r { description \"\"\" never closed", "error 1:22: unterminated string: this `\"\"\"` is never closed"),
+        (
+            "role r {",
+            "error 1:9: expected `}` or an attribute such as `responsibilities`, `skills` or `reports_to`, found end of file",
+        ),
+        (
+            "stage s {}",
+            "error 1:1: expected a block such as `sop`, `pipeline` or `role`, or `import`, found `stage`",
+        ),
+        (
+            "role r { skills \"a }",
+            "error 1:17: unterminated string: a `\"` string must end on the line it starts",
+        ),
+        (
+            "role r { skills \"a\\qb\" }",
+            "error 1:19: unknown escape `\\q`",
+        ),
+        (
+            "role r { skills \"\\u{D800}\" }",
+            "error 1:18: `\\u{D800}` is not a Unicode character",
+        ),
+        (
+            "pipeline p { stage s { sla 0x } }",
+            "error 1:28: expected a duration such as `24h` or `3d`, found `0x`",
+        ),
+        (
+            "goal g { target r >= 5 by 2026-1-1 }",
+            "error 1:27: expected a date such as `2026-09-30`, found `2026-1-1`",
+        ),
+        (
+            "kpi k { target >= 5 per decade }",
+            "error 1:25: expected `day`, `week`, `month`, `quarter` or `year`, found `decade`",
+        ),
+        (
+            "pipeline p { stage s { -> t when } }",
+            "error 1:34: expected a string, found `}`",
+        ),
+        (
+            "role r { description \"\"\" never closed",
+            "error 1:22: unterminated string: this `\"\"\"` is never closed",
+        ),
         ("role r \"t\" x {}", "error 1:12: expected `{`, found `x`"),
-        ("training t { when sometimes }", "error 1:19: expected `new_hire`, `ongoing` or a cadence such as `weekly` or `every 2w`, found `sometimes`"),
-        ("role r { responsibilities \"a\", }", "error 1:32: expected a string, found `}`"),
+        (
+            "training t { when sometimes }",
+            "error 1:19: expected `new_hire`, `ongoing` or a cadence such as `weekly` or `every 2w`, found `sometimes`",
+        ),
+        (
+            "role r { responsibilities \"a\", }",
+            "error 1:32: expected a string, found `}`",
+        ),
         // Columns count characters, not bytes, and CRLF ends a line.
-        ("role 销售代表 \"销售\" {\r\n  职责 \"x\"\r\n}", "error 2:3: expected `}` or an attribute such as `responsibilities`, `skills` or `reports_to`, found `职责`"),
-        ("\u{FEFF}rol r {}", "error 1:1: expected a block such as `sop`, `pipeline` or `role`, or `import`, found `rol`"),
+        (
+            "role 销售代表 \"销售\" {\r\n  职责 \"x\"\r\n}",
+            "error 2:3: expected `}` or an attribute such as `responsibilities`, `skills` or `reports_to`, found `职责`",
+        ),
+        (
+            "\u{FEFF}rol r {}",
+            "error 1:1: expected a block such as `sop`, `pipeline` or `role`, or `import`, found `rol`",
+        ),
     ];
     for (input, expected) in table {
         assert_eq!(dump(input), *expected, "input: {input:?}");
@@ -182,7 +274,10 @@ fn syntax_errors_say_what_was_expected_and_where() {
 #[test]
 fn misspelt_attribute_gets_a_suggestion() {
     let err = syntax::parse("role r { responsibilites \"x\" }").unwrap_err();
-    assert_eq!(err.help().as_deref(), Some("did you mean `responsibilities`?"));
+    assert_eq!(
+        err.help().as_deref(),
+        Some("did you mean `responsibilities`?")
+    );
     let err = syntax::parse("pipeline p {\n  stage s { owner x\n  tsk t {} } }").unwrap_err();
     assert_eq!(err.help().as_deref(), Some("did you mean `task`?"));
 }

@@ -41,7 +41,12 @@ fn index() -> String {
          block with `# sopc: allow(name)`.\n\n| check | default | fires when |\n| --- | --- | --- |\n",
     );
     for r in sopc::lint::RULES {
-        s.push_str(&format!("| [`{0}`]({0}.md) | {1} | {2} |\n", r.name, r.default.as_str(), r.summary));
+        s.push_str(&format!(
+            "| [`{0}`]({0}.md) | {1} | {2} |\n",
+            r.name,
+            r.default.as_str(),
+            r.summary
+        ));
     }
     s
 }
@@ -88,7 +93,13 @@ fn docs_rules_are_up_to_date() {
 fn every_check_is_documented_with_three_headings() {
     for r in sopc::lint::RULES {
         let docs = r.documentation();
-        for heading in ["## What it does", "## Why it matters", "## Example", "### Bad", "### Good"] {
+        for heading in [
+            "## What it does",
+            "## Why it matters",
+            "## Example",
+            "### Bad",
+            "### Good",
+        ] {
             assert!(docs.contains(heading), "{} lacks `{heading}`", r.name);
         }
         assert!(!r.summary.is_empty(), "{} has no summary", r.name);
@@ -132,12 +143,25 @@ fn documented_examples_do_what_they_say() {
 fn explain_prints_the_documentation() {
     let run = run_in(&repo(), &["explain", "unreachable-stage"]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.starts_with("# unreachable-stage\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("# unreachable-stage\n"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("## Why it matters"));
-    assert!(run.stdout.contains("### Bad\n\n```sop\nsop s { review quarterly }"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("### Bad\n\n```sop\nsop s { review quarterly }"),
+        "{}",
+        run.stdout
+    );
     let run = run_in(&repo(), &["explain", "unreachable-stag"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("did you mean `unreachable-stage`?"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `unreachable-stage`?"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

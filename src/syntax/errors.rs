@@ -302,7 +302,10 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
             }
         }
         if tokens.iter().any(|t| t == "weekly") {
-            push_unique(&mut expected, value_phrase(Rule::cadence).unwrap_or_default().to_string());
+            push_unique(
+                &mut expected,
+                value_phrase(Rule::cadence).unwrap_or_default().to_string(),
+            );
         }
         for rule in &rules {
             if let Some(p) = value_phrase(*rule) {
