@@ -4,6 +4,7 @@ mod support;
 
 mod cli;
 mod examples;
+mod json;
 mod mangled;
 mod parser;
 mod rules_docs;

@@ -78,13 +78,19 @@ impl SyntaxError {
                 context,
                 allowed,
                 suggestion,
+                expected,
                 ..
             } => {
                 if let Some(s) = suggestion {
                     return Some(format!("did you mean `{s}`?"));
                 }
                 if allowed.is_empty() {
-                    return None;
+                    return Some(if expected.iter().any(|e| e == "`{`") {
+                        "a block is written `KEYWORD id \"Title\" { ... }`, its attributes between the braces"
+                            .to_string()
+                    } else {
+                        format!("write {} here", or_list(expected))
+                    });
                 }
                 let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>();
                 Some(match context {
@@ -109,7 +115,9 @@ impl SyntaxError {
             SyntaxErrorKind::InvalidEscape { .. } => {
                 Some("use a code point from 0 to 10FFFF outside D800..DFFF".to_string())
             }
-            SyntaxErrorKind::TooComplex => None,
+            SyntaxErrorKind::TooComplex => {
+                Some("split the file, or look for a long run of unclosed brackets or quotes".to_string())
+            }
             SyntaxErrorKind::InvalidUtf8 => Some("save the file as UTF-8".to_string()),
         }
     }
