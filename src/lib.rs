@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod diag;
+pub mod format;
 pub mod lint;
 pub mod model;
 pub mod syntax;

@@ -77,3 +77,15 @@ fn github_format() {
          ::error file=a.sop,line=2,col=21,title=undefined-reference::no role named `nobody`\n"
     );
 }
+
+#[test]
+fn github_format_escapes_data_and_properties() {
+    // A message with `%` and a newline (from the import path), a path with `,` and `:`.
+    let p = Project::new().file("a,b:c.sop", "import \"50%\\nx.sop\"\n");
+    let run = p.run(&["check", "--format", "github"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout,
+        "::error file=a%2Cb%3Ac.sop,line=1,col=8,title=import-error::imported file `50%25%0Ax.sop` does not exist\n"
+    );
+}

@@ -39,18 +39,32 @@ fn readme_check_command_works() {
     );
 }
 
-/// Every file in `examples/broken/` is named after a check, and that check fires on it: an error
-/// fails the run, a warning or info shows in the output.
+/// Every file in `examples/broken/` (or folder, for a check that needs more than one file, such
+/// as `invalid-config/` with its `sopc.yaml`) is named after a check, and that check fires on it:
+/// an error fails the run, a warning or info shows in the output.
 #[test]
 fn each_broken_example_shows_its_check() {
     let dir = repo().join("examples/broken");
     let mut seen = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        let rule = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let (rule, rel) = if path.is_dir() {
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            let rel = format!("examples/broken/{name}");
+            (name, rel)
+        } else {
+            assert_eq!(
+                path.extension().and_then(|x| x.to_str()),
+                Some("sop"),
+                "{}",
+                path.display()
+            );
+            let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+            let rel = format!("examples/broken/{name}.sop");
+            (name, rel)
+        };
         let info = sopc::lint::find_rule(&rule)
             .unwrap_or_else(|| panic!("{} is not named after a check", path.display()));
-        let rel = format!("examples/broken/{rule}.sop");
         let run = run_in(&repo(), &["check", "--format", "json", &rel]);
         let rules: Vec<String> = run.rules_and_lines().into_iter().map(|(r, _)| r).collect();
         assert!(rules.contains(&rule), "{rel}: {rules:?}");

@@ -2,9 +2,14 @@
 
 mod support;
 
+mod checks;
+mod ci;
 mod cli;
+mod config;
+mod documents;
 mod examples;
 mod json;
 mod mangled;
 mod parser;
 mod rules_docs;
+mod sarif;

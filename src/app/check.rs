@@ -1,13 +1,15 @@
 //! `sopc check`: find the files, build each document, run the checks, report.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::cli::{CheckArgs, Color, Deny, Format};
-use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human, json};
+use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human, json, sarif};
 use crate::diag::{Diagnostic, FileId, Loc, Severity};
-use crate::lint::{self, Context, config::Config, suppress};
+use crate::lint::{self, Context, config::Configs, suppress};
 use crate::model::{self, ReadError, SourceDb};
+use crate::syntax::{BlockKind, Item};
 
 /// What shapes a check run besides the paths.
 #[derive(Debug, Clone, Default)]
@@ -61,14 +63,41 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
             Err(ReadError::Unreadable(e)) => outcome.unreadable.push((display, e)),
         }
     }
+    // Documents first; a library is checked on its own only when no document of the run imports
+    // it: inside a document its names can refer to the document's own definitions.
+    let is_document = |db: &SourceDb, f: FileId| {
+        db.get(f).ast().is_some_and(|ast| {
+            ast.items
+                .iter()
+                .any(|i| matches!(i, Item::Block(b) if b.kind == BlockKind::Sop))
+        })
+    };
+    let (documents, libraries): (Vec<FileId>, Vec<FileId>) = given
+        .iter()
+        .copied()
+        .filter(|&f| outcome.db.get(f).is_sop() && outcome.db.get(f).ast().is_some())
+        .partition(|&f| is_document(&outcome.db, f));
     let mut diags = Vec::new();
-    for &file in &given {
-        if outcome.db.get(file).ast().is_none() {
+    let mut imported: HashSet<FileId> = HashSet::new();
+    for file in documents.into_iter().chain(libraries) {
+        if imported.contains(&file) {
+            // Still a file the user named: a pipeline in it needs a header of its own.
+            let (m, _) = model::lower(&outcome.db, &[file], file);
+            let cx = Context {
+                db: &outcome.db,
+                model: &m,
+                given: true,
+            };
+            let check = lint::rules::missing_header::MISSING_HEADER
+                .check
+                .expect("a model check");
+            check(&cx, &mut diags);
             continue;
         }
         let root = model::project_root(&outcome.db.get(file).canonical);
         let doc = model::document_files(&mut outcome.db, file, &root);
         diags.extend(doc.diagnostics);
+        imported.extend(doc.files.iter().copied().filter(|&f| f != file));
         if doc.files.iter().any(|f| outcome.db.get(*f).ast().is_none()) {
             // A syntax error in an import: its own report says it all.
             continue;
@@ -82,6 +111,15 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
         };
         diags.extend(lint::check(&cx));
     }
+    // The `sopc.yaml` of each project root met (imports included), read once.
+    let mut configs = Configs::default();
+    for id in outcome.db.ids() {
+        if outcome.db.get(id).is_sop() {
+            configs.load_for(&mut outcome.db, id);
+        }
+    }
+    diags.append(&mut configs.diagnostics);
+    outcome.unreadable.append(&mut configs.unreadable);
     for id in outcome.db.ids() {
         if let Err(e) = &outcome.db.get(id).parsed {
             let mut d =
@@ -95,11 +133,11 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
     let diags = lint::dedup(diags);
     let sups = suppress::collect(&outcome.db);
     let diags = suppress::apply(diags, &sups, options.require_reason);
-    let config = Config::default();
     let mut findings: Vec<Finding> = diags
         .into_iter()
         .filter_map(|d| {
-            let level = config.level(d.rule);
+            // The level set where the finding points: that file's project, that file's path.
+            let level = configs.level(&outcome.db, d.rule, d.loc.file);
             let severity = match (level.severity(), d.severity) {
                 (None, _) => return None,
                 (Some(_), Some(fixed)) => fixed,
@@ -125,7 +163,7 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
 }
 
 /// The files to check, each with the path to show for it.
-fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, MissingPath> {
+pub(super) fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, MissingPath> {
     let defaults = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &defaults[..]
@@ -191,6 +229,7 @@ pub(super) fn run(args: CheckArgs) -> u8 {
             human::write(&mut stdout, &outcome, color, None)
         }
         Format::Json => json::write(&mut stdout, &outcome),
+        Format::Sarif => sarif::write(&mut stdout, &outcome),
         Format::Github => json::write_github(&mut stdout, &outcome),
     };
     if written.and_then(|_| stdout.flush()).is_err() {

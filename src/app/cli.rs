@@ -20,12 +20,15 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the documentation of one check, with a bad and a good example.
     Explain(ExplainArgs),
+    /// Rewrite files in the canonical layout, keeping every comment.
+    Fmt(FmtArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
     Json,
+    Sarif,
     Github,
 }
 
@@ -79,4 +82,17 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// The check's name, e.g. `unreachable-stage`.
     pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Files or directories to format (default: the current directory); `-` formats standard
+    /// input to standard output.
+    pub paths: Vec<PathBuf>,
+    /// Write nothing: list the files that would change, and exit 1 if there are any.
+    #[arg(long)]
+    pub check: bool,
+    /// Show what would change as a unified diff (implies `--check`).
+    #[arg(long)]
+    pub diff: bool,
 }

@@ -3,10 +3,7 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use miette::{
-    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
-    NamedSource,
-};
+use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
 use super::check::{CheckOutcome, Finding};
 use crate::diag::{Loc, Severity};
@@ -20,7 +17,7 @@ struct Report {
     severity: Severity,
     help: Option<String>,
     labels: Vec<LabeledSpan>,
-    source: NamedSource<String>,
+    source: Source,
     related: Vec<Report>,
 }
 
@@ -69,9 +66,46 @@ impl MietteDiagnostic for Report {
     }
 }
 
-fn source(db: &SourceDb, loc: Loc) -> NamedSource<String> {
+/// A file's text for miette, reporting columns in characters as the rest of sopc does (miette's
+/// own count is in bytes, which is wrong for Chinese text).
+#[derive(Debug)]
+struct Source {
+    name: String,
+    text: String,
+}
+
+impl miette::SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        let start = inner.span().offset();
+        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let column = if inner.column() == 0 {
+            0
+        } else {
+            self.text[line_start..start].chars().count()
+        };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+fn source(db: &SourceDb, loc: Loc) -> Source {
     let src = db.get(loc.file);
-    NamedSource::new(&src.display, src.text.clone()).with_language("sop")
+    Source {
+        name: src.display.clone(),
+        text: src.text.clone(),
+    }
 }
 
 fn span(loc: Loc) -> miette::SourceSpan {
@@ -121,6 +155,17 @@ pub fn write(
     color: bool,
     width: Option<usize>,
 ) -> io::Result<()> {
+    write_reports(out, outcome, color, width)?;
+    writeln!(out, "{}", summary(outcome))
+}
+
+/// Writes every finding, without the summary line (`sopc fmt` reports syntax errors this way).
+pub fn write_reports(
+    out: &mut dyn Write,
+    outcome: &CheckOutcome,
+    color: bool,
+    width: Option<usize>,
+) -> io::Result<()> {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -137,7 +182,7 @@ pub fn write(
             .map_err(io::Error::other)?;
         writeln!(out, "{text}")?;
     }
-    writeln!(out, "{}", summary(outcome))
+    Ok(())
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -160,6 +205,6 @@ pub fn summary(outcome: &CheckOutcome) -> String {
     format!(
         "{} in {}",
         parts.join(", "),
-        plural(outcome.db.len(), "file")
+        plural(outcome.db.sop_count(), "file")
     )
 }

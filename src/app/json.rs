@@ -105,7 +105,7 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
     let output = JsonOutput {
         diagnostics,
         summary: JsonSummary {
-            files: db.len(),
+            files: db.sop_count(),
             errors: outcome.count(Severity::Error),
             warnings: outcome.count(Severity::Warning),
             infos: outcome.count(Severity::Info),

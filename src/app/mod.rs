@@ -2,9 +2,11 @@
 
 mod check;
 mod cli;
+mod fmt_cmd;
 mod human;
 mod json;
 mod rules_cmd;
+mod sarif;
 
 use std::process::ExitCode;
 
@@ -38,5 +40,6 @@ fn dispatch(cli: Cli) -> u8 {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules_cmd::list(args),
         Command::Explain(args) => rules_cmd::explain(args),
+        Command::Fmt(args) => fmt_cmd::run(args),
     }
 }

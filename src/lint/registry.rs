@@ -119,6 +119,7 @@ pub static RULES: &[&RuleInfo] = &[
     &rules::sop_without_review::SOP_WITHOUT_REVIEW,
     &rules::unused_definition::UNUSED_DEFINITION,
     &rules::unused_suppression::UNUSED_SUPPRESSION,
+    &rules::invalid_config::INVALID_CONFIG,
 ];
 
 /// The check with this name.

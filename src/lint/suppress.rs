@@ -145,35 +145,48 @@ pub fn apply(
             );
             continue;
         }
-        for (ri, (name, span)) in s.rules.iter().enumerate() {
-            let loc = Loc::new(s.file, *span);
-            if find_rule(name).is_none() {
-                let help = crate::diag::did_you_mean(name, names.iter().copied()).map_or_else(
-                    || "run `sopc rules` for the list of checks".to_string(),
-                    |n| format!("did you mean `{n}`?"),
-                );
-                kept.push(
-                    Diagnostic::new(
-                        "unused-suppression",
-                        loc,
-                        format!("no check is named `{name}`"),
-                    )
-                    .with_label("unknown check")
-                    .with_help(help)
-                    .with_names([name.clone()]),
-                );
-            } else if !used[si][ri] {
-                kept.push(
-                    Diagnostic::new(
-                        "unused-suppression",
-                        loc,
-                        format!("`{name}` is allowed here but does not fire"),
-                    )
-                    .with_label("silences nothing")
-                    .with_help("remove it from the comment (or the whole comment)")
-                    .with_names([name.clone()]),
-                );
+        for (name, span) in &s.rules {
+            if find_rule(name).is_some() {
+                continue;
             }
+            let help = crate::diag::did_you_mean(name, names.iter().copied()).map_or_else(
+                || "run `sopc rules` for the list of checks".to_string(),
+                |n| format!("did you mean `{n}`?"),
+            );
+            kept.push(
+                Diagnostic::new(
+                    "unused-suppression",
+                    Loc::new(s.file, *span),
+                    format!("no check is named `{name}`"),
+                )
+                .with_label("unknown check")
+                .with_help(help)
+                .with_names([name.clone()]),
+            );
+        }
+        let known: Vec<&str> = s
+            .rules
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|n| find_rule(n).is_some())
+            .collect();
+        // The contract reports a suppression that silences nothing; one that silences something
+        // with one of its names is in use.
+        if !known.is_empty() && !used[si].iter().any(|u| *u) {
+            let list = known.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
+            kept.push(
+                Diagnostic::new(
+                    "unused-suppression",
+                    Loc::new(s.file, s.span),
+                    format!(
+                        "this suppression silences nothing: {} does not fire in the block below",
+                        crate::syntax::errors::or_list(&list)
+                    ),
+                )
+                .with_label("silences nothing")
+                .with_help("remove the comment; the problem it allowed is gone")
+                .with_names(known.iter().map(|n| n.to_string())),
+            );
         }
         if require_reason && s.reason.is_none() {
             kept.push(

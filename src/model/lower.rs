@@ -139,49 +139,58 @@ impl Lowering {
             self.model.header = Some(header);
             return;
         }
-        if !self.define(file, block) {
-            return;
-        }
+        // A duplicate is still read, for the problems inside it, but not added.
+        let fresh = self.define(file, block);
         match block.kind {
             BlockKind::Goal => {
                 let g = self.goal(file, block);
-                self.model
-                    .goal_index
-                    .insert(g.def.id.clone(), self.model.goals.len());
-                self.model.goals.push(g);
+                if fresh {
+                    let m = &mut self.model;
+                    m.goal_index.insert(g.def.id.clone(), m.goals.len());
+                    m.goals.push(g);
+                }
             }
             BlockKind::Strategy => {
                 let s = self.strategy(file, block);
-                self.model.strategies.push(s);
+                if fresh {
+                    self.model.strategies.push(s);
+                }
             }
             BlockKind::Role => {
                 let r = self.role(file, block);
-                self.model
-                    .role_index
-                    .insert(r.def.id.clone(), self.model.roles.len());
-                self.model.roles.push(r);
+                if fresh {
+                    let m = &mut self.model;
+                    m.role_index.insert(r.def.id.clone(), m.roles.len());
+                    m.roles.push(r);
+                }
             }
             BlockKind::Pipeline => {
                 let p = self.pipeline(file, block);
-                self.model.pipelines.push(p);
+                if fresh {
+                    self.model.pipelines.push(p);
+                }
             }
             BlockKind::Training => {
                 let t = self.training(file, block);
-                self.model
-                    .training_index
-                    .insert(t.def.id.clone(), self.model.trainings.len());
-                self.model.trainings.push(t);
+                if fresh {
+                    let m = &mut self.model;
+                    m.training_index.insert(t.def.id.clone(), m.trainings.len());
+                    m.trainings.push(t);
+                }
             }
             BlockKind::Kpi => {
                 let k = self.kpi(file, block);
-                self.model
-                    .kpi_index
-                    .insert(k.def.id.clone(), self.model.kpis.len());
-                self.model.kpis.push(k);
+                if fresh {
+                    let m = &mut self.model;
+                    m.kpi_index.insert(k.def.id.clone(), m.kpis.len());
+                    m.kpis.push(k);
+                }
             }
             BlockKind::Feedback => {
                 let f = self.feedback(file, block);
-                self.model.feedbacks.push(f);
+                if fresh {
+                    self.model.feedbacks.push(f);
+                }
             }
             BlockKind::Sop | BlockKind::Stage | BlockKind::Task => {}
         }
@@ -362,6 +371,7 @@ impl Lowering {
             if let Some(earlier) = first_loc.get(&sb.id.name) {
                 self.diags
                     .push(duplicate("stage", &sb.id.name, loc, *earlier, "pipeline"));
+                self.stage(file, sb);
                 continue;
             }
             first_loc.insert(sb.id.name.clone(), loc);
@@ -453,6 +463,7 @@ impl Lowering {
                         let earlier = earlier.def.loc;
                         self.diags
                             .push(duplicate("task", &tb.id.name, loc, earlier, "stage"));
+                        self.task(file, tb);
                         continue;
                     }
                     let task = self.task(file, tb);

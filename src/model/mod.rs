@@ -8,5 +8,5 @@ mod types;
 
 pub use imports::{DocumentFiles, document_files, project_root};
 pub use lower::lower;
-pub use source_db::{ReadError, SourceDb, SourceText};
+pub use source_db::{FileKind, ReadError, SourceDb, SourceText};
 pub use types::*;

@@ -16,6 +16,17 @@ pub struct SourceText {
     pub text: String,
     pub lines: LineIndex,
     pub parsed: Result<SourceFile, SyntaxError>,
+    /// An SOP file, or another text file (`sopc.yaml`) kept only so diagnostics can point into it.
+    pub kind: FileKind,
+}
+
+/// What a file in the [`SourceDb`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A `.sop` file (or any file read as SOP): parsed, checked and counted.
+    Sop,
+    /// Another text file, such as `sopc.yaml`: never parsed as SOP, checked or counted.
+    Text,
 }
 
 impl SourceText {
@@ -25,6 +36,10 @@ impl SourceText {
 
     pub fn ast(&self) -> Option<&SourceFile> {
         self.parsed.as_ref().ok()
+    }
+
+    pub fn is_sop(&self) -> bool {
+        self.kind == FileKind::Sop
     }
 }
 
@@ -58,6 +73,11 @@ impl SourceDb {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// How many SOP files were read: the "N files" of a summary (configuration files do not count).
+    pub fn sop_count(&self) -> usize {
+        self.files.iter().filter(|f| f.is_sop()).count()
     }
 
     pub fn ids(&self) -> impl Iterator<Item = FileId> + use<> {
@@ -106,6 +126,23 @@ impl SourceDb {
             canonical,
             text,
             parsed,
+            kind: FileKind::Sop,
+        });
+        id
+    }
+
+    /// Adds a text file that is not SOP (`sopc.yaml`), so diagnostics can point into it. It gets
+    /// an empty AST: it has no blocks, imports or suppressions, and the checks never see it.
+    pub fn add_text(&mut self, display: String, canonical: PathBuf, text: String) -> FileId {
+        let id = FileId(self.files.len());
+        self.by_path.entry(canonical.clone()).or_insert(id);
+        self.files.push(SourceText {
+            display,
+            lines: LineIndex::new(&text),
+            canonical,
+            text,
+            parsed: Ok(SourceFile::default()),
+            kind: FileKind::Text,
         });
         id
     }

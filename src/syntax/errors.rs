@@ -141,11 +141,11 @@ impl SyntaxError {
     }
 }
 
-pub(crate) fn or_list(items: &[String]) -> String {
+pub fn or_list(items: &[String]) -> String {
     join(items, "or")
 }
 
-pub(crate) fn and_list(items: &[String]) -> String {
+pub fn and_list(items: &[String]) -> String {
     join(items, "and")
 }
 

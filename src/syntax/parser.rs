@@ -24,7 +24,7 @@ pub fn parse(text: &str) -> Result<SourceFile, SyntaxError> {
     for pair in file.into_inner() {
         match pair.as_rule() {
             Rule::import => {
-                let span = span_of(&pair);
+                let span = tight_span(&pair);
                 let path = string(pair.into_inner().nth(1).expect("import path"))?;
                 items.push(Item::Import(Import { path, span }));
             }
@@ -39,6 +39,24 @@ pub fn parse(text: &str) -> Result<SourceFile, SyntaxError> {
 fn span_of(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
     Span::new(s.start(), s.end())
+}
+
+/// From the rule's start to the end of its last token. pest counts the whitespace (and comments)
+/// skipped before an optional or repeated part that then failed as part of the rule.
+fn tight_span(pair: &Pair<Rule>) -> Span {
+    let input = pair.as_span().get_input();
+    let start = pair.as_span().start();
+    let mut end = pair.as_span().end();
+    let mut current = pair.clone();
+    while let Some(last) = current.clone().into_inner().last() {
+        let gap = input[last.as_span().end()..end].trim_start();
+        if !(gap.is_empty() || gap.starts_with('#')) {
+            break;
+        }
+        end = last.as_span().end();
+        current = last;
+    }
+    Span::new(start, end)
 }
 
 fn block_kind(rule: Rule) -> BlockKind {
@@ -84,7 +102,7 @@ fn block(pair: Pair<Rule>) -> Result<Block, SyntaxError> {
 }
 
 fn transition(pair: Pair<Rule>) -> Result<Transition, SyntaxError> {
-    let span = span_of(&pair);
+    let span = tight_span(&pair);
     let mut inner = pair.into_inner();
     inner.next(); // ->
     let target = ident(inner.next().expect("target"));
@@ -140,7 +158,7 @@ fn attr_key(rule: Rule) -> AttrKey {
 fn attr(pair: Pair<Rule>) -> Result<Attr, SyntaxError> {
     let rule = pair.as_rule();
     let key = attr_key(rule);
-    let span = span_of(&pair);
+    let span = tight_span(&pair);
     let mut inner = pair.into_inner();
     let key_span = span_of(&inner.next().expect("keyword"));
     let value = match rule {

@@ -47,16 +47,18 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let mut d = Diagnostic::new(
                 AMBIGUOUS_BRANCH.name,
                 s.def.loc,
-                format!(
-                    "stage `{}` branches {} ways, but {} without a `when`",
-                    s.def.id,
-                    s.transitions.len(),
-                    if bare.len() == 1 {
-                        "one is".to_string()
-                    } else {
-                        format!("{} are", bare.len())
-                    }
-                ),
+                match bare.as_slice() {
+                    [one] => format!(
+                        "stage `{}` branches, but `-> {}` has no `when`",
+                        s.def.id, one.target.name
+                    ),
+                    many => format!(
+                        "stage `{}` branches, but {} of its {} `->` have no `when`",
+                        s.def.id,
+                        many.len(),
+                        s.transitions.len()
+                    ),
+                },
             )
             .with_label("this stage branches")
             .with_help("give every `->` of a branching stage a condition: `-> STAGE when \"...\"`")

@@ -7,6 +7,7 @@ pub mod duplicate_transition;
 pub mod goal_without_deadline;
 pub mod goal_without_target;
 pub mod import_error;
+pub mod invalid_config;
 pub mod invalid_value;
 pub mod kpi_without_owner;
 pub mod kpi_without_target;

@@ -5,8 +5,8 @@ crate::declare_rule! {
     /// ## What it does
     ///
     /// Reports a stage that can be reached from the start and has outgoing `->`, but from which
-    /// no `terminal` stage can be reached: the work loops forever. Pipelines without any
-    /// terminal stage are left to `missing-terminal`.
+    /// no `terminal` stage can be reached: the work loops forever. In a pipeline without any
+    /// terminal stage (itself a `missing-terminal` error) this holds for every such stage.
     ///
     /// ## Why it matters
     ///
@@ -48,9 +48,6 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(start) = p.start_stage() else {
             continue;
         };
-        if terminals.is_empty() {
-            continue;
-        }
         let reachable = graph::reachable_from(&p.graph, p.stages[start].node);
         let ends = graph::reaching(&p.graph, &terminals);
         for s in &p.stages {

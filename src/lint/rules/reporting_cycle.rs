@@ -7,7 +7,8 @@ crate::declare_rule! {
     /// ## What it does
     ///
     /// Reports `reports_to` links between roles that form a cycle, and shows the cycle. The
-    /// finding points at the `reports_to` of the first role of the cycle in reading order.
+    /// finding points where the cycle closes in reading order: at the `reports_to` of the role
+    /// of the cycle read last, with labels on the other links.
     ///
     /// ## Why it matters
     ///
@@ -44,31 +45,36 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for cycle in graph::cycles(&g) {
         let ids: Vec<usize> = cycle.iter().map(|n| g[*n]).collect();
-        let first = &roles[ids[0]];
-        let link = first.reports_to.as_ref().expect("in a cycle");
+        // Reported where the cycle closes in reading order: at the role read last.
+        let last = (0..ids.len()).max_by_key(|&k| ids[k]).expect("non-empty");
+        let closing = &roles[ids[last]];
+        let link = closing.reports_to.as_ref().expect("in a cycle");
         let mut names: Vec<String> = ids.iter().map(|&i| roles[i].def.id.clone()).collect();
-        names.push(first.def.id.clone());
+        names.push(names[0].clone());
         let shown = names
             .iter()
             .map(|n| format!("`{n}`"))
             .collect::<Vec<_>>()
             .join(" -> ");
+        names.pop();
         let mut d = Diagnostic::new(
             REPORTING_CYCLE.name,
             link.loc,
             format!("reporting lines form a cycle: {shown}"),
         )
-        .with_label(format!("`{}` reports to `{}`", first.def.id, link.name))
+        .with_label(format!(
+            "`{}` reports to `{}`, closing the cycle",
+            closing.def.id, link.name
+        ))
         .with_help("remove one `reports_to` of the cycle so the line ends at the top role");
-        for &i in &ids[1..] {
-            if let Some(r) = &roles[i].reports_to {
+        for k in (0..ids.len()).filter(|&k| k != last) {
+            if let Some(r) = &roles[ids[k]].reports_to {
                 d = d.with_secondary(
                     r.loc,
-                    format!("`{}` reports to `{}`", roles[i].def.id, r.name),
+                    format!("`{}` reports to `{}`", roles[ids[k]].def.id, r.name),
                 );
             }
         }
-        names.pop();
         out.push(d.with_names(names));
     }
 }

@@ -7,8 +7,8 @@ crate::declare_rule! {
     /// ## What it does
     ///
     /// Reports training prerequisites (`requires` in a `training`) that form a cycle, and shows
-    /// the cycle. The finding points at the `requires` of the first training of the cycle in
-    /// reading order.
+    /// the cycle. The finding points where the cycle closes in reading order: at the `requires`
+    /// of the training of the cycle read last, with labels on the other links.
     ///
     /// ## Why it matters
     ///
@@ -47,38 +47,40 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for cycle in graph::cycles(&g) {
         let ids: Vec<usize> = cycle.iter().map(|n| g[*n]).collect();
-        let first = &trainings[ids[0]];
-        let next = &trainings[ids[(1) % ids.len()]];
-        let edge = first
+        let next = |k: usize| ids[(k + 1) % ids.len()];
+        // Reported where the cycle closes in reading order: at the `requires` of the training
+        // read last, like a duplicate or an import cycle.
+        let last = (0..ids.len()).max_by_key(|&k| ids[k]).expect("non-empty");
+        let closing = &trainings[ids[last]];
+        let edge = closing
             .requires
             .iter()
-            .find(|r| r.target == Some(ids[1 % ids.len()]))
+            .find(|r| r.target == Some(next(last)))
             .expect("the cycle follows a requires");
         let mut names: Vec<String> = ids.iter().map(|&i| trainings[i].def.id.clone()).collect();
-        names.push(first.def.id.clone());
+        names.push(names[0].clone());
         let shown = names
             .iter()
             .map(|n| format!("`{n}`"))
             .collect::<Vec<_>>()
             .join(" -> ");
+        names.pop();
         let mut d = Diagnostic::new(
             TRAINING_CYCLE.name,
             edge.loc,
             format!("training prerequisites form a cycle: {shown}"),
         )
-        .with_label(format!("`{}` requires `{}`", first.def.id, next.def.id))
+        .with_label(format!(
+            "`{}` requires `{}`, closing the cycle",
+            closing.def.id, edge.name
+        ))
         .with_help("remove one `requires` of the cycle so the trainings can be taken in order");
-        for w in 1..ids.len() {
-            let t = &trainings[ids[w]];
-            if let Some(r) = t
-                .requires
-                .iter()
-                .find(|r| r.target == Some(ids[(w + 1) % ids.len()]))
-            {
+        for k in (0..ids.len()).filter(|&k| k != last) {
+            let t = &trainings[ids[k]];
+            if let Some(r) = t.requires.iter().find(|r| r.target == Some(next(k))) {
                 d = d.with_secondary(r.loc, format!("`{}` requires `{}`", t.def.id, r.name));
             }
         }
-        names.pop();
         out.push(d.with_names(names));
     }
 }

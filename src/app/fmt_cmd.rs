@@ -1,0 +1,295 @@
+//! `sopc fmt`: rewrite files in the canonical layout, or (`--check`) say which would change.
+
+use std::fs;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::check::{CheckOutcome, Finding, MissingPath, expand};
+use super::cli::FmtArgs;
+use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
+use crate::diag::{Diagnostic, Loc, Severity};
+use crate::format::{self, FormatError};
+
+/// How standard input is named in messages.
+const STDIN: &str = "<stdin>";
+
+pub(super) fn run(args: FmtArgs) -> u8 {
+    let mut run = Fmt {
+        check: args.check || args.diff,
+        diff: args.diff,
+        ..Fmt::default()
+    };
+    let stdin = args.paths.iter().any(|p| p == Path::new("-"));
+    if stdin && args.paths.len() > 1 {
+        eprintln!("error: `-` (standard input) cannot be given with other paths");
+        return EXIT_USAGE;
+    }
+    let done = if stdin {
+        run.stdin()
+    } else {
+        run.paths(&args.paths)
+    };
+    if let Err(code) = done {
+        return code;
+    }
+    if !run.syntax.findings.is_empty() {
+        let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let _ = human::write_reports(&mut io::stderr().lock(), &run.syntax, color, None);
+    }
+    if run.check && run.changed > 0 && !stdin {
+        let files = if run.changed == 1 { "file" } else { "files" };
+        eprintln!(
+            "{} {files} would be reformatted; run `sopc fmt` to format",
+            run.changed
+        );
+    }
+    if run.failed || (run.check && run.changed > 0) {
+        EXIT_FAIL
+    } else if run.unusable {
+        EXIT_USAGE
+    } else {
+        EXIT_OK
+    }
+}
+
+#[derive(Default)]
+struct Fmt {
+    check: bool,
+    diff: bool,
+    /// The syntax errors found, reported as `sopc check` reports them.
+    syntax: CheckOutcome,
+    /// How many files are (or would be) rewritten.
+    changed: usize,
+    /// A file could not be formatted: a syntax error, or the formatter's own safety check.
+    failed: bool,
+    /// A file could not be read or written.
+    unusable: bool,
+}
+
+impl Fmt {
+    fn paths(&mut self, paths: &[PathBuf]) -> Result<(), u8> {
+        let files = expand(paths).map_err(|MissingPath(p)| {
+            eprintln!("error: `{p}` does not exist");
+            EXIT_USAGE
+        })?;
+        let mut stdout = io::stdout().lock();
+        for (path, display) in files {
+            let bytes = match fs::read(&path) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("error: cannot read `{display}`: {e}");
+                    self.unusable = true;
+                    continue;
+                }
+            };
+            let Some((old, new)) = self.format(&display, &path, bytes) else {
+                continue;
+            };
+            if old == new {
+                continue;
+            }
+            self.changed += 1;
+            let written = if self.diff {
+                stdout.write_all(unified_diff(&display, &old, &new).as_bytes())
+            } else if self.check {
+                writeln!(stdout, "{display}")
+            } else {
+                if let Err(e) = write_atomically(&path, &new) {
+                    eprintln!("error: cannot write `{display}`: {e}");
+                    self.unusable = true;
+                }
+                Ok(())
+            };
+            if written.is_err() {
+                return Err(EXIT_USAGE);
+            }
+        }
+        stdout.flush().map_err(|_| EXIT_USAGE)
+    }
+
+    /// Standard input to standard output; with `--check`, only whether it would change.
+    fn stdin(&mut self) -> Result<(), u8> {
+        let mut bytes = Vec::new();
+        if let Err(e) = io::stdin().read_to_end(&mut bytes) {
+            eprintln!("error: cannot read standard input: {e}");
+            return Err(EXIT_USAGE);
+        }
+        let Some((old, new)) = self.format(STDIN, Path::new(STDIN), bytes) else {
+            return Ok(());
+        };
+        let mut stdout = io::stdout().lock();
+        let text = if !self.check {
+            new
+        } else if old == new {
+            return Ok(());
+        } else {
+            self.changed += 1;
+            if self.diff {
+                unified_diff(STDIN, &old, &new)
+            } else {
+                format!("{STDIN}\n")
+            }
+        };
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|_| EXIT_USAGE)
+    }
+
+    /// The text before and after formatting; `None` when it cannot be formatted (the reason is
+    /// recorded) or asks not to be. A file that asks not to be formatted comes back unchanged
+    /// from standard input.
+    fn format(&mut self, display: &str, path: &Path, bytes: Vec<u8>) -> Option<(String, String)> {
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                self.syntax_error(display, path, e.into_bytes());
+                return None;
+            }
+        };
+        if format::is_ignored(&text) {
+            return Some((text.clone(), text));
+        }
+        match format::format(&text) {
+            Ok(new) => Some((text, new)),
+            Err(FormatError::Syntax(_)) => {
+                self.syntax_error(display, path, text.into_bytes());
+                None
+            }
+            Err(FormatError::WouldChangeMeaning(why)) => {
+                eprintln!(
+                    "internal error: formatting `{display}` would change its meaning; please report this"
+                );
+                if std::env::var_os("SOPC_DEBUG").is_some() {
+                    eprintln!("{why}");
+                }
+                self.failed = true;
+                None
+            }
+        }
+    }
+
+    /// Records the syntax error of a file as `sopc check` reports it.
+    fn syntax_error(&mut self, display: &str, path: &Path, bytes: Vec<u8>) {
+        self.failed = true;
+        let db = &mut self.syntax.db;
+        let id = db.add(display.to_string(), path.to_path_buf(), bytes);
+        if let Err(e) = &db.get(id).parsed {
+            let mut diag =
+                Diagnostic::new("syntax", Loc::new(id, e.span), e.message()).with_label(e.label());
+            if let Some(help) = e.help() {
+                diag = diag.with_help(help);
+            }
+            self.syntax.findings.push(Finding {
+                diag,
+                severity: Severity::Error,
+            });
+        }
+    }
+}
+
+/// Replaces the file at `path` (through a symbolic link, the file it points to) with `text`:
+/// written to a temporary file beside it, then renamed over it, so that no reader ever sees
+/// half a file. The file keeps its permissions.
+fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
+    let target = fs::canonicalize(path)?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let permissions = fs::metadata(&target)?.permissions();
+    for attempt in 0.. {
+        let tmp = dir.join(format!(
+            ".{name}.sopc-fmt-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        let mut file = match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => continue,
+            Err(e) => return Err(e),
+        };
+        let done = file
+            .write_all(text.as_bytes())
+            .and_then(|()| file.sync_all())
+            .and_then(|()| fs::set_permissions(&tmp, permissions.clone()))
+            .and_then(|()| fs::rename(&tmp, &target));
+        if done.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        return done;
+    }
+    unreachable!("the loop returns")
+}
+
+/// A unified diff (three lines of context) from `old` to `new`, both named `display`.
+fn unified_diff(display: &str, old: &str, new: &str) -> String {
+    let a: Vec<&str> = old.split_inclusive('\n').collect();
+    let b: Vec<&str> = new.split_inclusive('\n').collect();
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b);
+    let mut out = format!("--- {display}\t(original)\n+++ {display}\t(formatted)\n");
+    for hunk in similar::group_diff_ops(ops, 3) {
+        let (Some(first), Some(last)) = (hunk.first(), hunk.last()) else {
+            continue;
+        };
+        let old_lines = first.old_range().start..last.old_range().end;
+        let new_lines = first.new_range().start..last.new_range().end;
+        out.push_str(&format!(
+            "@@ -{} +{} @@\n",
+            hunk_range(old_lines),
+            hunk_range(new_lines)
+        ));
+        for op in &hunk {
+            let (tag, o, n) = op.as_tag_tuple();
+            if tag == similar::DiffTag::Equal {
+                a[o].iter().for_each(|l| diff_line(&mut out, ' ', l));
+                continue;
+            }
+            a[o].iter().for_each(|l| diff_line(&mut out, '-', l));
+            b[n].iter().for_each(|l| diff_line(&mut out, '+', l));
+        }
+    }
+    out
+}
+
+/// `start,count` of a hunk header, 1-based; an empty range names the line before it.
+fn hunk_range(lines: std::ops::Range<usize>) -> String {
+    let start = if lines.is_empty() {
+        lines.start
+    } else {
+        lines.start + 1
+    };
+    format!("{start},{}", lines.len())
+}
+
+fn diff_line(out: &mut String, sign: char, line: &str) {
+    out.push(sign);
+    out.push_str(line);
+    if !line.ends_with('\n') {
+        out.push_str("\n\\ No newline at end of file\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_has_hunks_with_context() {
+        let old = "a\nb\nc\nd\ne\nf\ng\nh\ni\n";
+        let new = "a\nb\nc\nd\nE\nf\ng\nh\ni";
+        assert_eq!(
+            unified_diff("x.sop", old, new),
+            "--- x.sop\t(original)\n+++ x.sop\t(formatted)\n@@ -2,8 +2,8 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n-i\n+i\n\\ No newline at end of file\n"
+        );
+    }
+
+    #[test]
+    fn hunk_ranges() {
+        assert_eq!(hunk_range(0..0), "0,0");
+        assert_eq!(hunk_range(3..5), "4,2");
+    }
+}

@@ -1,0 +1,190 @@
+//! What can be wrong in `sopc.yaml`, kept as data until it becomes an `invalid-config` finding.
+
+use crate::diag::{Diagnostic, FileId, Loc, did_you_mean};
+use crate::lint::registry::{Level, RULES};
+use crate::syntax::Span;
+
+use super::Preset;
+
+/// The keys allowed at the top of `sopc.yaml`.
+pub(super) const TOP_KEYS: [&str; 3] = ["extends", "rules", "overrides"];
+/// The keys allowed in one entry of `overrides`.
+pub(super) const OVERRIDE_KEYS: [&str; 2] = ["files", "rules"];
+
+/// One problem in `sopc.yaml`, at the bytes it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub kind: ConfigErrorKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigErrorKind {
+    /// The file is not YAML; the parser's own message.
+    Yaml {
+        message: String,
+    },
+    /// A key given twice in one mapping: reported at the second, `first` is the first.
+    DuplicateKey {
+        key: String,
+        first: Span,
+    },
+    NotUtf8,
+    /// A key that has no meaning where it is; `allowed` are the keys that do.
+    UnknownKey {
+        key: String,
+        allowed: &'static [&'static str],
+    },
+    UnknownRule {
+        name: String,
+    },
+    UnknownLevel {
+        rule: String,
+        value: String,
+    },
+    /// A rule named without a level.
+    MissingLevel {
+        rule: String,
+    },
+    UnknownPreset {
+        value: String,
+    },
+    BadGlob {
+        glob: String,
+        reason: String,
+    },
+    /// An override without `files`.
+    MissingFiles,
+    /// The wrong shape of value: `what` was expected (`a mapping of checks to levels`).
+    Expected {
+        what: &'static str,
+        found: &'static str,
+    },
+}
+
+impl ConfigError {
+    pub fn new(kind: ConfigErrorKind, span: Span) -> Self {
+        ConfigError { kind, span }
+    }
+
+    pub fn message(&self) -> String {
+        match &self.kind {
+            ConfigErrorKind::Yaml { message } => {
+                format!("`sopc.yaml` is not valid YAML: {message}")
+            }
+            ConfigErrorKind::DuplicateKey { key, .. } => format!("`{key}` is given twice"),
+            ConfigErrorKind::NotUtf8 => "`sopc.yaml` is not valid UTF-8".to_string(),
+            ConfigErrorKind::UnknownKey { key, .. } => format!("unknown key `{key}`"),
+            ConfigErrorKind::UnknownRule { name } => format!("no check is named `{name}`"),
+            ConfigErrorKind::UnknownLevel { rule, value } => {
+                format!("`{value}` is not a level (for `{rule}`)")
+            }
+            ConfigErrorKind::MissingLevel { rule } => format!("no level given for `{rule}`"),
+            ConfigErrorKind::UnknownPreset { value } => format!("no preset is named `{value}`"),
+            ConfigErrorKind::BadGlob { glob, reason } => {
+                format!("`{glob}` is not a valid glob: {reason}")
+            }
+            ConfigErrorKind::MissingFiles => "this override has no `files`".to_string(),
+            ConfigErrorKind::Expected { what, found } => format!("expected {what}, found {found}"),
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        match &self.kind {
+            ConfigErrorKind::Yaml { .. } => "the YAML cannot be read from here",
+            ConfigErrorKind::DuplicateKey { .. } => "given again here",
+            ConfigErrorKind::NotUtf8 => "not UTF-8",
+            ConfigErrorKind::UnknownKey { .. } => "unknown key",
+            ConfigErrorKind::UnknownRule { .. } => "unknown check",
+            ConfigErrorKind::UnknownLevel { .. } | ConfigErrorKind::MissingLevel { .. } => {
+                "expected `error`, `warning`, `info` or `off`"
+            }
+            ConfigErrorKind::UnknownPreset { .. } => "unknown preset",
+            ConfigErrorKind::BadGlob { .. } => "invalid glob",
+            ConfigErrorKind::MissingFiles => "which files is it for?",
+            ConfigErrorKind::Expected { .. } => "wrong kind of value",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        let suggest = |word: &str, candidates: &[&str], otherwise: String| {
+            did_you_mean(word, candidates.iter().copied())
+                .map_or(otherwise, |n| format!("did you mean `{n}`?"))
+        };
+        Some(match &self.kind {
+            ConfigErrorKind::Yaml { .. } => {
+                "check the indentation and quoting here and on the line above".to_string()
+            }
+            ConfigErrorKind::DuplicateKey { .. } => {
+                "keep one of the two entries (the first one applies)".to_string()
+            }
+            ConfigErrorKind::NotUtf8 => "save the file as UTF-8".to_string(),
+            ConfigErrorKind::UnknownKey { key, allowed } => {
+                suggest(key, allowed, format!("the keys here are {}", backticked(allowed)))
+            }
+            ConfigErrorKind::UnknownRule { name } => {
+                let names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+                suggest(
+                    name,
+                    &names,
+                    "run `sopc rules` for the list of checks".to_string(),
+                )
+            }
+            ConfigErrorKind::UnknownLevel { value, .. } => suggest(
+                value,
+                &Level::NAMES,
+                format!("the levels are {}", backticked(&Level::NAMES)),
+            ),
+            ConfigErrorKind::MissingLevel { rule } => format!("write `{rule}: error` (or another level)"),
+            ConfigErrorKind::UnknownPreset { value } => suggest(
+                value,
+                &Preset::NAMES,
+                format!("the presets are {}", backticked(&Preset::NAMES)),
+            ),
+            ConfigErrorKind::BadGlob { .. } => {
+                "`*` matches within one folder, `**` across folders, e.g. `legacy/**`".to_string()
+            }
+            ConfigErrorKind::MissingFiles => {
+                "add `files: \"legacy/**\"` (a glob, or a list of globs, relative to this file's folder)"
+                    .to_string()
+            }
+            ConfigErrorKind::Expected { .. } => return None,
+        })
+    }
+
+    /// The bad name or value, for tools.
+    fn names(&self) -> Vec<String> {
+        match &self.kind {
+            ConfigErrorKind::UnknownKey { key: n, .. }
+            | ConfigErrorKind::UnknownRule { name: n }
+            | ConfigErrorKind::MissingLevel { rule: n }
+            | ConfigErrorKind::UnknownPreset { value: n }
+            | ConfigErrorKind::BadGlob { glob: n, .. }
+            | ConfigErrorKind::DuplicateKey { key: n, .. } => vec![n.clone()],
+            ConfigErrorKind::UnknownLevel { rule, value } => vec![rule.clone(), value.clone()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The `invalid-config` finding in `file` (the `sopc.yaml` it was found in).
+    pub fn into_diagnostic(self, file: FileId) -> Diagnostic {
+        let mut d = Diagnostic::new("invalid-config", Loc::new(file, self.span), self.message())
+            .with_label(self.label())
+            .with_names(self.names());
+        if let Some(help) = self.help() {
+            d = d.with_help(help);
+        }
+        if let ConfigErrorKind::DuplicateKey { first, .. } = self.kind {
+            d = d.with_secondary(Loc::new(file, first), "first given here");
+        }
+        d
+    }
+}
+
+fn backticked(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.join(""),
+    }
+}

@@ -1,0 +1,304 @@
+//! Levels per check: defaults from the registry, changed by `sopc.yaml` at a project root.
+//!
+//! `extends:` picks a preset, `rules:` sets levels on top of it, and each entry of `overrides:`
+//! whose `files` glob matches a file's path (relative to the project root) sets levels on top of
+//! that, later entries winning. See `docs/configuration.md`.
+
+mod error;
+mod read;
+mod yaml;
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use globset::GlobSet;
+
+pub use error::{ConfigError, ConfigErrorKind};
+
+use super::registry::{Level, RULES};
+use crate::diag::{Diagnostic, FileId};
+use crate::model::{self, SourceDb};
+use crate::syntax::Span;
+
+/// The name of the configuration file.
+pub const FILE_NAME: &str = "sopc.yaml";
+
+/// A starting point for `rules:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Preset {
+    /// The registry's default levels.
+    #[default]
+    Recommended,
+    /// Every warning becomes an error; infos stay infos.
+    Strict,
+    /// Errors only: warnings and infos are off.
+    Minimal,
+}
+
+impl Preset {
+    pub const NAMES: [&'static str; 3] = ["recommended", "strict", "minimal"];
+
+    pub fn parse(s: &str) -> Option<Preset> {
+        Some(match s {
+            "recommended" => Preset::Recommended,
+            "strict" => Preset::Strict,
+            "minimal" => Preset::Minimal,
+            _ => return None,
+        })
+    }
+
+    /// The level this preset gives a check whose registry default is `default`.
+    pub fn apply(self, default: Level) -> Level {
+        match (self, default) {
+            (Preset::Strict, Level::Warning) => Level::Error,
+            (Preset::Minimal, Level::Warning | Level::Info) => Level::Off,
+            (_, level) => level,
+        }
+    }
+}
+
+/// Levels set by name, keyed by the check's registry name.
+type Levels = HashMap<&'static str, Level>;
+
+/// `rules:` that apply to the files one set of globs matches.
+#[derive(Debug, Clone)]
+struct Override {
+    globs: GlobSet,
+    rules: Levels,
+}
+
+/// The levels in force in one project. The default is the registry's default levels.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    preset: Preset,
+    rules: Levels,
+    overrides: Vec<Override>,
+}
+
+impl Config {
+    /// Reads a configuration from YAML text. Whatever is valid applies; the rest is returned as
+    /// errors with their places in `text`.
+    pub fn from_yaml(text: &str) -> (Config, Vec<ConfigError>) {
+        match yaml::parse(text) {
+            Ok((root, duplicates)) => {
+                let mut errors: Vec<ConfigError> = duplicates
+                    .into_iter()
+                    .map(|d| {
+                        let kind = ConfigErrorKind::DuplicateKey {
+                            key: d.key,
+                            first: d.first,
+                        };
+                        ConfigError::new(kind, d.again)
+                    })
+                    .collect();
+                let config = read::config(&root, &mut errors);
+                (config, errors)
+            }
+            Err(e) => (
+                Config::default(),
+                vec![ConfigError::new(
+                    ConfigErrorKind::Yaml { message: e.message },
+                    e.span,
+                )],
+            ),
+        }
+    }
+
+    /// The level of `rule` outside every override.
+    pub fn level(&self, rule: &str) -> Level {
+        let Some(info) = RULES.iter().find(|r| r.name == rule) else {
+            return Level::Error;
+        };
+        self.rules
+            .get(info.name)
+            .copied()
+            .unwrap_or_else(|| self.preset.apply(info.default))
+    }
+
+    /// The level of `rule` in the file at `path`, relative to the project root.
+    pub fn level_for(&self, rule: &str, path: &Path) -> Level {
+        self.overrides
+            .iter()
+            .rev()
+            .filter(|o| o.globs.is_match(path))
+            .find_map(|o| o.rules.get(rule).copied())
+            .unwrap_or_else(|| self.level(rule))
+    }
+}
+
+/// The configuration of every project root met in a run, each `sopc.yaml` read once.
+#[derive(Debug, Default)]
+pub struct Configs {
+    /// The project root of each file asked about.
+    roots: HashMap<FileId, PathBuf>,
+    by_root: HashMap<PathBuf, Config>,
+    /// `invalid-config` findings, in the `sopc.yaml` files.
+    pub diagnostics: Vec<Diagnostic>,
+    /// A `sopc.yaml` that exists but could not be read: its path as shown, and why.
+    pub unreadable: Vec<(String, String)>,
+}
+
+impl Configs {
+    /// Reads the configuration of `file`'s project root unless it was read already. The
+    /// `sopc.yaml` is added to `db` and shown beside `file` as the user reached it.
+    pub fn load_for(&mut self, db: &mut SourceDb, file: FileId) {
+        if self.roots.contains_key(&file) {
+            return;
+        }
+        let src = db.get(file);
+        let root = model::project_root(&src.canonical);
+        self.roots.insert(file, root.clone());
+        if self.by_root.contains_key(&root) {
+            return;
+        }
+        let path = root.join(FILE_NAME);
+        let config = if path.exists() {
+            let display = display_beside(&src.display, &src.canonical, &root);
+            self.read(db, &root, display)
+        } else {
+            Config::default()
+        };
+        self.by_root.insert(root, config);
+    }
+
+    fn read(&mut self, db: &mut SourceDb, root: &Path, display: String) -> Config {
+        let path = root.join(FILE_NAME);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                self.unreadable.push((display, e.to_string()));
+                return Config::default();
+            }
+        };
+        let canonical = path.canonicalize().unwrap_or(path);
+        let (text, bad_utf8) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+            }
+        };
+        let id = db.add_text(display, canonical, text);
+        // Its own findings follow its own levels: `invalid-config: warning` applies to itself.
+        self.roots.insert(id, root.to_path_buf());
+        if let Some(at) = bad_utf8 {
+            let replacement = '\u{FFFD}'.len_utf8();
+            let error = ConfigError::new(ConfigErrorKind::NotUtf8, Span::new(at, at + replacement));
+            self.diagnostics.push(error.into_diagnostic(id));
+            return Config::default();
+        }
+        let (config, errors) = Config::from_yaml(&db.get(id).text);
+        self.diagnostics
+            .extend(errors.into_iter().map(|e| e.into_diagnostic(id)));
+        config
+    }
+
+    /// The level of `rule` for a finding in `file`: its project root's configuration, with the
+    /// overrides that match the file's path inside that root. Files never loaded get defaults.
+    pub fn level(&self, db: &SourceDb, rule: &str, file: FileId) -> Level {
+        let Some(root) = self.roots.get(&file) else {
+            return Config::default().level(rule);
+        };
+        let config = &self.by_root[root];
+        let canonical = &db.get(file).canonical;
+        let relative = canonical.strip_prefix(root).unwrap_or(canonical);
+        config.level_for(rule, relative)
+    }
+}
+
+/// How to show `sopc.yaml` in `root` to a user who reached the file at `canonical` as `display`:
+/// `examples/x/sopc.yaml` for `examples/x/a.sop`, `../sopc.yaml` for `a.sop` one folder down.
+fn display_beside(display: &str, canonical: &Path, root: &Path) -> String {
+    let depth = canonical
+        .parent()
+        .and_then(|dir| dir.strip_prefix(root).ok())
+        .map_or(0, |inside| inside.components().count());
+    let mut parts: Vec<Component> = Path::new(display)
+        .parent()
+        .map(|p| p.components().collect())
+        .unwrap_or_default();
+    for _ in 0..depth {
+        match parts.last() {
+            Some(Component::Normal(_)) => {
+                parts.pop();
+            }
+            Some(Component::CurDir) => {
+                parts.pop();
+                parts.push(Component::ParentDir);
+            }
+            Some(Component::RootDir | Component::Prefix(_)) => {}
+            Some(Component::ParentDir) | None => parts.push(Component::ParentDir),
+        }
+    }
+    let dir: PathBuf = parts.iter().collect();
+    dir.join(FILE_NAME).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> Config {
+        let (config, errors) = Config::from_yaml(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        config
+    }
+
+    #[test]
+    fn presets_then_rules_then_overrides() {
+        let c = config(
+            "extends: strict\nrules:\n  dead-end-stage: info\noverrides:\n  - files: legacy/**\n    rules: { task-without-due: off }\n  - files: [legacy/keep/*.sop]\n    rules: { task-without-due: warning }\n",
+        );
+        assert_eq!(c.level("task-without-due"), Level::Error);
+        assert_eq!(c.level("dead-end-stage"), Level::Info);
+        assert_eq!(c.level("unused-definition"), Level::Info);
+        assert_eq!(
+            c.level_for("task-without-due", Path::new("legacy/a/b.sop")),
+            Level::Off
+        );
+        assert_eq!(
+            c.level_for("task-without-due", Path::new("legacy/keep/b.sop")),
+            Level::Warning
+        );
+        // `*` stays within one folder.
+        assert_eq!(
+            c.level_for("task-without-due", Path::new("legacy/keep/x/b.sop")),
+            Level::Off
+        );
+        assert_eq!(
+            c.level_for("task-without-due", Path::new("a.sop")),
+            Level::Error
+        );
+        let minimal = config("extends: minimal\n");
+        assert_eq!(minimal.level("task-without-due"), Level::Off);
+        assert_eq!(minimal.level("unused-definition"), Level::Off);
+        assert_eq!(minimal.level("syntax"), Level::Error);
+        assert_eq!(Config::default().level("task-without-due"), Level::Warning);
+    }
+
+    #[test]
+    fn errors_keep_what_is_valid() {
+        let text = "rules:\n  task-without-due: error\n  task-withot-done-criteria: off\n  dead-end-stage: loud\nextend: strict\n";
+        let (c, errors) = Config::from_yaml(text);
+        assert_eq!(c.level("task-without-due"), Level::Error);
+        let kinds: Vec<_> = errors.iter().map(|e| &e.kind).collect();
+        assert!(
+            matches!(kinds[0], ConfigErrorKind::UnknownRule { name } if name == "task-withot-done-criteria")
+        );
+        assert!(matches!(kinds[1], ConfigErrorKind::UnknownLevel { value, .. } if value == "loud"));
+        assert!(matches!(kinds[2], ConfigErrorKind::UnknownKey { key, .. } if key == "extend"));
+        assert_eq!(&text[errors[2].span.start..errors[2].span.end], "extend");
+    }
+
+    #[test]
+    fn config_is_shown_beside_the_file() {
+        let root = Path::new("/p");
+        let show = |d: &str, c: &str| display_beside(d, Path::new(c), root);
+        assert_eq!(show("examples/x/a.sop", "/p/a.sop"), "examples/x/sopc.yaml");
+        assert_eq!(show("x/sub/a.sop", "/p/sub/a.sop"), "x/sopc.yaml");
+        assert_eq!(show("a.sop", "/p/sub/a.sop"), "../sopc.yaml");
+        assert_eq!(show("./a.sop", "/p/sub/a.sop"), "../sopc.yaml");
+        assert_eq!(show("a.sop", "/p/a.sop"), "sopc.yaml");
+        assert_eq!(show("./docs/a.sop", "/p/docs/a.sop"), "./sopc.yaml");
+    }
+}
