@@ -280,4 +280,9 @@ fn misspelt_attribute_gets_a_suggestion() {
     );
     let err = syntax::parse("pipeline p {\n  stage s { owner x\n  tsk t {} } }").unwrap_err();
     assert_eq!(err.help().as_deref(), Some("did you mean `task`?"));
+    let err = syntax::parse("role r { skills \"a\"，\"b\" }").unwrap_err();
+    assert_eq!(
+        err.help().as_deref(),
+        Some("write the ASCII `,` instead of the full-width `，`")
+    );
 }

@@ -79,9 +79,15 @@ impl SyntaxError {
                 allowed,
                 suggestion,
                 expected,
-                ..
+                found,
             } => {
                 if let Some(s) = suggestion {
+                    let written = found.trim_matches('`');
+                    if ascii_for(written).is_some() {
+                        return Some(format!(
+                            "write the ASCII `{s}` instead of the full-width `{written}`"
+                        ));
+                    }
                     return Some(format!("did you mean `{s}`?"));
                 }
                 if allowed.is_empty() {
@@ -376,12 +382,14 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
         };
         return err;
     }
-    let suggestion =
-        if found_word.chars().all(|c| c.is_alphanumeric() || c == '_') && !found_word.is_empty() {
-            closest(found_word, &allowed)
-        } else {
-            None
-        };
+    let suggestion = if let Some(ascii) = ascii_for(found_word) {
+        Some(ascii.to_string())
+    } else if found_word.chars().all(|c| c.is_alphanumeric() || c == '_') && !found_word.is_empty()
+    {
+        closest(found_word, &allowed)
+    } else {
+        None
+    };
     let mut err = unexpected(
         text,
         pos,
@@ -419,6 +427,25 @@ fn unexpected(
             suggestion: None,
         },
     }
+}
+
+/// The ASCII punctuation a full-width character typed with a Chinese input method stands for.
+fn ascii_for(written: &str) -> Option<&'static str> {
+    Some(match written {
+        "，" | "、" => ",",
+        "“" | "”" | "＂" => "\"",
+        "｛" => "{",
+        "｝" => "}",
+        "（" => "(",
+        "）" => ")",
+        "＃" => "#",
+        "＞" => ">",
+        "＜" => "<",
+        "＝" => "=",
+        "－" => "-",
+        "．" | "。" => ".",
+        _ => return None,
+    })
 }
 
 fn push_unique(list: &mut Vec<String>, item: String) {
