@@ -2,6 +2,8 @@
 
 mod support;
 
+mod suppress;
+
 mod checks;
 mod ci;
 mod cli;
