@@ -132,6 +132,19 @@ fn resolve(
         .unwrap_or_default();
     let on_disk = base_dir.join(written);
     let display = normalize(&display_dir.join(written));
+    let project = project
+        .canonicalize()
+        .unwrap_or_else(|_| project.to_path_buf());
+    let outside = || {
+        fail(
+            format!("import `{}` leaves the project root", import.value),
+            "keep imported files inside the project (the folder with `sopc.yaml`, else the git repository)",
+        )
+    };
+    // Refused before looking at the disk: whether a file outside exists is none of our business.
+    if !normalize(&on_disk).starts_with(&project) {
+        return Err(outside());
+    }
     let canonical = match on_disk.canonicalize() {
         Ok(p) => p,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -147,18 +160,9 @@ fn resolve(
             ));
         }
     };
-    let project = project
-        .canonicalize()
-        .unwrap_or_else(|_| project.to_path_buf());
+    // Through a symbolic link, perhaps.
     if !canonical.starts_with(&project) {
-        return Err(fail(
-            format!(
-                "import `{}` leaves the project root `{}`",
-                import.value,
-                project.display()
-            ),
-            "keep imported files inside the project (the folder with `sopc.yaml`, else the git repository)",
-        ));
+        return Err(outside());
     }
     match db.load(&canonical, &display.to_string_lossy()) {
         Ok(id) if id == from => Err(fail(

@@ -13,12 +13,10 @@ pub(crate) struct SopParser;
 
 /// Parses one file. On failure, the first syntax error.
 pub fn parse(text: &str) -> Result<SourceFile, SyntaxError> {
-    static SETUP: std::sync::Once = std::sync::Once::new();
-    SETUP.call_once(|| {
-        // Expected tokens are what turns a failure into "expected `}` or an attribute ...".
-        pest::set_error_detail(true);
-    });
-    let mut pairs = SopParser::parse(Rule::file, text).map_err(|e| from_pest(text, e))?;
+    let mut pairs = match SopParser::parse(Rule::file, text) {
+        Ok(pairs) => pairs,
+        Err(_) => return Err(explain_failure(text)),
+    };
     let file = pairs.next().expect("the file rule always yields one pair");
     let mut items = Vec::new();
     for pair in file.into_inner() {
@@ -34,6 +32,26 @@ pub fn parse(text: &str) -> Result<SourceFile, SyntaxError> {
     }
     let comments = super::comments::scan(text);
     Ok(SourceFile { items, comments })
+}
+
+/// Parses a file known not to parse again, this time tracking what was expected where, which
+/// costs time on every file if always on. The flag is global to pest, so one thread at a time.
+fn explain_failure(text: &str) -> SyntaxError {
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = DETAIL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    pest::set_error_detail(true);
+    let result = SopParser::parse(Rule::file, text);
+    pest::set_error_detail(false);
+    match result {
+        Err(e) => from_pest(text, e),
+        // Cannot happen: the same text failed a moment ago.
+        Ok(_) => SyntaxError {
+            span: Span::new(0, 0),
+            kind: super::errors::SyntaxErrorKind::TooComplex,
+        },
+    }
 }
 
 fn span_of(pair: &Pair<Rule>) -> Span {
