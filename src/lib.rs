@@ -5,6 +5,7 @@ pub mod diag;
 pub mod format;
 pub mod lint;
 pub mod model;
+pub mod parallel;
 pub mod syntax;
 
 pub use app::run;

@@ -32,6 +32,9 @@ pub struct CheckOutcome {
     pub findings: Vec<Finding>,
     /// Paths that could not be read, with why.
     pub unreadable: Vec<(String, String)>,
+    /// The model of every file checked as a document or a stand-alone library, in check order
+    /// (`sopc build` renders the ones with a header).
+    pub models: Vec<model::Model>,
 }
 
 impl CheckOutcome {
@@ -51,16 +54,19 @@ pub struct MissingPath(pub String);
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOutcome, MissingPath> {
     let mut outcome = CheckOutcome::default();
     let mut given: Vec<FileId> = Vec::new();
-    for (path, display) in expand(paths)? {
-        match outcome.db.load(&path, &display) {
+    let files = expand(paths)?;
+    for ((_, display), loaded) in files.iter().zip(outcome.db.load_many(&files)) {
+        match loaded {
             Ok(id) => {
                 if !given.contains(&id) {
                     given.push(id);
                 }
             }
-            Err(ReadError::Missing) => outcome.unreadable.push((display, "no such file".into())),
+            Err(ReadError::Missing) => outcome
+                .unreadable
+                .push((display.clone(), "no such file".into())),
             Err(ReadError::Directory) => {}
-            Err(ReadError::Unreadable(e)) => outcome.unreadable.push((display, e)),
+            Err(ReadError::Unreadable(e)) => outcome.unreadable.push((display.clone(), e)),
         }
     }
     // Documents first; a library is checked on its own only when no document of the run imports
@@ -77,21 +83,14 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
         .copied()
         .filter(|&f| outcome.db.get(f).is_sop() && outcome.db.get(f).ast().is_some())
         .partition(|&f| is_document(&outcome.db, f));
+    // Following imports reads more files, one document after the other; the checks then run on
+    // every core, each document on its own.
     let mut diags = Vec::new();
     let mut imported: HashSet<FileId> = HashSet::new();
+    let mut jobs: Vec<Job> = Vec::new();
     for file in documents.into_iter().chain(libraries) {
         if imported.contains(&file) {
-            // Still a file the user named: a pipeline in it needs a header of its own.
-            let (m, _) = model::lower(&outcome.db, &[file], file);
-            let cx = Context {
-                db: &outcome.db,
-                model: &m,
-                given: true,
-            };
-            let check = lint::rules::missing_header::MISSING_HEADER
-                .check
-                .expect("a model check");
-            check(&cx, &mut diags);
+            jobs.push(Job::HeaderOnly(file));
             continue;
         }
         let root = model::project_root(&outcome.db.get(file).canonical);
@@ -102,14 +101,13 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
             // A syntax error in an import: its own report says it all.
             continue;
         }
-        let (m, lowered) = model::lower(&outcome.db, &doc.files, file);
-        diags.extend(lowered);
-        let cx = Context {
-            db: &outcome.db,
-            model: &m,
-            given: true,
-        };
-        diags.extend(lint::check(&cx));
+        jobs.push(Job::Document(file, doc.files));
+    }
+    let db = &outcome.db;
+    let results = crate::parallel::map(&jobs, |job| run_job(db, job));
+    for (found, m) in results {
+        diags.extend(found);
+        outcome.models.extend(m);
     }
     // The `sopc.yaml` of each project root met (imports included), read once.
     let mut configs = Configs::default();
@@ -160,6 +158,44 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
     });
     outcome.findings = findings;
     Ok(outcome)
+}
+
+/// One unit of checking.
+enum Job {
+    /// A file with everything it imports, checked as one document (or as a library on its own).
+    Document(FileId, Vec<FileId>),
+    /// A library the user named that a document imports: checked inside that document, but a
+    /// pipeline in it still needs a header of its own.
+    HeaderOnly(FileId),
+}
+
+fn run_job(db: &SourceDb, job: &Job) -> (Vec<Diagnostic>, Option<model::Model>) {
+    match job {
+        Job::HeaderOnly(file) => {
+            let (m, _) = model::lower(db, &[*file], *file);
+            let cx = Context {
+                db,
+                model: &m,
+                given: true,
+            };
+            let mut out = Vec::new();
+            let check = lint::rules::missing_header::MISSING_HEADER
+                .check
+                .expect("a model check");
+            check(&cx, &mut out);
+            (out, None)
+        }
+        Job::Document(file, files) => {
+            let (m, mut out) = model::lower(db, files, *file);
+            let cx = Context {
+                db,
+                model: &m,
+                given: true,
+            };
+            out.extend(lint::check(&cx));
+            (out, Some(m))
+        }
+    }
 }
 
 /// The files to check, each with the path to show for it.

@@ -103,32 +103,61 @@ impl SourceDb {
 
     /// Adds text that did not come from disk (standard input, tests).
     pub fn add(&mut self, display: String, canonical: PathBuf, bytes: Vec<u8>) -> FileId {
-        let (text, parsed) = match String::from_utf8(bytes) {
-            Ok(text) => {
-                let parsed = syntax::parse(&text);
-                (text, parsed)
-            }
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                let err = SyntaxError {
-                    span: Span::new(valid, valid + char_len_at(&text, valid)),
-                    kind: syntax::SyntaxErrorKind::InvalidUtf8,
-                };
-                (text, Err(err))
-            }
-        };
+        self.insert(read_source(display, canonical, bytes))
+    }
+
+    /// Adds a file read and parsed elsewhere (see [`read_source`]).
+    pub fn insert(&mut self, source: SourceText) -> FileId {
         let id = FileId(self.files.len());
-        self.by_path.insert(canonical.clone(), id);
-        self.files.push(SourceText {
-            display,
-            lines: LineIndex::new(&text),
-            canonical,
-            text,
-            parsed,
-            kind: FileKind::Sop,
-        });
+        self.by_path.insert(source.canonical.clone(), id);
+        self.files.push(source);
         id
+    }
+
+    /// Reads and parses many files, on every core, and adds them in order. A file met before,
+    /// or twice in `paths`, is read once.
+    pub fn load_many(&mut self, paths: &[(PathBuf, String)]) -> Vec<Result<FileId, ReadError>> {
+        let canonical: Vec<Result<PathBuf, ReadError>> = paths
+            .iter()
+            .map(|(p, _)| match p.canonicalize() {
+                Ok(c) if c.is_dir() => Err(ReadError::Directory),
+                Ok(c) => Ok(c),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ReadError::Missing),
+                Err(e) => Err(ReadError::Unreadable(e.to_string())),
+            })
+            .collect();
+        let mut first = std::collections::HashSet::new();
+        let to_read: Vec<usize> = (0..paths.len())
+            .filter(|&i| match &canonical[i] {
+                Ok(c) => !self.by_path.contains_key(c) && first.insert(c.clone()),
+                Err(_) => false,
+            })
+            .collect();
+        let read = crate::parallel::map(&to_read, |&i| {
+            let c = canonical[i].as_ref().expect("only readable paths");
+            std::fs::read(c)
+                .map(|bytes| read_source(paths[i].1.clone(), c.clone(), bytes))
+                .map_err(|e| ReadError::Unreadable(e.to_string()))
+        });
+        let mut failed = std::collections::HashMap::new();
+        for (i, result) in to_read.into_iter().zip(read) {
+            match result {
+                Ok(source) => {
+                    self.insert(source);
+                }
+                Err(e) => {
+                    failed.insert(i, e);
+                }
+            }
+        }
+        canonical
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| match failed.remove(&i) {
+                Some(e) => Err(e),
+                None => c.map(|c| self.by_path[&c]),
+            })
+            .collect()
     }
 
     /// Adds a text file that is not SOP (`sopc.yaml`), so diagnostics can point into it. It gets
@@ -145,6 +174,33 @@ impl SourceDb {
             kind: FileKind::Text,
         });
         id
+    }
+}
+
+/// Decodes and parses one file's bytes.
+pub fn read_source(display: String, canonical: PathBuf, bytes: Vec<u8>) -> SourceText {
+    let (text, parsed) = match String::from_utf8(bytes) {
+        Ok(text) => {
+            let parsed = syntax::parse(&text);
+            (text, parsed)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let err = SyntaxError {
+                span: Span::new(valid, valid + char_len_at(&text, valid)),
+                kind: syntax::SyntaxErrorKind::InvalidUtf8,
+            };
+            (text, Err(err))
+        }
+    };
+    SourceText {
+        display,
+        lines: LineIndex::new(&text),
+        canonical,
+        text,
+        parsed,
+        kind: FileKind::Sop,
     }
 }
 
