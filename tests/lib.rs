@@ -10,6 +10,7 @@ mod cli;
 mod config;
 mod documents;
 mod examples;
+mod fmt;
 mod json;
 mod mangled;
 mod parser;

@@ -1,5 +1,6 @@
 //! `sopc fmt`: rewrite files in the canonical layout, or (`--check`) say which would change.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -73,7 +74,12 @@ impl Fmt {
             EXIT_USAGE
         })?;
         let mut stdout = io::stdout().lock();
+        let mut seen = HashSet::new();
         for (path, display) in files {
+            // A file named twice (or through a link) is formatted once.
+            if !seen.insert(fs::canonicalize(&path).unwrap_or_else(|_| path.clone())) {
+                continue;
+            }
             let bytes = match fs::read(&path) {
                 Ok(b) => b,
                 Err(e) => {

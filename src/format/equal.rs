@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::tree::{Node, header_end, open_brace};
+use super::tree::{Node, header_end, next_token};
 use crate::syntax::{
     Attr, Block, Cadence, Comment, Entry, Ident, Item, LineIndex, SourceFile, Span, Str,
     TrainingWhen, Value,
@@ -37,7 +37,10 @@ pub fn same_meaning(
             .collect();
         return Err(format!("the comments moved:\n{}", moved.join("\n")));
     }
-    let (a, b) = (directives(old_text, old), directives(new_text, new));
+    let (mut a, mut b) = (directives(old_text, old), directives(new_text, new));
+    // Imports move to the top, and the comments above them with them.
+    a.sort();
+    b.sort();
     if a != b {
         return Err(format!("`# sopc:` comments moved:\n{a:?}\n{b:?}"));
     }
@@ -158,7 +161,7 @@ fn str(s: &mut Str) {
 /// inside a node, at the end of a node's line, on the lines above a node, right after a
 /// block's `{`, or at the end of a block or of the file. Nodes are named by their path of
 /// kinds and indexes among their kind, which reordering does not change.
-pub fn anchors(text: &str, file: &SourceFile) -> BTreeMap<String, Vec<(String, bool)>> {
+fn anchors(text: &str, file: &SourceFile) -> BTreeMap<String, Vec<(String, bool)>> {
     let top: Vec<Node> = file.items.iter().map(Node::of_item).collect();
     let mut out: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
     for c in &file.comments {
@@ -177,7 +180,7 @@ fn anchor(text: &str, c: &Comment, nodes: &[Node], path: &str, open: usize) -> S
     if let Some((name, node)) = named.iter().find(|(_, n)| n.start() <= at && at < n.end()) {
         return match node {
             Node::Block(b) => {
-                let open = open_brace(text, header_end(b));
+                let open = next_token(text, header_end(b));
                 anchor(text, c, &node.children(), name, open)
             }
             _ => format!("{name} inside"),

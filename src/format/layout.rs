@@ -7,7 +7,7 @@
 
 use super::comments::{self, Comments, Gap};
 use super::literal;
-use super::tree::{Node, Piece, header_end, open_brace, pieces};
+use super::tree::{Node, Piece, header_end, next_token, pieces};
 use crate::syntax::{AttrKey, Block, Comment, SourceFile};
 
 /// `file`, parsed from `src`, in the canonical layout.
@@ -133,35 +133,55 @@ impl<'a> Printer<'a> {
     fn pieces(&mut self, pieces: &[Piece<'a>], indent: usize) {
         for (k, piece) in pieces.iter().enumerate() {
             if k > 0 {
-                let (from, to) = (pieces[k - 1].span.end, piece.span.start);
-                let mut inside = self.comments.within(from, to);
-                if piece.comma {
-                    // The comma follows the item, unless comments come before it and one ends
-                    // its line: then it stays before that one, on a line of its own.
-                    let comma = comma_at(self.src, from);
-                    let split = inside.partition_point(|c| c.span.start < comma);
-                    match inside.get(split) {
-                        Some(c) if split > 0 && !c.own_line => {
-                            self.inline_comments(&inside[..split], indent + 2);
-                            inside = &inside[split..];
-                        }
-                        _ => {}
-                    }
-                    self.out.push(',');
-                }
-                if !inside.is_empty() {
-                    self.inline_comments(inside, indent + 2);
-                } else if piece.comma && self.comments.breaks(from, to) {
-                    self.out.push('\n');
-                    self.pad(indent + 2);
-                } else {
-                    self.out.push(' ');
-                }
+                self.between_pieces(piece, pieces[k - 1].span.end, indent + 2);
             }
             self.out.push_str(&piece.lead);
             if let Some(s) = piece.str {
+                // The indent of the line the string starts on (a continuation line, maybe).
+                let line = &self.out[self.out.rfind('\n').map_or(0, |i| i + 1)..];
+                let indent = line.len() - line.trim_start_matches(' ').len();
                 self.out.push_str(&literal::render(s, self.src, indent));
             }
+        }
+    }
+
+    /// What goes before `piece`, from `from` on: a `,` or a keyword, and the comments there.
+    fn between_pieces(&mut self, piece: &Piece<'a>, from: usize, indent: usize) {
+        let inside = self.comments.within(from, piece.span.start);
+        let token = next_token(self.src, from);
+        let (before, after) = inside.split_at(inside.partition_point(|c| c.span.start < token));
+        if piece.comma {
+            // The comma follows the item, unless comments come before it and one ends its line:
+            // then it stays before that one, on a line of its own.
+            let rest = if !before.is_empty() && after.first().is_some_and(|c| !c.own_line) {
+                self.inline_comments(before, indent);
+                after
+            } else {
+                inside
+            };
+            self.out.push(',');
+            if !rest.is_empty() {
+                self.inline_comments(rest, indent);
+            } else if self.comments.breaks(from, piece.span.start) {
+                self.out.push('\n');
+                self.pad(indent);
+            } else {
+                self.out.push(' ');
+            }
+        } else if !piece.keyword.is_empty() {
+            self.inline_comments_or_space(before, indent);
+            self.out.push_str(piece.keyword);
+            self.inline_comments_or_space(after, indent);
+        } else {
+            self.inline_comments_or_space(inside, indent);
+        }
+    }
+
+    fn inline_comments_or_space(&mut self, list: &[Comment], indent: usize) {
+        if list.is_empty() {
+            self.out.push(' ');
+        } else {
+            self.inline_comments(list, indent);
         }
     }
 
@@ -186,7 +206,7 @@ impl<'a> Printer<'a> {
     fn block_body(&mut self, b: &'a Block, indent: usize) {
         let header_end = header_end(b);
         let close = b.span.end - 1;
-        let open = open_brace(self.src, header_end);
+        let open = next_token(self.src, header_end);
         let nodes: Vec<Node<'a>> = Node::Block(b).children();
         if self.comments.within(header_end, close).is_empty() {
             match nodes.as_slice() {
@@ -214,18 +234,4 @@ impl<'a> Printer<'a> {
         self.pad(indent);
         self.out.push('}');
     }
-}
-
-/// The offset of the `,` that follows `from`, past whitespace and comments.
-fn comma_at(src: &str, from: usize) -> usize {
-    let mut in_comment = false;
-    for (i, c) in src[from..].char_indices() {
-        match c {
-            '\n' => in_comment = false,
-            '#' => in_comment = true,
-            ',' if !in_comment => return from + i,
-            _ => {}
-        }
-    }
-    unreachable!("a list item after the first has a `,` before it")
 }

@@ -1,7 +1,7 @@
 //! The AST as the formatter walks it: nodes of a sequence, and the pieces of one line.
 
 use crate::syntax::{
-    Attr, Block, Cadence, Entry, Import, Item, KpiKind, Period, Span, Str, TrainingWhen,
+    Attr, Block, Cadence, Entry, Import, Item, KpiKind, Period, Quantity, Span, Str, TrainingWhen,
     Transition, Value,
 };
 
@@ -80,18 +80,20 @@ impl<'a> Node<'a> {
     }
 }
 
-/// The offset of the `{` that follows `from`, past whitespace and comments.
-pub(super) fn open_brace(src: &str, from: usize) -> usize {
+/// The offset of the first token at or after `from`, past whitespace and comments: the `{` after
+/// a block's header, the `,` before a list item, a keyword without a span.
+pub(super) fn next_token(src: &str, from: usize) -> usize {
     let mut in_comment = false;
     for (i, c) in src[from..].char_indices() {
         match c {
             '\n' => in_comment = false,
+            _ if in_comment => {}
             '#' => in_comment = true,
-            '{' if !in_comment => return from + i,
-            _ => {}
+            c if c.is_whitespace() => {}
+            _ => return from + i,
         }
     }
-    unreachable!("a block that parsed has a `{{` after its header")
+    src.len()
 }
 
 /// Where a block's header (keyword, id, title) ends.
@@ -102,12 +104,15 @@ pub(super) fn header_end(b: &Block) -> usize {
 /// One token (or a few that always go together) of a line, with where it was written.
 #[derive(Debug, Clone)]
 pub(super) struct Piece<'a> {
-    /// Text written as is (before `str`, when there is one).
+    /// A token written before the piece that has no span of its own in the AST (a comparator,
+    /// `by`, `per`, `when`), or "".
+    pub keyword: &'static str,
+    /// The piece's text as it is written, or "" for a string literal.
     pub lead: String,
-    /// A string literal, rendered by the layout.
+    /// A string literal, rendered by the layout (it depends on the indentation).
     pub str: Option<&'a Str>,
-    /// Where the piece's last token was written: comments before it, after the previous
-    /// piece, are the ones inside the line.
+    /// Where the piece was written: the comments between the previous piece and this one are
+    /// the ones inside the line.
     pub span: Span,
     /// A list item after the first: a `,` goes before it.
     pub comma: bool,
@@ -116,6 +121,7 @@ pub(super) struct Piece<'a> {
 impl<'a> Piece<'a> {
     fn text(lead: impl Into<String>, span: Span) -> Self {
         Piece {
+            keyword: "",
             lead: lead.into(),
             str: None,
             span,
@@ -123,13 +129,19 @@ impl<'a> Piece<'a> {
         }
     }
 
-    fn string(lead: &str, s: &'a Str) -> Self {
+    fn string(s: &'a Str) -> Self {
         Piece {
-            lead: lead.to_string(),
+            keyword: "",
+            lead: String::new(),
             str: Some(s),
             span: s.span,
             comma: false,
         }
+    }
+
+    fn after(mut self, keyword: &'static str) -> Self {
+        self.keyword = keyword;
+        self
     }
 
     fn listed(mut self, index: usize) -> Self {
@@ -144,14 +156,14 @@ pub(super) fn pieces(node: Node<'_>) -> Vec<Piece<'_>> {
     match node {
         Node::Import(i) => vec![
             Piece::text("import", Span::new(i.span.start, i.span.start + 6)),
-            Piece::string("", &i.path),
+            Piece::string(&i.path),
         ],
         Node::Block(b) => {
             let mut out = vec![
                 Piece::text(b.kind.keyword(), b.keyword_span),
                 Piece::text(b.id.name.as_str(), b.id.span),
             ];
-            out.extend(b.title.as_ref().map(|t| Piece::string("", t)));
+            out.extend(b.title.as_ref().map(Piece::string));
             out
         }
         Node::Transition(t) => {
@@ -159,7 +171,7 @@ pub(super) fn pieces(node: Node<'_>) -> Vec<Piece<'_>> {
                 Piece::text("->", Span::new(t.span.start, t.span.start + 2)),
                 Piece::text(t.target.name.as_str(), t.target.span),
             ];
-            out.extend(t.when.as_ref().map(|w| Piece::string("when ", w)));
+            out.extend(t.when.as_ref().map(|w| Piece::string(w).after("when")));
             out
         }
         Node::Attr(a) => {
@@ -179,11 +191,11 @@ fn value<'a>(v: &'a Value, out: &mut Vec<Piece<'a>>) {
                 .enumerate()
                 .map(|(k, i)| Piece::text(i.name.as_str(), i.span).listed(k)),
         ),
-        Value::Str(s) => out.push(Piece::string("", s)),
+        Value::Str(s) => out.push(Piece::string(s)),
         Value::Strings(list) => out.extend(
             list.iter()
                 .enumerate()
-                .map(|(k, s)| Piece::string("", s).listed(k)),
+                .map(|(k, s)| Piece::string(s).listed(k)),
         ),
         Value::Duration(d) => out.push(Piece::text(d.text.as_str(), d.span)),
         Value::Cadence(c) => cadence(c, out),
@@ -201,36 +213,17 @@ fn value<'a>(v: &'a Value, out: &mut Vec<Piece<'a>>) {
         )),
         Value::GoalTarget(t) => {
             out.push(Piece::text(t.kpi.name.as_str(), t.kpi.span));
-            let q = &t.quantity;
-            // The comparator has no span of its own: it goes with the number.
-            out.push(Piece::text(
-                format!("{} {}", t.comparator.symbol(), q.text),
-                q.number_span,
-            ));
-            out.extend(
-                q.unit
-                    .as_ref()
-                    .map(|u| Piece::text(u.name.as_str(), u.span)),
-            );
+            quantity(&t.quantity, t.comparator.symbol(), out);
             out.extend(
                 t.by.as_ref()
-                    .map(|d| Piece::text(format!("by {}", d.text), d.span)),
+                    .map(|d| Piece::text(d.text.as_str(), d.span).after("by")),
             );
         }
         Value::KpiTarget(t) => {
-            let q = &t.quantity;
-            out.push(Piece::text(
-                format!("{} {}", t.comparator.symbol(), q.text),
-                q.number_span,
-            ));
-            out.extend(
-                q.unit
-                    .as_ref()
-                    .map(|u| Piece::text(u.name.as_str(), u.span)),
-            );
+            quantity(&t.quantity, t.comparator.symbol(), out);
             out.extend(
                 t.per
-                    .map(|(p, span)| Piece::text(format!("per {}", period(p)), span)),
+                    .map(|(p, span)| Piece::text(period(p), span).after("per")),
             );
         }
         Value::StagePath(p) => {
@@ -241,6 +234,15 @@ fn value<'a>(v: &'a Value, out: &mut Vec<Piece<'a>>) {
             out.push(Piece::text(text, p.span));
         }
     }
+}
+
+fn quantity<'a>(q: &'a Quantity, comparator: &'static str, out: &mut Vec<Piece<'a>>) {
+    out.push(Piece::text(q.text.as_str(), q.number_span).after(comparator));
+    out.extend(
+        q.unit
+            .as_ref()
+            .map(|u| Piece::text(u.name.as_str(), u.span)),
+    );
 }
 
 fn cadence<'a>(c: &'a Cadence, out: &mut Vec<Piece<'a>>) {
