@@ -15,6 +15,9 @@ use crate::syntax::{BlockKind, Item};
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     pub require_reason: bool,
+    /// Keep each document's model in [`CheckOutcome::models`] (for rendering); a plain check
+    /// drops it once the document's findings are out.
+    pub keep_models: bool,
 }
 
 /// A finding with its severity in force.
@@ -53,62 +56,68 @@ pub struct MissingPath(pub String);
 /// Checks `paths` (files, or directories searched for `*.sop`).
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOutcome, MissingPath> {
     let mut outcome = CheckOutcome::default();
-    let mut given: Vec<FileId> = Vec::new();
     let files = expand(paths)?;
-    for ((_, display), loaded) in files.iter().zip(outcome.db.load_many(&files)) {
-        match loaded {
-            Ok(id) => {
-                if !given.contains(&id) {
-                    given.push(id);
+    let mut diags = Vec::new();
+    let mut sups = Vec::new();
+    let mut imported: HashSet<FileId> = HashSet::new();
+    let mut libraries: Vec<FileId> = Vec::new();
+    let mut seen: HashSet<FileId> = HashSet::new();
+    // In batches, so that memory grows with the largest documents, not with the repository:
+    // read and parse a batch on every core, follow its imports, check its documents on every
+    // core, then drop their ASTs and models. Libraries are kept: documents import them.
+    for batch in files.chunks(BATCH) {
+        let mut documents = Vec::new();
+        for ((_, display), loaded) in batch.iter().zip(outcome.db.load_many(batch)) {
+            match loaded {
+                Ok(id) if seen.insert(id) => {
+                    let src = outcome.db.get(id);
+                    if !src.is_sop() || src.ast().is_none() {
+                        continue;
+                    }
+                    if is_document(&outcome.db, id) {
+                        documents.push(id);
+                    } else {
+                        libraries.push(id);
+                    }
                 }
+                Ok(_) | Err(ReadError::Directory) => {}
+                Err(ReadError::Missing) => outcome
+                    .unreadable
+                    .push((display.clone(), "no such file".into())),
+                Err(ReadError::Unreadable(e)) => outcome.unreadable.push((display.clone(), e)),
             }
-            Err(ReadError::Missing) => outcome
-                .unreadable
-                .push((display.clone(), "no such file".into())),
-            Err(ReadError::Directory) => {}
-            Err(ReadError::Unreadable(e)) => outcome.unreadable.push((display.clone(), e)),
+        }
+        let mut jobs = Vec::new();
+        for &file in &documents {
+            if let Some(job) = document_job(&mut outcome.db, file, &mut imported, &mut diags) {
+                jobs.push(job);
+            }
+        }
+        run_jobs(&mut outcome, &jobs, options, &mut diags);
+        sups.extend(suppress::collect_in(&outcome.db, documents.iter().copied()));
+        for &file in &documents {
+            if !imported.contains(&file) {
+                outcome.db.release_ast(file);
+            }
         }
     }
-    // Documents first; a library is checked on its own only when no document of the run imports
-    // it: inside a document its names can refer to the document's own definitions.
-    let is_document = |db: &SourceDb, f: FileId| {
-        db.get(f).ast().is_some_and(|ast| {
-            ast.items
-                .iter()
-                .any(|i| matches!(i, Item::Block(b) if b.kind == BlockKind::Sop))
-        })
-    };
-    let (documents, libraries): (Vec<FileId>, Vec<FileId>) = given
-        .iter()
-        .copied()
-        .filter(|&f| outcome.db.get(f).is_sop() && outcome.db.get(f).ast().is_some())
-        .partition(|&f| is_document(&outcome.db, f));
-    // Following imports reads more files, one document after the other; the checks then run on
-    // every core, each document on its own.
-    let mut diags = Vec::new();
-    let mut imported: HashSet<FileId> = HashSet::new();
-    let mut jobs: Vec<Job> = Vec::new();
-    for file in documents.into_iter().chain(libraries) {
+    // A library is checked on its own only when no document of the run imports it: inside a
+    // document its names can refer to the document's own definitions.
+    let mut jobs = Vec::new();
+    for &file in &libraries {
         if imported.contains(&file) {
             jobs.push(Job::HeaderOnly(file));
-            continue;
+        } else if let Some(job) = document_job(&mut outcome.db, file, &mut imported, &mut diags) {
+            jobs.push(job);
         }
-        let root = model::project_root(&outcome.db.get(file).canonical);
-        let doc = model::document_files(&mut outcome.db, file, &root);
-        diags.extend(doc.diagnostics);
-        imported.extend(doc.files.iter().copied().filter(|&f| f != file));
-        if doc.files.iter().any(|f| outcome.db.get(*f).ast().is_none()) {
-            // A syntax error in an import: its own report says it all.
-            continue;
-        }
-        jobs.push(Job::Document(file, doc.files));
     }
-    let db = &outcome.db;
-    let results = crate::parallel::map(&jobs, |job| run_job(db, job));
-    for (found, m) in results {
-        diags.extend(found);
-        outcome.models.extend(m);
-    }
+    run_jobs(&mut outcome, &jobs, options, &mut diags);
+    let rest: Vec<FileId> = outcome
+        .db
+        .ids()
+        .filter(|id| outcome.db.get(*id).ast().is_some())
+        .collect();
+    sups.extend(suppress::collect_in(&outcome.db, rest));
     // The `sopc.yaml` of each project root met (imports included), read once.
     let mut configs = Configs::default();
     for id in outcome.db.ids() {
@@ -129,7 +138,6 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
         }
     }
     let diags = lint::dedup(diags);
-    let sups = suppress::collect(&outcome.db);
     let diags = suppress::apply(diags, &sups, options.require_reason);
     let mut findings: Vec<Finding> = diags
         .into_iter()
@@ -158,6 +166,51 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
     });
     outcome.findings = findings;
     Ok(outcome)
+}
+
+/// Files read, parsed and checked together before their ASTs are dropped.
+const BATCH: usize = 64;
+
+/// A document is a file with a `sop` header; a file without one is a library.
+fn is_document(db: &SourceDb, f: FileId) -> bool {
+    db.get(f).ast().is_some_and(|ast| {
+        ast.items
+            .iter()
+            .any(|i| matches!(i, Item::Block(b) if b.kind == BlockKind::Sop))
+    })
+}
+
+/// Follows the imports of `file` (reading them into `db`); the job that checks it, unless a
+/// syntax error in an import stops it.
+fn document_job(
+    db: &mut SourceDb,
+    file: FileId,
+    imported: &mut HashSet<FileId>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Job> {
+    let root = model::project_root(&db.get(file).canonical);
+    let doc = model::document_files(db, file, &root);
+    diags.extend(doc.diagnostics);
+    imported.extend(doc.files.iter().copied().filter(|&f| f != file));
+    // A syntax error in an import: its own report says it all.
+    let broken = doc.files.iter().any(|f| db.get(*f).ast().is_none());
+    (!broken).then_some(Job::Document(file, doc.files))
+}
+
+/// Checks every job on every core.
+fn run_jobs(
+    outcome: &mut CheckOutcome,
+    jobs: &[Job],
+    options: &CheckOptions,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let db = &outcome.db;
+    for (found, m) in crate::parallel::map(jobs, |job| run_job(db, job)) {
+        diags.extend(found);
+        if options.keep_models {
+            outcome.models.extend(m);
+        }
+    }
 }
 
 /// One unit of checking.
@@ -243,6 +296,7 @@ fn display_path(dir: &Path, file: &Path) -> String {
 pub(super) fn run(args: CheckArgs) -> u8 {
     let options = CheckOptions {
         require_reason: args.require_reason,
+        keep_models: false,
     };
     let outcome = match check_paths(&args.paths, &options) {
         Ok(o) => o,

@@ -54,8 +54,13 @@ fn parse(text: &str, span: Span) -> Option<Parsed> {
 
 /// Every suppression in every parsed file.
 pub fn collect(db: &SourceDb) -> Vec<Suppression> {
+    collect_in(db, db.ids())
+}
+
+/// The suppressions of some files (those whose AST is at hand).
+pub fn collect_in(db: &SourceDb, ids: impl IntoIterator<Item = FileId>) -> Vec<Suppression> {
     let mut out = Vec::new();
-    for id in db.ids() {
+    for id in ids {
         let src = db.get(id);
         let Some(ast) = src.ast() else { continue };
         let blocks = block_starts(ast);

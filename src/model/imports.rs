@@ -32,6 +32,7 @@ pub fn document_files(db: &mut SourceDb, root_file: FileId, project: &Path) -> D
     let mut out = DocumentFiles::default();
     let mut done: HashSet<FileId> = HashSet::new();
     // Depth-first without recursion: (file, its imports, next import to follow).
+    db.ensure_ast(root_file);
     let mut stack: Vec<(FileId, Vec<Str>, usize)> = vec![(root_file, imports_of(db, root_file), 0)];
     while let Some((file, imports, next)) = stack.last_mut() {
         let file = *file;
@@ -65,6 +66,7 @@ pub fn document_files(db: &mut SourceDb, root_file: FileId, project: &Path) -> D
                         .with_names(chain),
                     );
                 } else {
+                    db.ensure_ast(target);
                     let imports = imports_of(db, target);
                     stack.push((target, imports, 0));
                 }

@@ -18,6 +18,8 @@ pub struct SourceText {
     pub parsed: Result<SourceFile, SyntaxError>,
     /// An SOP file, or another text file (`sopc.yaml`) kept only so diagnostics can point into it.
     pub kind: FileKind,
+    /// The AST was dropped to save memory (see [`SourceDb::release_ast`]).
+    released: bool,
 }
 
 /// What a file in the [`SourceDb`] is.
@@ -34,7 +36,11 @@ impl SourceText {
         self.lines.line_col(&self.text, offset)
     }
 
+    /// The AST; `None` for a file that does not parse, or whose AST was released.
     pub fn ast(&self) -> Option<&SourceFile> {
+        if self.released {
+            return None;
+        }
         self.parsed.as_ref().ok()
     }
 
@@ -106,6 +112,25 @@ impl SourceDb {
         self.insert(read_source(display, canonical, bytes))
     }
 
+    /// Drops a file's AST once its checks are done: a run over a large repository keeps only
+    /// the text (for reports) and what the files import. [`SourceDb::ensure_ast`] brings it back.
+    pub fn release_ast(&mut self, id: FileId) {
+        let src = &mut self.files[id.0];
+        if src.kind == FileKind::Sop && src.parsed.is_ok() {
+            src.parsed = Ok(SourceFile::default());
+            src.released = true;
+        }
+    }
+
+    /// Parses a released file again.
+    pub fn ensure_ast(&mut self, id: FileId) {
+        let src = &mut self.files[id.0];
+        if src.released {
+            src.parsed = syntax::parse(&src.text);
+            src.released = false;
+        }
+    }
+
     /// Adds a file read and parsed elsewhere (see [`read_source`]).
     pub fn insert(&mut self, source: SourceText) -> FileId {
         let id = FileId(self.files.len());
@@ -172,6 +197,7 @@ impl SourceDb {
             text,
             parsed: Ok(SourceFile::default()),
             kind: FileKind::Text,
+            released: false,
         });
         id
     }
@@ -201,6 +227,7 @@ pub fn read_source(display: String, canonical: PathBuf, bytes: Vec<u8>) -> Sourc
         text,
         parsed,
         kind: FileKind::Sop,
+        released: false,
     }
 }
 
