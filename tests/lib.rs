@@ -14,5 +14,6 @@ mod fmt;
 mod json;
 mod mangled;
 mod parser;
+mod pathological;
 mod rules_docs;
 mod sarif;

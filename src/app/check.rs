@@ -270,7 +270,7 @@ pub(super) fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, Missin
             .sort_by_file_name(|a, b| a.cmp(b))
             .build()
             .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+            .filter(|e| e.file_type().is_some_and(|t| t.is_file() || t.is_symlink()))
             .map(|e| e.into_path())
             .filter(|f| f.extension().is_some_and(|x| x == "sop"))
             .collect();

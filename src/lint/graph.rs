@@ -2,7 +2,7 @@
 //! overflow the stack.
 
 use petgraph::Direction;
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Bfs, EdgeRef, Reversed};
 
@@ -36,7 +36,7 @@ pub fn reaching<N, E>(graph: &DiGraph<N, E>, targets: &[NodeIndex]) -> Vec<bool>
 /// One cycle per strongly connected component.
 pub fn cycles<N, E>(graph: &DiGraph<N, E>) -> Vec<Vec<NodeIndex>> {
     let mut out = Vec::new();
-    for scc in tarjan_scc(graph) {
+    for scc in kosaraju_scc(graph) {
         let self_loop = scc.len() == 1 && graph.contains_edge(scc[0], scc[0]);
         if scc.len() < 2 && !self_loop {
             continue;

@@ -1,0 +1,212 @@
+//! Inputs built to break a checker: huge pipelines, long strings, many files, long import
+//! cycles, unreadable files. Each must simply work (no stack overflow, no panic, the right
+//! findings); how fast is measured by the benchmark, not here.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::support::Project;
+
+/// Checks one text in-process; the rules that fired, with how often.
+fn rules_of(text: &str) -> Vec<(String, usize)> {
+    let mut db = sopc::model::SourceDb::new();
+    let file = db.add(
+        "doc.sop".into(),
+        PathBuf::from("/nonexistent/doc.sop"),
+        text.as_bytes().to_vec(),
+    );
+    let doc = sopc::model::document_files(&mut db, file, std::path::Path::new("/nonexistent"));
+    let mut diags = doc.diagnostics;
+    if let Err(e) = &db.get(file).parsed {
+        return vec![(format!("syntax: {}", e.message()), 1)];
+    }
+    let (m, lowered) = sopc::model::lower(&db, &doc.files, file);
+    diags.extend(lowered);
+    let cx = sopc::lint::Context {
+        db: &db,
+        model: &m,
+        given: true,
+    };
+    diags.extend(sopc::lint::check(&cx));
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for d in diags {
+        *counts.entry(d.rule.to_string()).or_default() += 1;
+    }
+    counts.into_iter().collect()
+}
+
+const HEAD: &str = "sop s { review weekly owner r }\nrole r { responsibilities \"x\" }\n\
+                    training t { for r }\nfeedback f { cadence weekly owner r }\n";
+
+fn chain(n: usize, extra: impl Fn(usize) -> Option<usize>) -> String {
+    let mut text = String::from(HEAD);
+    text.push_str("pipeline p {\n");
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!("s{}", i + 1)
+        } else {
+            "end".to_string()
+        };
+        write!(
+            text,
+            "stage s{i} {{ owner r exit \"x\" -> {next} when \"a\""
+        )
+        .unwrap();
+        if let Some(j) = extra(i) {
+            write!(text, " -> s{j} when \"b\"").unwrap();
+        }
+        text.push_str(" }\n");
+    }
+    text.push_str("stage end { terminal }\n}\n");
+    text
+}
+
+#[test]
+fn a_pipeline_of_100000_stages_in_one_chain() {
+    assert_eq!(rules_of(&chain(100_000, |_| None)), vec![]);
+}
+
+#[test]
+fn a_pipeline_of_100000_stages_each_linked_ten_further_on() {
+    // Every stage also leads ten stages on, wrapping around to the start: one big cycle.
+    let text = chain(100_000, |i| Some((i + 10) % 100_000));
+    assert_eq!(rules_of(&text), vec![]);
+    // Cut the way out: every stage is now stuck in the cycle.
+    let stuck = text.replace("-> end when \"a\"", "-> s0 when \"a\"");
+    assert_eq!(
+        rules_of(&stuck),
+        vec![
+            ("no-path-to-terminal".to_string(), 100_000),
+            ("unreachable-stage".to_string(), 1)
+        ]
+    );
+}
+
+#[test]
+fn a_reporting_line_and_a_training_plan_of_100000_links_in_one_cycle() {
+    let n = 100_000;
+    let mut text = String::new();
+    for i in 0..n {
+        writeln!(
+            text,
+            "role r{i} {{ responsibilities \"x\" reports_to r{} }}",
+            (i + 1) % n
+        )
+        .unwrap();
+        writeln!(
+            text,
+            "training t{i} {{ for r{i} requires t{} }}",
+            (i + 1) % n
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        rules_of(&text),
+        vec![
+            ("reporting-cycle".to_string(), 1),
+            ("training-cycle".to_string(), 1)
+        ]
+    );
+}
+
+#[test]
+fn a_one_megabyte_string() {
+    let long = "销售".repeat(200_000);
+    let text = format!(
+        "{HEAD}role q {{ responsibilities \"{long}\" reports_to r }}\nfeedback g {{ owner q }}\n"
+    );
+    assert_eq!(rules_of(&text), vec![]);
+    let triple = format!(
+        "{HEAD}role q {{ description \"\"\"\n  {long}\n\"\"\" responsibilities \"y\" reports_to r }}\nfeedback g {{ owner q }}\n"
+    );
+    assert_eq!(rules_of(&triple), vec![]);
+}
+
+#[test]
+fn ten_thousand_files_importing_one_library() {
+    let mut p = Project::new().file("sopc.yaml", "").file(
+        "shared/roles.sop",
+        "role r { responsibilities \"x\" }\ntraining t { for r }\n",
+    );
+    for i in 0..10_000 {
+        p = p.file(
+            &format!("docs/d{i}.sop"),
+            &format!("import \"../shared/roles.sop\"\nsop d{i} {{ review weekly owner r }}\n"),
+        );
+    }
+    let run = p.run(&["check", "--format", "json", "."]);
+    assert_eq!(run.code, 0, "{}", &run.stdout[..run.stdout.len().min(2000)]);
+    assert_eq!(run.json()["summary"]["files"], 10_001);
+}
+
+#[test]
+fn an_import_cycle_of_100_files() {
+    let mut p = Project::new().file("sopc.yaml", "");
+    for i in 0..100 {
+        p = p.file(
+            &format!("f{i}.sop"),
+            &format!(
+                "import \"f{}.sop\"\nrole r{i} {{ responsibilities \"x\" }}\n",
+                (i + 1) % 100
+            ),
+        );
+    }
+    p = p.file("doc.sop", "import \"f0.sop\"\nsop d { review weekly }\n");
+    let run = p.run(&["check", "--format", "json", "doc.sop"]);
+    let json = run.json();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["rule"], "import-error");
+    assert_eq!(d["file"], "f99.sop");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("import cycle: `f0.sop` -> `f1.sop`")
+    );
+    assert_eq!(json["summary"]["errors"], 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_are_reported_and_the_rest_checked() {
+    let p = Project::new()
+        .file("good.sop", "role r {}\n")
+        .file("sopc.yaml", "");
+    std::os::unix::fs::symlink("nowhere.sop", p.path().join("dangling.sop")).unwrap();
+    std::os::unix::fs::symlink("loop-b.sop", p.path().join("loop-a.sop")).unwrap();
+    std::os::unix::fs::symlink("loop-a.sop", p.path().join("loop-b.sop")).unwrap();
+    let run = p.run(&["check", "--format", "json", "."]);
+    assert_eq!(run.code, 2, "could not check everything: {}", run.stderr);
+    assert_eq!(
+        run.rules_and_lines(),
+        vec![("role-without-responsibilities".to_string(), 1)]
+    );
+    assert!(
+        run.stderr.contains("cannot read `dangling.sop`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("cannot read `loop-a.sop`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn inputs_that_would_make_a_backtracking_parser_crawl() {
+    // Long runs of what almost parses: each is one clean syntax error.
+    let cases = [
+        "role r { responsibilities ".to_string() + &"\"a\", ".repeat(100_000),
+        "pipeline p { ".to_string() + &"stage s { ".repeat(50_000),
+        "goal g { target k >= ".to_string() + &"1".repeat(100_000) + " by",
+        "\"".repeat(100_000),
+        "role r { description \"\"\"".to_string() + &"\"\"".repeat(100_000),
+        "{".repeat(100_000),
+    ];
+    for text in cases {
+        let found = rules_of(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].0.starts_with("syntax: "), "{found:?}");
+    }
+}
