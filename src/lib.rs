@@ -6,6 +6,7 @@ pub mod format;
 pub mod lint;
 pub mod model;
 pub mod parallel;
+pub mod render;
 pub mod syntax;
 
 pub use app::run;

@@ -4,6 +4,7 @@ mod support;
 
 mod suppress;
 
+mod build;
 mod checks;
 mod ci;
 mod cli;

@@ -22,6 +22,15 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Rewrite files in the canonical layout, keeping every comment.
     Fmt(FmtArgs),
+    /// Check, then write the JSON, the handbook (Markdown, HTML) and the checklists of every
+    /// document.
+    Build(BuildArgs),
+    /// Print the pipeline graph of a document as Mermaid or Graphviz DOT.
+    Graph(GraphArgs),
+    /// Print the JSON Schema of the JSON that `sopc build` writes.
+    Schema,
+    /// Write a small working project: an SOP, a roles library and a `sopc.yaml`.
+    Init(InitArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,4 +104,47 @@ pub struct FmtArgs {
     /// Show what would change as a unified diff (implies `--check`).
     #[arg(long)]
     pub diff: bool,
+}
+
+/// The language of generated labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    En,
+    Zh,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Files or directories to build (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// The folder to write the outputs into (created if missing).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Language of the labels in the outputs (default: each document's `lang`, else `en`).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// A folder whose files replace the built-in templates of the same name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The `.sop` file whose pipelines to draw.
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the project in (default: the current directory).
+    pub dir: Option<PathBuf>,
 }

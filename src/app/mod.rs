@@ -1,12 +1,16 @@
 //! The command line: clap commands, exit codes and output formats. `main.rs` only calls [`run`].
 
+mod build_cmd;
 mod check;
 mod cli;
 mod fmt_cmd;
+mod graph_cmd;
 mod human;
+mod init_cmd;
 mod json;
 mod rules_cmd;
 mod sarif;
+mod schema_cmd;
 
 use std::process::ExitCode;
 
@@ -41,5 +45,9 @@ fn dispatch(cli: Cli) -> u8 {
         Command::Rules(args) => rules_cmd::list(args),
         Command::Explain(args) => rules_cmd::explain(args),
         Command::Fmt(args) => fmt_cmd::run(args),
+        Command::Build(args) => build_cmd::run(args),
+        Command::Graph(args) => graph_cmd::run(args),
+        Command::Schema => schema_cmd::run(),
+        Command::Init(args) => init_cmd::run(args),
     }
 }

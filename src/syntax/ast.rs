@@ -49,7 +49,7 @@ pub struct Str {
 }
 
 /// A whole source file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SourceFile {
     pub items: Vec<Item>,
     pub comments: Vec<Comment>,
@@ -65,13 +65,13 @@ pub struct Comment {
     pub own_line: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Import(Import),
     Block(Block),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Import {
     pub path: Str,
     pub span: Span,
@@ -111,7 +111,7 @@ impl BlockKind {
 }
 
 /// `KEYWORD id "Title"? { entries }`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub kind: BlockKind,
     pub keyword_span: Span,
@@ -150,7 +150,7 @@ impl Block {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
     Attr(Attr),
     Block(Block),
@@ -168,7 +168,7 @@ impl Entry {
 }
 
 /// `-> target when "condition"`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Transition {
     pub target: Ident,
     pub when: Option<Str>,
@@ -279,7 +279,7 @@ impl AttrKey {
 }
 
 /// One attribute: its name and its value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Attr {
     pub key: AttrKey,
     pub key_span: Span,
@@ -287,7 +287,7 @@ pub struct Attr {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// A flag such as `terminal`.
     Flag,

@@ -1,0 +1,488 @@
+//! A small layered (Sugiyama-style) layout for pipeline diagrams, top to bottom: back edges found
+//! by a depth-first search from the start stage are turned around, layers are longest paths,
+//! long edges get dummy nodes, layers are ordered by barycenters (keeping the ordering with the
+//! fewest crossings) and x positions are the closest to the neighbours' that keep nodes apart
+//! (isotonic regression). Everything runs in a fixed order, so the same graph gives the same
+//! picture.
+
+/// A node to place: its size.
+#[derive(Debug, Clone, Copy)]
+pub struct NodeSize {
+    pub width: f64,
+    pub height: f64,
+}
+
+/// An edge between two nodes (indexes into the node list).
+#[derive(Debug, Clone, Copy)]
+pub struct EdgeIn {
+    pub from: usize,
+    pub to: usize,
+}
+
+/// A placed node: its centre.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placed {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// A routed edge: the points it passes through, first to last in the edge's direction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    pub points: Vec<(f64, f64)>,
+    /// Drawn against the flow (to an earlier layer).
+    pub back: bool,
+    pub self_loop: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub nodes: Vec<Placed>,
+    pub edges: Vec<Route>,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// Space between layers, and between nodes of a layer.
+pub const LAYER_GAP: f64 = 64.0;
+pub const NODE_GAP: f64 = 28.0;
+const DUMMY_WIDTH: f64 = 12.0;
+const MARGIN: f64 = 16.0;
+
+/// Lays out `nodes` with `edges`, starting the search for back edges at `start`.
+pub fn layout(nodes: &[NodeSize], edges: &[EdgeIn], start: usize) -> Layout {
+    let n = nodes.len();
+    if n == 0 {
+        return Layout {
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            width: 2.0 * MARGIN,
+            height: 2.0 * MARGIN,
+        };
+    }
+    let back = back_edges(n, edges, start);
+    let layer = layers(n, edges, &back);
+    // Virtual graph: real nodes, then dummies; each edge a chain of virtual nodes top to bottom.
+    let mut widths: Vec<f64> = nodes.iter().map(|s| s.width).collect();
+    let mut vlayer = layer.clone();
+    let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
+    for (i, e) in edges.iter().enumerate() {
+        if e.from == e.to {
+            chains.push(vec![e.from]);
+            continue;
+        }
+        let (top, bottom) = if back[i] {
+            (e.to, e.from)
+        } else {
+            (e.from, e.to)
+        };
+        let mut chain = vec![top];
+        for l in layer[top] + 1..layer[bottom] {
+            widths.push(DUMMY_WIDTH);
+            vlayer.push(l);
+            chain.push(widths.len() - 1);
+        }
+        chain.push(bottom);
+        chains.push(chain);
+    }
+    let layer_count = vlayer.iter().max().map_or(0, |m| m + 1);
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); widths.len()];
+    let mut succs: Vec<Vec<usize>> = vec![Vec::new(); widths.len()];
+    for chain in &chains {
+        for w in chain.windows(2) {
+            succs[w[0]].push(w[1]);
+            preds[w[1]].push(w[0]);
+        }
+    }
+    let order = order_layers(
+        &vlayer,
+        layer_count,
+        &preds,
+        &succs,
+        &discovery(n, edges, start),
+    );
+    let xs = place_x(&order, &widths, &preds, &succs);
+    // y: the centre of each layer, layers as tall as their tallest node.
+    let mut layer_h = vec![0.0f64; layer_count];
+    for (i, s) in nodes.iter().enumerate() {
+        layer_h[layer[i]] = layer_h[layer[i]].max(s.height);
+    }
+    let mut layer_y = Vec::with_capacity(layer_count);
+    let mut y = MARGIN;
+    for h in &layer_h {
+        layer_y.push(y + h / 2.0);
+        y += h + LAYER_GAP;
+    }
+    let height = y - LAYER_GAP + MARGIN;
+    let min_x = (0..widths.len())
+        .map(|i| xs[i] - widths[i] / 2.0)
+        .fold(f64::INFINITY, f64::min);
+    let max_x = (0..widths.len())
+        .map(|i| xs[i] + widths[i] / 2.0)
+        .fold(f64::NEG_INFINITY, f64::max);
+    // Room on the right for self loops.
+    let loop_room = if edges.iter().any(|e| e.from == e.to) {
+        24.0
+    } else {
+        0.0
+    };
+    let shift = MARGIN - min_x;
+    let at = |v: usize| (xs[v] + shift, layer_y[vlayer[v]]);
+    let placed = (0..n)
+        .map(|i| Placed {
+            x: at(i).0,
+            y: at(i).1,
+        })
+        .collect();
+    let routes = (edges.iter().zip(&chains).enumerate())
+        .map(|(i, (e, chain))| route(e, chain, back[i], nodes, &at))
+        .collect();
+    Layout {
+        nodes: placed,
+        edges: routes,
+        width: max_x - min_x + 2.0 * MARGIN + loop_room,
+        height,
+    }
+}
+
+/// The points of an edge: from the bottom of the upper node through the dummies to the top of the
+/// lower one; a back edge runs the other way, a quarter width to the right of the centre line so
+/// it does not cover the forward edge between the same two stages.
+fn route(
+    e: &EdgeIn,
+    chain: &[usize],
+    back: bool,
+    nodes: &[NodeSize],
+    at: &dyn Fn(usize) -> (f64, f64),
+) -> Route {
+    if e.from == e.to {
+        let (x, y) = at(e.from);
+        let s = nodes[e.from];
+        return Route {
+            points: vec![(x + s.width / 2.0, y - 6.0), (x + s.width / 2.0, y + 6.0)],
+            back: false,
+            self_loop: true,
+        };
+    }
+    let top = chain[0];
+    let bottom = chain[chain.len() - 1];
+    let dx = |v: usize| if back { nodes[v].width / 4.0 } else { 0.0 };
+    let mut points = Vec::with_capacity(chain.len());
+    let (x, y) = at(top);
+    points.push((x + dx(top), y + nodes[top].height / 2.0));
+    for &d in &chain[1..chain.len() - 1] {
+        points.push(at(d));
+    }
+    let (x, y) = at(bottom);
+    points.push((x + dx(bottom), y - nodes[bottom].height / 2.0));
+    if back {
+        points.reverse();
+    }
+    Route {
+        points,
+        back,
+        self_loop: false,
+    }
+}
+
+/// Depth-first search order from `start`, then from every node not yet reached, in index order.
+fn dfs(n: usize, edges: &[EdgeIn], start: usize, mut visit: impl FnMut(usize, usize, bool)) {
+    let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for (i, e) in edges.iter().enumerate() {
+        out[e.from].push((i, e.to));
+    }
+    // 0 unvisited, 1 on the stack, 2 done.
+    let mut state = vec![0u8; n];
+    let roots = std::iter::once(start.min(n - 1)).chain(0..n);
+    for root in roots {
+        if state[root] != 0 {
+            continue;
+        }
+        state[root] = 1;
+        visit(usize::MAX, root, false);
+        let mut stack = vec![(root, 0usize)];
+        while let Some((v, next)) = stack.last_mut() {
+            let v = *v;
+            if let Some(&(edge, to)) = out[v].get(*next) {
+                *next += 1;
+                match state[to] {
+                    0 => {
+                        state[to] = 1;
+                        visit(edge, to, false);
+                        stack.push((to, 0));
+                    }
+                    1 => visit(edge, to, true),
+                    _ => visit(edge, to, false),
+                }
+            } else {
+                state[v] = 2;
+                stack.pop();
+            }
+        }
+    }
+}
+
+/// Which edges point back up the depth-first tree (to a node still on the stack).
+fn back_edges(n: usize, edges: &[EdgeIn], start: usize) -> Vec<bool> {
+    let mut back = vec![false; edges.len()];
+    dfs(n, edges, start, |edge, _, is_back| {
+        if is_back {
+            back[edge] = true;
+        }
+    });
+    back
+}
+
+/// The order nodes are first reached in: the initial order within layers.
+fn discovery(n: usize, edges: &[EdgeIn], start: usize) -> Vec<usize> {
+    let mut rank = vec![usize::MAX; n];
+    let mut next = 0;
+    dfs(n, edges, start, |_, to, _| {
+        if rank[to] == usize::MAX {
+            rank[to] = next;
+            next += 1;
+        }
+    });
+    rank
+}
+
+/// Longest-path layers over the edges with back edges turned around.
+fn layers(n: usize, edges: &[EdgeIn], back: &[bool]) -> Vec<usize> {
+    let mut indegree = vec![0usize; n];
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, e) in edges.iter().enumerate() {
+        if e.from == e.to {
+            continue;
+        }
+        let (a, b) = if back[i] {
+            (e.to, e.from)
+        } else {
+            (e.from, e.to)
+        };
+        out[a].push(b);
+        indegree[b] += 1;
+    }
+    let mut layer = vec![0usize; n];
+    let mut ready: Vec<usize> = (0..n).rev().filter(|&v| indegree[v] == 0).collect();
+    while let Some(v) = ready.pop() {
+        for &w in &out[v] {
+            layer[w] = layer[w].max(layer[v] + 1);
+            indegree[w] -= 1;
+            if indegree[w] == 0 {
+                ready.push(w);
+            }
+        }
+    }
+    layer
+}
+
+/// Orders each layer: start from first-reached order, then barycenter sweeps down and up,
+/// keeping the ordering with the fewest crossings.
+fn order_layers(
+    vlayer: &[usize],
+    layer_count: usize,
+    preds: &[Vec<usize>],
+    succs: &[Vec<usize>],
+    rank: &[usize],
+) -> Vec<Vec<usize>> {
+    let mut order: Vec<Vec<usize>> = vec![Vec::new(); layer_count];
+    for (v, &l) in vlayer.iter().enumerate() {
+        order[l].push(v);
+    }
+    // Dummies come after real nodes in first-reached order, by creation.
+    let key = |v: usize| rank.get(v).copied().unwrap_or(usize::MAX / 2 + v);
+    for layer in &mut order {
+        layer.sort_by_key(|&v| key(v));
+    }
+    let mut best = order.clone();
+    let mut best_crossings = crossings(&order, succs, vlayer.len());
+    for round in 0..8 {
+        let down = round % 2 == 0;
+        let mut pos = positions(&order, vlayer.len());
+        let layers: Vec<usize> = if down {
+            (1..layer_count).collect()
+        } else {
+            (0..layer_count.saturating_sub(1)).rev().collect()
+        };
+        for l in layers {
+            let neighbours = if down { preds } else { succs };
+            let bary: Vec<(f64, usize)> = order[l]
+                .iter()
+                .map(|&v| {
+                    let ns = &neighbours[v];
+                    let b = if ns.is_empty() {
+                        pos[v] as f64
+                    } else {
+                        ns.iter().map(|&u| pos[u] as f64).sum::<f64>() / ns.len() as f64
+                    };
+                    (b, v)
+                })
+                .collect();
+            let mut sorted = bary;
+            sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(pos[a.1].cmp(&pos[b.1])));
+            order[l] = sorted.into_iter().map(|(_, v)| v).collect();
+            for (i, &v) in order[l].iter().enumerate() {
+                pos[v] = i;
+            }
+        }
+        let c = crossings(&order, succs, vlayer.len());
+        if c < best_crossings {
+            best_crossings = c;
+            best = order.clone();
+        }
+    }
+    best
+}
+
+fn positions(order: &[Vec<usize>], count: usize) -> Vec<usize> {
+    let mut pos = vec![0; count];
+    for layer in order {
+        for (i, &v) in layer.iter().enumerate() {
+            pos[v] = i;
+        }
+    }
+    pos
+}
+
+/// Edge crossings between neighbouring layers.
+fn crossings(order: &[Vec<usize>], succs: &[Vec<usize>], count: usize) -> usize {
+    let pos = positions(order, count);
+    let mut total = 0;
+    for layer in order {
+        let segs: Vec<(usize, usize)> = layer
+            .iter()
+            .flat_map(|&v| succs[v].iter().map(move |&w| (v, w)))
+            .map(|(v, w)| (pos[v], pos[w]))
+            .collect();
+        for (i, a) in segs.iter().enumerate() {
+            for b in &segs[i + 1..] {
+                if (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1) {
+                    total += 1;
+                }
+            }
+        }
+    }
+    total
+}
+
+/// x centres: packed, then pulled towards the mean of the neighbours, alternately from above and
+/// from below, without changing the order or letting nodes overlap.
+fn place_x(
+    order: &[Vec<usize>],
+    widths: &[f64],
+    preds: &[Vec<usize>],
+    succs: &[Vec<usize>],
+) -> Vec<f64> {
+    let mut xs = vec![0.0; widths.len()];
+    for layer in order {
+        let mut x = 0.0;
+        for &v in layer {
+            xs[v] = x + widths[v] / 2.0;
+            x += widths[v] + NODE_GAP;
+        }
+    }
+    for round in 0..12 {
+        let down = round % 2 == 0;
+        let layers: Vec<&Vec<usize>> = if down {
+            order.iter().collect()
+        } else {
+            order.iter().rev().collect()
+        };
+        for layer in layers {
+            let wanted: Vec<f64> = layer
+                .iter()
+                .map(|&v| {
+                    let ns = if down { &preds[v] } else { &succs[v] };
+                    let ns = if ns.is_empty() {
+                        if down { &succs[v] } else { &preds[v] }
+                    } else {
+                        ns
+                    };
+                    if ns.is_empty() {
+                        xs[v]
+                    } else {
+                        ns.iter().map(|&u| xs[u]).sum::<f64>() / ns.len() as f64
+                    }
+                })
+                .collect();
+            let gaps: Vec<f64> = layer
+                .windows(2)
+                .map(|w| (widths[w[0]] + widths[w[1]]) / 2.0 + NODE_GAP)
+                .collect();
+            for (&v, x) in layer.iter().zip(closest_spaced(&wanted, &gaps)) {
+                xs[v] = x;
+            }
+        }
+    }
+    xs
+}
+
+/// The positions closest (least squares) to `wanted` with at least `gaps[i]` between neighbours
+/// `i` and `i + 1`: pool-adjacent-violators on the positions less their minimum offsets.
+fn closest_spaced(wanted: &[f64], gaps: &[f64]) -> Vec<f64> {
+    let mut offset = Vec::with_capacity(wanted.len());
+    let mut acc = 0.0;
+    for i in 0..wanted.len() {
+        if i > 0 {
+            acc += gaps[i - 1];
+        }
+        offset.push(acc);
+    }
+    // Blocks of (sum, count), each with one shared value.
+    let mut blocks: Vec<(f64, usize)> = Vec::new();
+    for (w, o) in wanted.iter().zip(&offset) {
+        blocks.push((w - o, 1));
+        while blocks.len() > 1 {
+            let (s2, c2) = blocks[blocks.len() - 1];
+            let (s1, c1) = blocks[blocks.len() - 2];
+            if s1 / c1 as f64 <= s2 / c2 as f64 {
+                break;
+            }
+            blocks.pop();
+            let last = blocks.len() - 1;
+            blocks[last] = (s1 + s2, c1 + c2);
+        }
+    }
+    let mut out = Vec::with_capacity(wanted.len());
+    for (s, c) in blocks {
+        for _ in 0..c {
+            out.push(s / c as f64 + offset[out.len()]);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node() -> NodeSize {
+        NodeSize {
+            width: 80.0,
+            height: 30.0,
+        }
+    }
+
+    #[test]
+    fn a_chain_with_a_loop_back_is_layered_in_order() {
+        let edges = [
+            EdgeIn { from: 0, to: 1 },
+            EdgeIn { from: 1, to: 2 },
+            EdgeIn { from: 2, to: 1 },
+            EdgeIn { from: 0, to: 2 },
+        ];
+        let l = layout(&[node(), node(), node()], &edges, 0);
+        assert!(l.nodes[0].y < l.nodes[1].y && l.nodes[1].y < l.nodes[2].y);
+        assert!(l.edges[2].back);
+        assert_eq!(l.edges[3].points.len(), 3, "a dummy in the middle layer");
+        assert_eq!(l, layout(&[node(), node(), node()], &edges, 0));
+    }
+
+    #[test]
+    fn spacing_keeps_order_and_distance() {
+        let xs = closest_spaced(&[10.0, 10.0, 10.0], &[5.0, 5.0]);
+        assert_eq!(xs, vec![5.0, 10.0, 15.0]);
+        let xs = closest_spaced(&[0.0, 100.0], &[5.0]);
+        assert_eq!(xs, vec![0.0, 100.0]);
+    }
+}

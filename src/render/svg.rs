@@ -1,0 +1,387 @@
+//! A pipeline as an inline SVG for the HTML handbook, laid out by [`super::layout`]: no scripts,
+//! no external fonts, every text escaped.
+
+use std::fmt::Write;
+
+use super::layout::{self, EdgeIn, NodeSize, Route};
+use super::view::PipelineView;
+
+const FONT_SIZE: f64 = 13.0;
+const LABEL_FONT_SIZE: f64 = 10.5;
+const LINE_HEIGHT: f64 = 17.0;
+const PAD_X: f64 = 14.0;
+const PAD_Y: f64 = 9.0;
+/// Titles wrap at this width.
+const MAX_TEXT_WIDTH: f64 = 170.0;
+/// Edge labels are cut (with `…`) at this width; the full text is in the tooltip and the stage's
+/// section.
+const MAX_LABEL_WIDTH: f64 = 150.0;
+
+/// The font stack of the diagram: the page's, with Chinese faces first found.
+pub const FONT_STACK: &str = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', \
+     'Microsoft YaHei', 'Noto Sans', 'Helvetica Neue', Arial, sans-serif";
+
+/// How wide a character is, in ems: full width for CJK and other wide scripts.
+fn char_em(c: char) -> f64 {
+    let wide = matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF
+        | 0x20000..=0x3FFFD);
+    if wide {
+        1.0
+    } else if c.is_ascii_uppercase() || c == 'm' || c == 'w' {
+        0.68
+    } else {
+        0.56
+    }
+}
+
+fn text_width(s: &str, size: f64) -> f64 {
+    s.chars().map(char_em).sum::<f64>() * size
+}
+
+/// Splits `s` into lines no wider than `max`, breaking at spaces in Latin text and anywhere
+/// between wide characters.
+fn wrap(s: &str, size: f64, max: f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut width = 0.0;
+    for word in split_breakable(s) {
+        let w = text_width(&word, size);
+        if width + w > max && !line.trim().is_empty() {
+            lines.push(line.trim_end().to_string());
+            line = word.trim_start().to_string();
+            width = text_width(&line, size);
+        } else {
+            line.push_str(&word);
+            width += w;
+        }
+    }
+    if !line.trim().is_empty() || lines.is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
+/// Pieces that may start a new line: a wide character alone, or a Latin word with the space
+/// before it.
+fn split_breakable(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars() {
+        if char_em(c) >= 1.0 {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            out.push(c.to_string());
+        } else if c.is_whitespace() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.push(' ');
+        } else {
+            cur.push(c);
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// `s` cut to `max` wide, with `…` when cut.
+fn truncate(s: &str, size: f64, max: f64) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text_width(&s, size) <= max {
+        return s;
+    }
+    let mut out = String::new();
+    let mut width = text_width("…", size);
+    for c in s.chars() {
+        width += char_em(c) * size;
+        if width > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Escapes text for SVG/XML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn num(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    if r == r.trunc() {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+/// An SVG path through `points`, vertical at both ends of every segment.
+fn path(route: &Route) -> String {
+    let p = &route.points;
+    if route.self_loop {
+        let (x1, y1) = p[0];
+        let (x2, y2) = p[1];
+        return format!(
+            "M{} {} C{} {} {} {} {} {}",
+            num(x1),
+            num(y1),
+            num(x1 + 30.0),
+            num(y1 - 18.0),
+            num(x2 + 30.0),
+            num(y2 + 18.0),
+            num(x2),
+            num(y2)
+        );
+    }
+    let mut d = format!("M{} {}", num(p[0].0), num(p[0].1));
+    for w in p.windows(2) {
+        let (x1, y1) = w[0];
+        let (x2, y2) = w[1];
+        let my = (y1 + y2) / 2.0;
+        let _ = write!(
+            d,
+            " C{} {} {} {} {} {}",
+            num(x1),
+            num(my),
+            num(x2),
+            num(my),
+            num(x2),
+            num(y2)
+        );
+    }
+    d
+}
+
+const LABEL_HEIGHT: f64 = 14.0;
+
+/// An axis-aligned box.
+#[derive(Debug, Clone, Copy)]
+struct Rect {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+impl Rect {
+    fn centred(x: f64, y: f64, w: f64, h: f64) -> Rect {
+        Rect {
+            x0: x - w / 2.0,
+            y0: y - h / 2.0,
+            x1: x + w / 2.0,
+            y1: y + h / 2.0,
+        }
+    }
+
+    fn overlaps(&self, o: &Rect) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+}
+
+/// Where an edge's label goes: on its first segment, at the first of a few fixed spots along it
+/// (then beside it) that overlaps no node and no label placed before; the middle if none is free.
+fn label_position(route: &Route, w: f64, taken: &[Rect]) -> (f64, f64) {
+    let (x1, y1) = route.points[0];
+    let (x2, y2) = route.points[1];
+    if route.self_loop {
+        return (x1 + 30.0 + w / 2.0, (y1 + y2) / 2.0);
+    }
+    let along = [0.5, 0.32, 0.68, 0.2, 0.8];
+    let beside = [0.0, w / 2.0 + 4.0, -(w / 2.0 + 4.0)];
+    for dx in beside {
+        for t in along {
+            let (x, y) = (x1 + (x2 - x1) * t + dx, y1 + (y2 - y1) * t);
+            let r = Rect::centred(x, y, w, LABEL_HEIGHT);
+            if !taken.iter().any(|o| o.overlaps(&r)) {
+                return (x, y);
+            }
+        }
+    }
+    ((x1 + x2) / 2.0, (y1 + y2) / 2.0)
+}
+
+/// The pipeline as an `<svg>` element. `n` makes the marker ids unique within a page.
+pub fn pipeline(p: &PipelineView, n: usize) -> String {
+    let titles: Vec<Vec<String>> = (p.stages.iter())
+        .map(|s| wrap(&s.title, FONT_SIZE, MAX_TEXT_WIDTH))
+        .collect();
+    let sizes: Vec<NodeSize> = titles
+        .iter()
+        .map(|lines| NodeSize {
+            width: lines
+                .iter()
+                .map(|l| text_width(l, FONT_SIZE))
+                .fold(0.0, f64::max)
+                .max(40.0)
+                + 2.0 * PAD_X,
+            height: lines.len() as f64 * LINE_HEIGHT + 2.0 * PAD_Y,
+        })
+        .collect();
+    let mut edges = Vec::new();
+    let mut whens = Vec::new();
+    for (from, s) in p.stages.iter().enumerate() {
+        for t in &s.transitions {
+            if let Some(to) = p.stages.iter().position(|x| x.id == t.to.id) {
+                edges.push(EdgeIn { from, to });
+                whens.push(t.when.clone());
+            }
+        }
+    }
+    let start = p.stages.iter().position(|s| s.start).unwrap_or(0);
+    let l = layout::layout(&sizes, &edges, start);
+    // Labels first: the picture must be wide enough for them.
+    let mut labels = String::new();
+    let mut bounds = Rect {
+        x0: 0.0,
+        y0: 0.0,
+        x1: l.width,
+        y1: l.height,
+    };
+    // Boxes already taken: the nodes, then each label placed.
+    let mut taken: Vec<Rect> = (l.nodes.iter().zip(&sizes))
+        .map(|(p, s)| Rect::centred(p.x, p.y, s.width, s.height))
+        .collect();
+    for (route, when) in l.edges.iter().zip(&whens) {
+        let Some(when) = when else { continue };
+        let text = truncate(when, LABEL_FONT_SIZE, MAX_LABEL_WIDTH);
+        let w = text_width(&text, LABEL_FONT_SIZE) + 6.0;
+        let (x, y) = label_position(route, w, &taken);
+        let r = Rect::centred(x, y, w, LABEL_HEIGHT);
+        taken.push(r);
+        bounds = Rect {
+            x0: bounds.x0.min(r.x0 - 4.0),
+            y0: bounds.y0.min(r.y0 - 4.0),
+            x1: bounds.x1.max(r.x1 + 4.0),
+            y1: bounds.y1.max(r.y1 + 4.0),
+        };
+        let _ = writeln!(
+            labels,
+            "<g><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{LABEL_HEIGHT}\" rx=\"3\" \
+             fill=\"#ffffff\" fill-opacity=\"0.92\"/><text x=\"{}\" y=\"{}\" font-size=\"{LABEL_FONT_SIZE}\" \
+             text-anchor=\"middle\" fill=\"#333\">{}</text></g>",
+            escape(when),
+            num(r.x0),
+            num(r.y0),
+            num(w),
+            num(x),
+            num(y + 3.5),
+            escape(&text)
+        );
+    }
+    let mut out = String::new();
+    let (w, h) = (bounds.x1 - bounds.x0, bounds.y1 - bounds.y0);
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"pipeline-diagram\" \
+         viewBox=\"{} {} {} {}\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"{}\" \
+         font-family=\"{FONT_STACK}\">",
+        num(bounds.x0),
+        num(bounds.y0),
+        num(w),
+        num(h),
+        num(w),
+        num(h),
+        escape(&p.title),
+    );
+    let _ = writeln!(out, "<title>{}</title>", escape(&p.title));
+    let _ = writeln!(
+        out,
+        "<defs><marker id=\"arrow-{n}\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" \
+         markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">\
+         <path d=\"M0 0 L10 5 L0 10 z\" fill=\"#555\"/></marker></defs>"
+    );
+    out.push_str("<g class=\"edges\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.4\">\n");
+    for (route, when) in l.edges.iter().zip(&whens) {
+        let dash = if route.back {
+            " stroke-dasharray=\"5 3\""
+        } else {
+            ""
+        };
+        let tip = when
+            .as_ref()
+            .map(|w| format!("<title>{}</title>", escape(w)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<path d=\"{}\"{dash} marker-end=\"url(#arrow-{n})\">{tip}</path>",
+            path(route)
+        );
+    }
+    out.push_str("</g>\n<g class=\"edge-labels\">\n");
+    out.push_str(&labels);
+    out.push_str("</g>\n<g class=\"nodes\">\n");
+    for ((s, lines), (pos, size)) in (p.stages.iter().zip(&titles)).zip(l.nodes.iter().zip(&sizes))
+    {
+        let (fill, stroke, width) = match (s.terminal, s.start) {
+            (true, _) => ("#eeeeee", "#333", "2.5"),
+            (false, true) => ("#eef4ff", "#1f4e99", "2.5"),
+            (false, false) => ("#ffffff", "#1f4e99", "1.4"),
+        };
+        let rx = if s.terminal { size.height / 2.0 } else { 6.0 };
+        let _ = writeln!(
+            out,
+            "<g class=\"node{}\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" \
+             rx=\"{}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{width}\"/>",
+            if s.terminal { " terminal" } else { "" },
+            escape(&s.id),
+            num(pos.x - size.width / 2.0),
+            num(pos.y - size.height / 2.0),
+            num(size.width),
+            num(size.height),
+            num(rx),
+        );
+        let first = pos.y - (lines.len() as f64 - 1.0) * LINE_HEIGHT / 2.0;
+        for (i, line) in lines.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "<text x=\"{}\" y=\"{}\" font-size=\"{FONT_SIZE}\" text-anchor=\"middle\" \
+                 dominant-baseline=\"central\" fill=\"#111\">{}</text>",
+                num(pos.x),
+                num(first + i as f64 * LINE_HEIGHT),
+                escape(line)
+            );
+        }
+        out.push_str("</g>\n");
+    }
+    out.push_str("</g>\n</svg>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_text_wraps_and_measures_wider() {
+        assert!(text_width("销售", 10.0) > text_width("ab", 10.0));
+        let lines = wrap("一二三四五六七八九十一二三四五六", 13.0, 100.0);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert_eq!(wrap("Lead capture", 13.0, 170.0), vec!["Lead capture"]);
+        assert_eq!(truncate("a b", 10.0, 100.0), "a b");
+        assert!(truncate(&"x".repeat(100), 10.0, 50.0).ends_with('…'));
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape("<a href='x'>&"), "&lt;a href=&#39;x&#39;&gt;&amp;");
+    }
+}
