@@ -66,7 +66,7 @@ fn tight_span(pair: &Pair<Rule>) -> Span {
     let start = pair.as_span().start();
     let mut end = pair.as_span().end();
     let mut current = pair.clone();
-    while let Some(last) = current.clone().into_inner().last() {
+    while let Some(last) = current.clone().into_inner().next_back() {
         let gap = input[last.as_span().end()..end].trim_start();
         if !(gap.is_empty() || gap.starts_with('#')) {
             break;
