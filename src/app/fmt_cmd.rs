@@ -75,39 +75,47 @@ impl Fmt {
         })?;
         let mut stdout = io::stdout().lock();
         let mut seen = HashSet::new();
-        for (path, display) in files {
-            // A file named twice (or through a link) is formatted once.
-            if !seen.insert(fs::canonicalize(&path).unwrap_or_else(|_| path.clone())) {
-                continue;
-            }
-            let bytes = match fs::read(&path) {
-                Ok(b) => b,
-                Err(e) => {
-                    eprintln!("error: cannot read `{display}`: {e}");
-                    self.unusable = true;
+        // A file named twice (or through a link) is formatted once.
+        let files: Vec<(PathBuf, String)> = files
+            .into_iter()
+            .filter(|(path, _)| {
+                seen.insert(fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+            })
+            .collect();
+        // Files are independent: read and format a batch on every core, then report and write
+        // in order.
+        for batch in files.chunks(64) {
+            let done = crate::parallel::map(batch, |(path, _)| fs::read(path).map(format_bytes));
+            for ((path, display), read) in batch.iter().zip(done) {
+                let formatted = match read {
+                    Ok(f) => f,
+                    Err(e) => {
+                        eprintln!("error: cannot read `{display}`: {e}");
+                        self.unusable = true;
+                        continue;
+                    }
+                };
+                let Some((old, new)) = self.settle(display, path, formatted) else {
+                    continue;
+                };
+                if old == new {
                     continue;
                 }
-            };
-            let Some((old, new)) = self.format(&display, &path, bytes) else {
-                continue;
-            };
-            if old == new {
-                continue;
-            }
-            self.changed += 1;
-            let written = if self.diff {
-                stdout.write_all(unified_diff(&display, &old, &new).as_bytes())
-            } else if self.check {
-                writeln!(stdout, "{display}")
-            } else {
-                if let Err(e) = write_atomically(&path, &new) {
-                    eprintln!("error: cannot write `{display}`: {e}");
-                    self.unusable = true;
+                self.changed += 1;
+                let written = if self.diff {
+                    stdout.write_all(unified_diff(display, &old, &new).as_bytes())
+                } else if self.check {
+                    writeln!(stdout, "{display}")
+                } else {
+                    if let Err(e) = write_atomically(path, &new) {
+                        eprintln!("error: cannot write `{display}`: {e}");
+                        self.unusable = true;
+                    }
+                    Ok(())
+                };
+                if written.is_err() {
+                    return Err(EXIT_USAGE);
                 }
-                Ok(())
-            };
-            if written.is_err() {
-                return Err(EXIT_USAGE);
             }
         }
         stdout.flush().map_err(|_| EXIT_USAGE)
@@ -146,23 +154,23 @@ impl Fmt {
     /// recorded) or asks not to be. A file that asks not to be formatted comes back unchanged
     /// from standard input.
     fn format(&mut self, display: &str, path: &Path, bytes: Vec<u8>) -> Option<(String, String)> {
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                self.syntax_error(display, path, e.into_bytes());
-                return None;
-            }
-        };
-        if format::is_ignored(&text) {
-            return Some((text.clone(), text));
-        }
-        match format::format(&text) {
-            Ok(new) => Some((text, new)),
-            Err(FormatError::Syntax(_)) => {
-                self.syntax_error(display, path, text.into_bytes());
+        self.settle(display, path, format_bytes(bytes))
+    }
+
+    /// Records why a file could not be formatted, or gives its text before and after.
+    fn settle(
+        &mut self,
+        display: &str,
+        path: &Path,
+        formatted: Formatted,
+    ) -> Option<(String, String)> {
+        match formatted {
+            Formatted::Done(old, new) => Some((old, new)),
+            Formatted::Syntax(bytes) => {
+                self.syntax_error(display, path, bytes);
                 None
             }
-            Err(FormatError::WouldChangeMeaning(why)) => {
+            Formatted::WouldChangeMeaning(why) => {
                 eprintln!(
                     "internal error: formatting `{display}` would change its meaning; please report this"
                 );
@@ -197,6 +205,31 @@ impl Fmt {
 /// Replaces the file at `path` (through a symbolic link, the file it points to) with `text`:
 /// written to a temporary file beside it, then renamed over it, so that no reader ever sees
 /// half a file. The file keeps its permissions.
+/// What formatting one file's bytes gave; computed on any thread.
+enum Formatted {
+    /// The text before and after (the same when the file asks not to be formatted).
+    Done(String, String),
+    /// Not UTF-8, or a syntax error: the bytes, to report as `sopc check` does.
+    Syntax(Vec<u8>),
+    /// The formatter's own safety check failed: what differed.
+    WouldChangeMeaning(String),
+}
+
+fn format_bytes(bytes: Vec<u8>) -> Formatted {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => return Formatted::Syntax(e.into_bytes()),
+    };
+    if format::is_ignored(&text) {
+        return Formatted::Done(text.clone(), text);
+    }
+    match format::format(&text) {
+        Ok(new) => Formatted::Done(text, new),
+        Err(FormatError::Syntax(_)) => Formatted::Syntax(text.into_bytes()),
+        Err(FormatError::WouldChangeMeaning(why)) => Formatted::WouldChangeMeaning(why),
+    }
+}
+
 fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
     let target = fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or(Path::new("."));
