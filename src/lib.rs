@@ -1,6 +1,7 @@
 //! sopc: a compiler and linter for standard operating procedures written as code.
 
 pub mod app;
+pub mod audit;
 pub mod diag;
 pub mod format;
 pub mod lint;

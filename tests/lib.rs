@@ -4,6 +4,7 @@ mod support;
 
 mod suppress;
 
+mod audit;
 mod build;
 mod checks;
 mod ci;

@@ -31,6 +31,8 @@ pub enum Command {
     Schema,
     /// Write a small working project: an SOP, a roles library and a `sopc.yaml`.
     Init(InitArgs),
+    /// Hold a CRM stage history (CSV or JSON Lines) against the SOP's pipeline.
+    Audit(Box<super::audit_cmd::AuditArgs>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,5 +1,9 @@
 //! The command line: clap commands, exit codes and output formats. `main.rs` only calls [`run`].
 
+mod audit_cmd;
+mod audit_html;
+mod audit_human;
+mod audit_text;
 mod build_cmd;
 mod check;
 mod cli;
@@ -49,5 +53,6 @@ fn dispatch(cli: Cli) -> u8 {
         Command::Graph(args) => graph_cmd::run(args),
         Command::Schema => schema_cmd::run(),
         Command::Init(args) => init_cmd::run(args),
+        Command::Audit(args) => audit_cmd::run(*args),
     }
 }

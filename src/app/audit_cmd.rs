@@ -1,0 +1,374 @@
+//! `sopc audit SOP_FILE LOG`: check the SOP, read the log, print the audit, apply the gates.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use super::audit_text::labels;
+use super::check::{CheckOptions, MissingPath, check_paths};
+use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_html, audit_human, human};
+use crate::audit::log::{Columns, InputFormat, LogError, ReadOptions};
+use crate::audit::report::Report;
+use crate::audit::timestamp::{Timestamp, parse_offset};
+use crate::audit::{AuditError, AuditInput, audit};
+use crate::diag::Severity;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    Csv,
+    Jsonl,
+}
+
+/// Which cases to list one by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CasesArg {
+    All,
+    Deviating,
+    None,
+}
+
+/// Gates that fail the run (exit 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditDeny {
+    /// Any case with a bad start or a disallowed transition.
+    Deviations,
+    /// Any completed visit longer than its stage's `sla`.
+    Sla,
+    /// Any open case past its stage's `sla`.
+    OpenOverdue,
+    /// Any rejected row.
+    RejectedRows,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The `.sop` document to hold the log against.
+    pub sop: PathBuf,
+    /// The stage history: a CSV or JSON Lines file, or `-` for standard input.
+    #[arg(allow_hyphen_values = true)]
+    pub log: String,
+    /// The pipeline to audit (required when the document has several).
+    #[arg(long, value_name = "ID")]
+    pub pipeline: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+    pub format: AuditFormat,
+    /// Format of the log (default: by extension, `.jsonl`/`.ndjson` are JSON Lines).
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormatArg>,
+    /// CSV field delimiter: one ASCII character, or `tab` (default `,`).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Column of the case id (default `case_id`, `case:concept:name`).
+    #[arg(long, value_name = "NAME")]
+    pub case_col: Option<String>,
+    /// Column of the stage (default `stage`, `concept:name`).
+    #[arg(long, value_name = "NAME")]
+    pub stage_col: Option<String>,
+    /// Column of the time the stage was entered (default `timestamp`, `time:timestamp`).
+    #[arg(long, value_name = "NAME")]
+    pub time_col: Option<String>,
+    /// Column of the deal amount (default `amount`).
+    #[arg(long, value_name = "NAME")]
+    pub amount_col: Option<String>,
+    /// Column of the actor (default `actor`, `org:resource`; not used in the figures yet).
+    #[arg(long, value_name = "NAME")]
+    pub actor_col: Option<String>,
+    /// Column of the role (default `role`, `org:role`; not used in the figures yet).
+    #[arg(long, value_name = "NAME")]
+    pub role_col: Option<String>,
+    /// A CSV file of `value,stage_id` rows mapping the log's stage values to stage ids.
+    #[arg(long, value_name = "FILE")]
+    pub stage_map: Option<PathBuf>,
+    /// Zone of timestamps that name none (default UTC).
+    #[arg(long, value_name = "±HH:MM", allow_hyphen_values = true)]
+    pub timezone: Option<String>,
+    /// "Now" for open cases (default: the latest timestamp in the log).
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub as_of: Option<String>,
+    /// Cases to list one by one (default: all in JSON, the deviating ones in human output).
+    #[arg(long, value_enum)]
+    pub cases: Option<CasesArg>,
+    /// Fail (exit 1) when the alignment fitness of the log is below F.
+    #[arg(long, value_name = "F")]
+    pub min_fitness: Option<f64>,
+    /// Fail (exit 1) on deviations, SLA breaches, overdue open cases or rejected rows.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub deny: Vec<AuditDeny>,
+    /// Also write the audit as a one-page, printable HTML report.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
+/// A reason to stop before the audit, printed on stderr (exit 2).
+struct Usage(String);
+
+pub(super) fn run(args: AuditArgs) -> u8 {
+    match run_audit(&args) {
+        Ok(code) => code,
+        Err(Usage(message)) => {
+            eprintln!("error: {message}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
+    let read = read_options(args)?;
+    let as_of = match &args.as_of {
+        Some(text) => Some(
+            Timestamp::parse(text.trim(), read.default_offset_s).ok_or_else(|| {
+                Usage(format!(
+                    "`--as-of {text}` is not a timestamp such as `2026-04-01T00:00:00Z`"
+                ))
+            })?,
+        ),
+        None => None,
+    };
+    if args.min_fitness.is_some_and(|f| !f.is_finite()) {
+        return Err(Usage("`--min-fitness` must be a number such as 0.8".into()));
+    }
+    if args.sop.is_dir() {
+        return Err(Usage(format!(
+            "`{}` is a directory; name the `.sop` file to audit against",
+            args.sop.display()
+        )));
+    }
+    let options = CheckOptions {
+        keep_models: true,
+        ..CheckOptions::default()
+    };
+    let mut outcome = check_paths(std::slice::from_ref(&args.sop), &options)
+        .map_err(|MissingPath(p)| Usage(format!("`{p}` does not exist")))?;
+    if let Some((path, why)) = outcome.unreadable.first() {
+        return Err(Usage(format!("cannot read `{path}`: {why}")));
+    }
+    if outcome.count(Severity::Error) > 0 {
+        outcome.findings.retain(|f| f.severity == Severity::Error);
+        let mut stderr = std::io::stderr().lock();
+        let _ = human::write_reports(&mut stderr, &outcome, false, None);
+        let n = outcome.findings.len();
+        return Err(Usage(format!(
+            "the SOP has {n} error{}; fix {} before auditing against it",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" }
+        )));
+    }
+    let Some(model) = outcome.models.first() else {
+        return Err(Usage(format!(
+            "`{}` is not an SOP document",
+            args.sop.display()
+        )));
+    };
+    let pipeline = choose_pipeline(model, args.pipeline.as_deref())?;
+    let data = read_log(&args.log)?;
+    let mut read = read;
+    read.format = match args.input_format {
+        Some(InputFormatArg::Csv) => InputFormat::Csv,
+        Some(InputFormatArg::Jsonl) => InputFormat::Jsonl,
+        None if args.log == "-" => InputFormat::sniff(&data),
+        None => InputFormat::from_path(&args.log),
+    };
+    let stage_map = match &args.stage_map {
+        Some(p) => Some(
+            std::fs::read(p)
+                .map_err(|e| Usage(format!("cannot read the stage map `{}`: {e}", p.display())))?,
+        ),
+        None => None,
+    };
+    let input = AuditInput {
+        model,
+        db: &outcome.db,
+        pipeline,
+        sop_name: args.sop.display().to_string(),
+        log_name: args.log.clone(),
+        data,
+        read,
+        stage_map: stage_map.as_deref(),
+        as_of,
+    };
+    let mut report = audit(input).map_err(|e| Usage(explain(&e, args)))?;
+    let code = gates(&report, args);
+    let lang = model
+        .header
+        .as_ref()
+        .and_then(|h| h.lang.as_ref())
+        .map(|l| l.value.as_str());
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = match args.format {
+        AuditFormat::Json => {
+            match args.cases.unwrap_or(CasesArg::All) {
+                CasesArg::All => {}
+                CasesArg::Deviating => report.cases.retain(|c| !c.deviations.is_empty()),
+                CasesArg::None => report.cases.clear(),
+            }
+            serde_json::to_writer(&mut stdout, &report)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(stdout))
+        }
+        AuditFormat::Human => {
+            let cases = args.cases.unwrap_or(CasesArg::Deviating);
+            audit_human::write(&mut stdout, &report, model, lang, cases)
+        }
+    };
+    if written.and_then(|()| stdout.flush()).is_err() {
+        return Ok(EXIT_USAGE);
+    }
+    if let Some(path) = &args.html {
+        let page = audit_html::page(&report, model, lang, labels(lang));
+        std::fs::write(path, page)
+            .map_err(|e| Usage(format!("cannot write `{}`: {e}", path.display())))?;
+    }
+    Ok(code)
+}
+
+/// Exit 1 when a gate asked for fails, else 0. Deviations alone never fail.
+fn gates(report: &Report, args: &AuditArgs) -> u8 {
+    let fitness = report.fitness.alignment.log_fitness;
+    let low = args
+        .min_fitness
+        .is_some_and(|min| fitness.is_some_and(|f| f < min));
+    let denied = args.deny.iter().any(|deny| match deny {
+        AuditDeny::Deviations => report.deviations.deviating_cases > 0,
+        AuditDeny::Sla => report
+            .stages
+            .iter()
+            .any(|s| s.sla_breaches.unwrap_or(0) > 0),
+        AuditDeny::OpenOverdue => report.open_cases.overdue > 0,
+        AuditDeny::RejectedRows => report.log.rejected > 0,
+    });
+    if low || denied { EXIT_FAIL } else { EXIT_OK }
+}
+
+fn read_options(args: &AuditArgs) -> Result<ReadOptions, Usage> {
+    let delimiter = match args.delimiter.as_deref() {
+        None => b',',
+        Some("tab" | "\\t" | "\t") => b'\t',
+        Some(d) if d.len() == 1 && d.is_ascii() && d != "\"" && d != "\n" && d != "\r" => {
+            d.as_bytes()[0]
+        }
+        Some(d) => {
+            return Err(Usage(format!(
+                "`--delimiter {d}` must be one ASCII character other than a quote or a line break, or `tab`"
+            )));
+        }
+    };
+    let default_offset_s = match &args.timezone {
+        Some(tz) => parse_offset(tz.trim()).ok_or_else(|| {
+            Usage(format!(
+                "`--timezone {tz}` is not an offset such as `+08:00`"
+            ))
+        })?,
+        None => 0,
+    };
+    let mut columns = Columns::default();
+    let set = |names: &mut Vec<String>, given: &Option<String>| {
+        if let Some(g) = given {
+            *names = vec![g.trim().to_string()];
+        }
+    };
+    set(&mut columns.case, &args.case_col);
+    set(&mut columns.stage, &args.stage_col);
+    set(&mut columns.time, &args.time_col);
+    set(&mut columns.amount, &args.amount_col);
+    Ok(ReadOptions {
+        format: InputFormat::Csv,
+        delimiter,
+        columns,
+        default_offset_s,
+    })
+}
+
+fn choose_pipeline(model: &crate::model::Model, wanted: Option<&str>) -> Result<usize, Usage> {
+    let ids: Vec<&str> = model.pipelines.iter().map(|p| p.def.id.as_str()).collect();
+    match (wanted, ids.len()) {
+        (Some(w), _) => ids.iter().position(|id| *id == w).ok_or_else(|| {
+            Usage(format!(
+                "no pipeline `{w}` in the SOP; its pipelines: {}",
+                backticked(&ids)
+            ))
+        }),
+        (None, 0) => Err(Usage("the SOP defines no pipeline to audit".into())),
+        (None, 1) => Ok(0),
+        (None, _) => Err(Usage(format!(
+            "the SOP has several pipelines ({}); choose one with `--pipeline`",
+            backticked(&ids)
+        ))),
+    }
+}
+
+fn backticked(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn read_log(path: &str) -> Result<Vec<u8>, Usage> {
+    let mut data = Vec::new();
+    if path == "-" {
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut data)
+            .map_err(|e| Usage(format!("cannot read standard input: {e}")))?;
+        return Ok(data);
+    }
+    if Path::new(path).is_dir() {
+        return Err(Usage(format!("`{path}` is a directory, not a log file")));
+    }
+    std::fs::read(path).map_err(|e| Usage(format!("cannot read `{path}`: {e}")))
+}
+
+/// The message of an audit that could not run.
+fn explain(error: &AuditError, args: &AuditArgs) -> String {
+    match error {
+        AuditError::StageMap(e) => {
+            let file = args
+                .stage_map
+                .as_ref()
+                .map_or_else(String::new, |p| p.display().to_string());
+            format!("{file}:{}: {}", e.line, e.message)
+        }
+        AuditError::Log(LogError::MissingColumns { missing, found }) => {
+            let missing: Vec<String> = missing
+                .iter()
+                .map(|names| {
+                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                    backticked(&names).replace(", ", " or ")
+                })
+                .collect();
+            let found: Vec<&str> = found.iter().map(String::as_str).collect();
+            format!(
+                "the log has no column {}; found: {} (name the columns with `--case-col`, `--stage-col`, `--time-col`)",
+                missing.join(", no column "),
+                if found.is_empty() {
+                    "none".to_string()
+                } else {
+                    backticked(&found)
+                }
+            )
+        }
+        AuditError::Log(LogError::Unreadable(why)) => format!("cannot read `{}`: {why}", args.log),
+        AuditError::NoUsableRow { rows, rejected } => {
+            let mut text = format!(
+                "none of the {rows} rows of `{}` could be used (is the column mapping right?)",
+                args.log
+            );
+            for r in rejected.iter().take(5) {
+                text.push_str(&format!("\n  line {}: {}", r.line, r.reason.as_str()));
+                if let Some(v) = &r.value {
+                    text.push_str(&format!(" `{v}`"));
+                }
+            }
+            text
+        }
+    }
+}

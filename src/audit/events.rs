@@ -1,0 +1,196 @@
+//! Accepted records to events: group by case, sort each case by (timestamp, line), collapse
+//! repeats (steps 2–4 of §3 of the contract).
+
+use serde::Serialize;
+
+use super::log::RawLog;
+use super::process::Process;
+use super::timestamp::Timestamp;
+
+/// Why a row was dropped when collapsing repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DropReason {
+    /// Same stage and same timestamp as the row kept.
+    DuplicateRow,
+    /// Same stage again, later: a CRM re-save.
+    RepeatedStage,
+}
+
+impl DropReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DropReason::DuplicateRow => "duplicate-row",
+            DropReason::RepeatedStage => "repeated-stage",
+        }
+    }
+}
+
+/// A row collapsed into an earlier one of the same case and stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DroppedRow {
+    pub line: u64,
+    pub reason: DropReason,
+    pub case_id: String,
+    pub kept_line: u64,
+}
+
+/// The events of a log, case by case.
+#[derive(Debug, Default)]
+pub struct EventLog {
+    /// Case ids sorted as strings; a case is its index here.
+    pub case_ids: Vec<Box<str>>,
+    /// Case `c`'s events are `offsets[c]..offsets[c + 1]`.
+    pub offsets: Vec<usize>,
+    /// Stage slot of each event: the SOP's stages first, then unknown stages sorted by id.
+    pub stages: Vec<u32>,
+    pub times: Vec<Timestamp>,
+    /// The amount on each case's latest event that has one (NaN: none).
+    pub case_amounts: Vec<f64>,
+    /// Number of SOP stages; slots from here on are unknown stages.
+    pub known: usize,
+    /// Unknown stage values, sorted, by slot after the SOP's stages.
+    pub unknown: Vec<Box<str>>,
+    /// Sorted by line.
+    pub dropped: Vec<DroppedRow>,
+    pub out_of_order_cases: u64,
+    /// The latest timestamp of an accepted row.
+    pub latest_accepted: Option<Timestamp>,
+}
+
+impl EventLog {
+    /// Number of cases.
+    pub fn cases(&self) -> usize {
+        self.case_ids.len()
+    }
+
+    /// The range of case `c`'s events.
+    pub fn range(&self, c: usize) -> std::ops::Range<usize> {
+        self.offsets[c]..self.offsets[c + 1]
+    }
+
+    /// The id of a stage slot.
+    pub fn stage_id<'a>(&'a self, process: &'a Process, slot: u32) -> &'a str {
+        let slot = slot as usize;
+        if slot < self.known {
+            &process.ids[slot]
+        } else {
+            &self.unknown[slot - self.known]
+        }
+    }
+
+    /// The SOP stage of a slot, `None` for an unknown stage.
+    pub fn known_stage(&self, slot: u32) -> Option<usize> {
+        let slot = slot as usize;
+        (slot < self.known).then_some(slot)
+    }
+
+    /// Number of stage slots.
+    pub fn slots(&self) -> usize {
+        self.known + self.unknown.len()
+    }
+}
+
+/// Builds the events of `raw`.
+pub fn build(raw: RawLog, process: &Process) -> EventLog {
+    let known = process.len();
+    let RawLog {
+        mut records,
+        case_ids,
+        unknown_stages,
+        ..
+    } = raw;
+    let cases = case_ids.len();
+
+    // Out of order: in file order, a row earlier than one above it in the same case.
+    let mut latest: Vec<Option<Timestamp>> = vec![None; cases];
+    let mut out_of_order = vec![false; cases];
+    for r in &records {
+        let c = r.case as usize;
+        match latest[c] {
+            Some(t) if r.time < t => out_of_order[c] = true,
+            Some(t) if r.time == t => {}
+            _ => latest[c] = Some(r.time),
+        }
+    }
+    let out_of_order_cases = out_of_order.iter().filter(|&&o| o).count() as u64;
+    let latest_accepted = records.iter().map(|r| r.time).max();
+
+    // Unknown stages sorted by id; cases sorted as strings.
+    let mut unknown_order: Vec<usize> = (0..unknown_stages.len()).collect();
+    unknown_order.sort_unstable_by(|&a, &b| unknown_stages[a].cmp(&unknown_stages[b]));
+    let mut unknown_slot = vec![0u32; unknown_stages.len()];
+    for (rank, &u) in unknown_order.iter().enumerate() {
+        unknown_slot[u] = (known + rank) as u32;
+    }
+    let unknown: Vec<Box<str>> = unknown_order
+        .iter()
+        .map(|&u| unknown_stages[u].clone())
+        .collect();
+    let mut case_order: Vec<u32> = (0..cases as u32).collect();
+    case_order.sort_unstable_by(|&a, &b| case_ids[a as usize].cmp(&case_ids[b as usize]));
+    let mut case_rank = vec![0u32; cases];
+    for (rank, &c) in case_order.iter().enumerate() {
+        case_rank[c as usize] = rank as u32;
+    }
+    for r in &mut records {
+        r.case = case_rank[r.case as usize];
+        if r.stage as usize >= known {
+            r.stage = unknown_slot[r.stage as usize - known];
+        }
+    }
+    records.sort_unstable_by_key(|r| (r.case, r.time, r.line));
+    let case_ids: Vec<Box<str>> = case_order
+        .into_iter()
+        .map(|c| case_ids[c as usize].clone())
+        .collect();
+
+    let mut log = EventLog {
+        offsets: Vec::with_capacity(cases + 1),
+        stages: Vec::with_capacity(records.len()),
+        times: Vec::with_capacity(records.len()),
+        case_amounts: vec![f64::NAN; cases],
+        known,
+        unknown,
+        out_of_order_cases,
+        latest_accepted,
+        ..EventLog::default()
+    };
+    let mut kept_line = 0;
+    let mut current: Option<u32> = None;
+    for r in &records {
+        let first = current != Some(r.case);
+        if first {
+            current = Some(r.case);
+            log.offsets.push(log.stages.len());
+        } else {
+            let prev = log.stages.len() - 1;
+            let same = log.stages[prev] == r.stage;
+            let self_loop =
+                (r.stage as usize) < known && process.allows(r.stage as usize, r.stage as usize);
+            if same && !self_loop {
+                log.dropped.push(DroppedRow {
+                    line: r.line,
+                    reason: if log.times[prev] == r.time {
+                        DropReason::DuplicateRow
+                    } else {
+                        DropReason::RepeatedStage
+                    },
+                    case_id: case_ids[r.case as usize].to_string(),
+                    kept_line,
+                });
+                continue;
+            }
+        }
+        kept_line = r.line;
+        log.stages.push(r.stage);
+        log.times.push(r.time);
+        if !r.amount.is_nan() {
+            log.case_amounts[r.case as usize] = r.amount;
+        }
+    }
+    log.offsets.push(log.stages.len());
+    log.case_ids = case_ids;
+    log.dropped.sort_by_key(|d| d.line);
+    log
+}

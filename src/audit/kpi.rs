@@ -1,0 +1,236 @@
+//! KPIs computed from the log: conversions, amounts and counts of the cases that entered a kpi's
+//! stage, over the whole log or per calendar period.
+
+use std::collections::HashMap;
+
+use super::events::EventLog;
+use super::report::{KpiReport, KpiValue, Measure, PeriodValue, round6};
+use super::timestamp::{Timestamp, period_key, period_label};
+use crate::model::{Kpi, Model, SourceDb};
+use crate::syntax::{Comparator, KpiKind, Period};
+
+/// What the kpis are computed from.
+pub struct KpiInput<'a> {
+    pub model: &'a Model,
+    pub db: &'a SourceDb,
+    /// Index of the audited pipeline in `model.pipelines`.
+    pub pipeline: usize,
+    pub log: &'a EventLog,
+    pub has_amount: bool,
+    pub as_of: Option<Timestamp>,
+}
+
+/// One report per kpi of the document, in reading order.
+pub fn compute(input: &KpiInput) -> Vec<KpiReport> {
+    input.model.kpis.iter().map(|k| kpi(input, k)).collect()
+}
+
+fn kpi(input: &KpiInput, kpi: &Kpi) -> KpiReport {
+    let stage_name = kpi.stage.as_ref().map(|s| match s.target {
+        Some((p, i)) => input.model.pipelines[p].stages[i].def.id.clone(),
+        None => s.stage.clone(),
+    });
+    let mut report = KpiReport {
+        id: kpi.def.id.clone(),
+        stage: stage_name,
+        computable: false,
+        reason: None,
+        measure: None,
+        unit: None,
+        target: None,
+        missing_amount: None,
+        value: None,
+        numerator: None,
+        denominator: None,
+        periods: None,
+        met: None,
+    };
+    let unit = kpi
+        .target
+        .as_ref()
+        .and_then(|t| t.quantity.unit.as_ref().map(|u| u.name.clone()))
+        .or_else(|| kpi.unit.as_ref().map(|u| u.value.clone()));
+    let measure = match &kpi.target {
+        Some(t) if t.quantity.percent => Measure::Conversion,
+        _ if unit.as_deref().is_some_and(is_currency) => Measure::Amount,
+        _ => Measure::Count,
+    };
+    let reason = if kpi.kind == Some(KpiKind::Qualitative) {
+        Some("qualitative")
+    } else if kpi.stage.is_none() {
+        Some("no stage")
+    } else if kpi.target.is_none() {
+        Some("no target")
+    } else if kpi.stage.as_ref().and_then(|s| s.target).is_none() {
+        Some("unknown stage")
+    } else if kpi.stage.as_ref().and_then(|s| s.target).map(|t| t.0) != Some(input.pipeline) {
+        Some("stage of another pipeline")
+    } else if measure == Measure::Amount && !input.has_amount {
+        Some("no amount column")
+    } else {
+        None
+    };
+    let (Some(target), Some((_, stage)), None) = (
+        &kpi.target,
+        kpi.stage.as_ref().and_then(|s| s.target),
+        reason,
+    ) else {
+        report.reason = reason.map(str::to_string);
+        return report;
+    };
+    report.computable = true;
+    report.measure = Some(measure);
+    report.target = Some(target_text(input.db, target.loc));
+    if measure != Measure::Conversion {
+        report.unit = Some(unit);
+    }
+    let entries = first_entries(input.log, stage);
+    let goal = |v: KpiValue| {
+        v.as_f64()
+            .map(|v| meets(v, target.comparator, target.quantity.value))
+    };
+    let log = input.log;
+    match target.per {
+        None => {
+            let entered = entries.iter().flatten().count() as u64;
+            let value = match measure {
+                Measure::Conversion => {
+                    report.numerator = Some(entered);
+                    report.denominator = Some(log.cases() as u64);
+                    percent(entered, log.cases() as u64)
+                }
+                Measure::Amount => {
+                    let (sum, missing) = amounts(log, &entries);
+                    report.missing_amount = Some(missing);
+                    KpiValue::Number(sum)
+                }
+                Measure::Count => KpiValue::Count(entered),
+            };
+            report.value = Some(value);
+            report.met = Some(goal(value));
+        }
+        Some(per) => {
+            if measure == Measure::Amount {
+                report.missing_amount = Some(amounts(log, &entries).1);
+            }
+            let mut buckets: HashMap<i64, Bucket> = HashMap::new();
+            for (c, &entry) in entries.iter().enumerate() {
+                match (measure, entry) {
+                    // A cohort: the cases whose first event falls in the period.
+                    (Measure::Conversion, _) => {
+                        let b = bucket(&mut buckets, per, log.times[log.offsets[c]]);
+                        b.cases += 1;
+                        b.entered += u64::from(entry.is_some());
+                    }
+                    (Measure::Amount, Some(t)) if !log.case_amounts[c].is_nan() => {
+                        bucket(&mut buckets, per, t).amount += log.case_amounts[c];
+                    }
+                    (Measure::Count, Some(t)) => bucket(&mut buckets, per, t).entered += 1,
+                    _ => {}
+                }
+            }
+            let periods = period_range(log, input.as_of, per)
+                .map(|key| {
+                    let b = buckets.get(&key).copied().unwrap_or_default();
+                    let (value, numerator, denominator) = match measure {
+                        Measure::Conversion => {
+                            (percent(b.entered, b.cases), Some(b.entered), Some(b.cases))
+                        }
+                        Measure::Amount => (KpiValue::Number(b.amount), None, None),
+                        Measure::Count => (KpiValue::Count(b.entered), None, None),
+                    };
+                    PeriodValue {
+                        period: period_label(per, key),
+                        value,
+                        numerator,
+                        denominator,
+                        met: goal(value),
+                    }
+                })
+                .collect();
+            report.periods = Some(periods);
+        }
+    }
+    report
+}
+
+/// CNY, USD: a unit of three capital letters is a currency.
+fn is_currency(unit: &str) -> bool {
+    unit.len() == 3 && unit.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+fn percent(num: u64, den: u64) -> KpiValue {
+    if den == 0 {
+        KpiValue::Undefined
+    } else {
+        KpiValue::Number(round6(100.0 * num as f64 / den as f64))
+    }
+}
+
+fn meets(value: f64, comparator: Comparator, target: f64) -> bool {
+    match comparator {
+        Comparator::Ge => value >= target,
+        Comparator::Le => value <= target,
+        Comparator::Gt => value > target,
+        Comparator::Lt => value < target,
+        Comparator::Eq => value == target,
+    }
+}
+
+/// Per case, the time of its first entry into `stage` (if it entered it).
+fn first_entries(log: &EventLog, stage: usize) -> Vec<Option<Timestamp>> {
+    (0..log.cases())
+        .map(|c| {
+            log.range(c)
+                .find(|&i| log.known_stage(log.stages[i]) == Some(stage))
+                .map(|i| log.times[i])
+        })
+        .collect()
+}
+
+/// Sum of the amounts of the cases that entered the stage, and how many of them have none.
+fn amounts(log: &EventLog, entries: &[Option<Timestamp>]) -> (f64, u64) {
+    let (mut sum, mut missing) = (0.0, 0);
+    for (c, entry) in entries.iter().enumerate() {
+        if entry.is_none() {
+            continue;
+        }
+        let amount = log.case_amounts[c];
+        if amount.is_nan() {
+            missing += 1;
+        } else {
+            sum += amount;
+        }
+    }
+    (sum, missing)
+}
+
+/// What one period adds up.
+#[derive(Debug, Clone, Copy, Default)]
+struct Bucket {
+    cases: u64,
+    entered: u64,
+    amount: f64,
+}
+
+fn bucket(buckets: &mut HashMap<i64, Bucket>, per: Period, t: Timestamp) -> &mut Bucket {
+    buckets.entry(period_key(per, t)).or_default()
+}
+
+/// Every period from the first event's to as-of's (or the last event's, when later), zeros
+/// included.
+fn period_range(log: &EventLog, as_of: Option<Timestamp>, per: Period) -> std::ops::Range<i64> {
+    let (Some(first), Some(last)) = (log.times.iter().min(), log.times.iter().max()) else {
+        return 0..0;
+    };
+    let end = as_of.map_or(*last, |a| a.max(*last));
+    period_key(per, *first)..period_key(per, end) + 1
+}
+
+/// The target's source text after `target`, white space folded.
+fn target_text(db: &SourceDb, loc: crate::diag::Loc) -> String {
+    let text = &db.get(loc.file).text;
+    let raw = text.get(loc.span.start..loc.span.end).unwrap_or_default();
+    let raw = raw.trim_start().strip_prefix("target").unwrap_or(raw);
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,187 @@
+//! The SOP pipeline seen as a process model: its stages, the `->` edges of its petgraph graph,
+//! reachability between stages and the shortest complete path.
+
+use std::collections::{HashMap, VecDeque};
+
+use petgraph::visit::{Bfs, EdgeRef};
+
+use crate::model::Pipeline;
+
+/// How an observed transition relates to the SOP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TransitionKind {
+    /// The SOP has `a -> b`.
+    Allowed,
+    /// `a` or `b` is not a stage of the SOP.
+    UnknownStage,
+    /// `b` is reachable from `a` by a longer path.
+    Skip,
+    /// `a` is reachable from `b` (this includes leaving a terminal stage).
+    Backward,
+    /// Neither.
+    Jump,
+}
+
+impl TransitionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransitionKind::Allowed => "allowed",
+            TransitionKind::UnknownStage => "unknown-stage",
+            TransitionKind::Skip => "skip",
+            TransitionKind::Backward => "backward",
+            TransitionKind::Jump => "jump",
+        }
+    }
+}
+
+/// The stages of one pipeline, indexed in declaration order, with the graph's edges.
+#[derive(Debug, Clone)]
+pub struct Process {
+    pub ids: Vec<String>,
+    pub titles: Vec<String>,
+    pub terminal: Vec<bool>,
+    /// `sla` in seconds.
+    pub sla_s: Vec<Option<u64>>,
+    /// The stage the work enters at.
+    pub start: Option<usize>,
+    /// Successors of each stage, from the graph (each once).
+    pub successors: Vec<Vec<usize>>,
+    /// `edge[a * n + b]`: the SOP has `a -> b`.
+    edge: Vec<bool>,
+    /// `reach[a * n + b]`: a path of one or more transitions leads from `a` to `b`.
+    reach: Vec<bool>,
+    /// Stages on the shortest path from the start stage to a terminal stage.
+    pub shortest_complete_path: Option<usize>,
+    by_id: HashMap<String, usize>,
+    by_title: HashMap<String, usize>,
+}
+
+impl Process {
+    /// The process model of `pipeline`, read from its graph.
+    pub fn new(pipeline: &Pipeline) -> Process {
+        let n = pipeline.stages.len();
+        let graph = &pipeline.graph;
+        let mut successors = vec![Vec::new(); n];
+        let mut edge = vec![false; n * n];
+        for e in graph.edge_references() {
+            let (a, b) = (graph[e.source()], graph[e.target()]);
+            if !edge[a * n + b] {
+                edge[a * n + b] = true;
+                successors[a].push(b);
+            }
+        }
+        for s in &mut successors {
+            s.sort_unstable();
+        }
+        let mut reach = vec![false; n * n];
+        for (a, stage) in pipeline.stages.iter().enumerate() {
+            for first in graph.neighbors(stage.node) {
+                let mut bfs = Bfs::new(graph, first);
+                while let Some(node) = bfs.next(graph) {
+                    reach[a * n + graph[node]] = true;
+                }
+            }
+        }
+        let mut by_title = HashMap::new();
+        for (i, s) in pipeline.stages.iter().enumerate().rev() {
+            if let Some(t) = &s.def.title {
+                by_title.insert(t.clone(), i);
+            }
+        }
+        let mut process = Process {
+            ids: pipeline.stages.iter().map(|s| s.def.id.clone()).collect(),
+            titles: pipeline
+                .stages
+                .iter()
+                .map(|s| s.def.display_title().to_string())
+                .collect(),
+            terminal: pipeline.stages.iter().map(|s| s.terminal).collect(),
+            sla_s: pipeline
+                .stages
+                .iter()
+                .map(|s| {
+                    let sla = &s.sla.as_ref()?.value;
+                    sla.amount?
+                        .checked_mul(sla.unit.minutes())?
+                        .checked_mul(60)
+                        .filter(|&s| s > 0)
+                })
+                .collect(),
+            start: pipeline.start_stage(),
+            successors,
+            edge,
+            reach,
+            shortest_complete_path: None,
+            by_id: pipeline.stage_index.clone(),
+            by_title,
+        };
+        process.shortest_complete_path = process.shortest_to_terminal();
+        process
+    }
+
+    /// Number of stages.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The stage with this id.
+    pub fn by_id(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The first stage (in SOP order) with this title.
+    pub fn by_title(&self, title: &str) -> Option<usize> {
+        self.by_title.get(title).copied()
+    }
+
+    /// Whether the SOP has `a -> b`.
+    pub fn allows(&self, a: usize, b: usize) -> bool {
+        self.edge[a * self.len() + b]
+    }
+
+    /// Whether `b` can be reached from `a` by one or more transitions.
+    pub fn reaches(&self, a: usize, b: usize) -> bool {
+        self.reach[a * self.len() + b]
+    }
+
+    /// The kind of an observed transition; `None` for a stage outside the SOP.
+    pub fn kind(&self, a: Option<usize>, b: Option<usize>) -> TransitionKind {
+        let (Some(a), Some(b)) = (a, b) else {
+            return TransitionKind::UnknownStage;
+        };
+        if self.allows(a, b) {
+            TransitionKind::Allowed
+        } else if self.reaches(a, b) {
+            TransitionKind::Skip
+        } else if self.reaches(b, a) {
+            TransitionKind::Backward
+        } else {
+            TransitionKind::Jump
+        }
+    }
+
+    /// Stages on the shortest path start → … → terminal (a breadth-first search).
+    fn shortest_to_terminal(&self) -> Option<usize> {
+        let start = self.start?;
+        let mut dist = vec![usize::MAX; self.len()];
+        dist[start] = 1;
+        let mut queue = VecDeque::from([start]);
+        while let Some(a) = queue.pop_front() {
+            if self.terminal[a] {
+                return Some(dist[a]);
+            }
+            for &b in &self.successors[a] {
+                if dist[b] == usize::MAX {
+                    dist[b] = dist[a] + 1;
+                    queue.push_back(b);
+                }
+            }
+        }
+        None
+    }
+}

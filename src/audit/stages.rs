@@ -1,0 +1,150 @@
+//! Stage values of a log mapped to the SOP's stages: the `--stage-map` file, then an exact id,
+//! then an exact title; anything else is an unknown stage with a did-you-mean.
+
+use std::collections::HashMap;
+
+use super::csv_log::Lines;
+use super::process::Process;
+
+/// Maps the stage values of a log to stage slots: `0..process.len()` are the SOP's stages in
+/// declaration order, the slots after them unknown stages in order of first appearance.
+#[derive(Debug)]
+pub struct Resolver<'p> {
+    process: &'p Process,
+    map: HashMap<String, usize>,
+    cache: HashMap<Box<str>, u32>,
+    unknown: Vec<Box<str>>,
+}
+
+impl<'p> Resolver<'p> {
+    pub fn new(process: &'p Process, map: StageMap) -> Self {
+        Resolver {
+            process,
+            map: map.entries,
+            cache: HashMap::new(),
+            unknown: Vec::new(),
+        }
+    }
+
+    /// The slot of a (trimmed, non-empty) stage value.
+    pub fn resolve(&mut self, value: &str) -> u32 {
+        if let Some(&slot) = self.cache.get(value) {
+            return slot;
+        }
+        let known = self
+            .map
+            .get(value)
+            .copied()
+            .or_else(|| self.process.by_id(value))
+            .or_else(|| self.process.by_title(value));
+        let slot = match known {
+            Some(i) => i as u32,
+            None => {
+                self.unknown.push(value.into());
+                (self.process.len() + self.unknown.len() - 1) as u32
+            }
+        };
+        self.cache.insert(value.into(), slot);
+        slot
+    }
+
+    /// The names of the unknown stages, by slot (after the SOP's stages).
+    pub fn into_unknown(self) -> Vec<Box<str>> {
+        self.unknown
+    }
+}
+
+/// The defined stage id of smallest Levenshtein distance to `value` (ties by SOP order), when
+/// that distance is at most max(1, ⌊len/4⌋), `len` counted in characters of `value`.
+pub fn did_you_mean<'a>(value: &str, process: &'a Process) -> Option<&'a str> {
+    let limit = (value.chars().count() / 4).max(1);
+    process
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (strsim::levenshtein(value, id), i))
+        .min()
+        .filter(|&(d, _)| d <= limit)
+        .map(|(_, i)| process.ids[i].as_str())
+}
+
+/// The `--stage-map` file: CSV rows `value,stage_id`, an optional header `value,stage_id`.
+#[derive(Debug, Default)]
+pub struct StageMap {
+    entries: HashMap<String, usize>,
+}
+
+/// Why a stage-map file was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageMapError {
+    pub line: u64,
+    pub message: String,
+}
+
+impl StageMap {
+    /// Reads a stage map; every stage id in it must be one of `process`'s.
+    pub fn parse(text: &[u8], process: &Process) -> Result<StageMap, StageMapError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text);
+        let mut lines = Lines::new(text);
+        let mut entries = HashMap::new();
+        let mut record = csv::ByteRecord::new();
+        let mut first = true;
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    return Err(StageMapError {
+                        line: reader.position().line(),
+                        message: e.to_string(),
+                    });
+                }
+            }
+            let line = lines.line_of(record.position().map_or(0, csv::Position::byte));
+            let decoded: Vec<String> = record
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            let fields: Vec<&str> = decoded.iter().map(|f| f.trim()).collect();
+            if fields.iter().all(|f| f.is_empty()) {
+                continue;
+            }
+            let is_header = first && fields == ["value", "stage_id"];
+            first = false;
+            if is_header {
+                continue;
+            }
+            let [value, id] = fields[..] else {
+                return Err(StageMapError {
+                    line,
+                    message: format!("expected `value,stage_id`, found {} fields", fields.len()),
+                });
+            };
+            let Some(stage) = process.by_id(id) else {
+                let hint = did_you_mean(id, process)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(StageMapError {
+                    line,
+                    message: format!("`{id}` is not a stage of the pipeline{hint}"),
+                });
+            };
+            if let Some(&earlier) = entries.get(value)
+                && earlier != stage
+            {
+                return Err(StageMapError {
+                    line,
+                    message: format!(
+                        "`{value}` is mapped to `{}` and to `{id}`",
+                        process.ids[earlier]
+                    ),
+                });
+            }
+            entries.insert(value.to_string(), stage);
+        }
+        Ok(StageMap { entries })
+    }
+}
