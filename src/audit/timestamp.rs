@@ -76,10 +76,15 @@ impl Timestamp {
             }
             secs += i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second);
         }
-        Some(Timestamp {
-            secs: secs - offset,
-            nanos,
-        })
+        let secs = secs - offset;
+        // An instant whose UTC form would need a fifth year digit (or is before year 1) cannot
+        // be written back as RFC 3339: refuse it like any other bad timestamp.
+        let first = days_from_civil(1, 1, 1) * DAY;
+        let past_last = days_from_civil(10_000, 1, 1) * DAY;
+        if secs < first || secs >= past_last {
+            return None;
+        }
+        Some(Timestamp { secs, nanos })
     }
 
     /// RFC 3339 in UTC with `Z`; a fraction only when there is one, without trailing zeros.
@@ -325,6 +330,18 @@ mod tests {
         ] {
             assert_eq!(p(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn instants_outside_years_1_to_9999_utc_are_refused() {
+        assert!(Timestamp::parse("9999-12-31T23:59:59.999999999-23:59", 0).is_none());
+        assert!(Timestamp::parse("0001-01-01T00:30:00+01:00", 0).is_none());
+        assert_eq!(
+            Timestamp::parse("9999-12-31T23:59:59Z", 0)
+                .map(Timestamp::rfc3339)
+                .as_deref(),
+            Some("9999-12-31T23:59:59Z")
+        );
     }
 
     #[test]
