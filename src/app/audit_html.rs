@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use super::audit_text::{
-    Labels, count, counted, display, duration, examples, kind_label, kpi_value, line_no, percent,
-    short_time, shown_stages, shown_unknown, sla_text, titles,
+    Labels, count, counted, display, duration, examples, kind_label, kpi_value, line_no,
+    short_time, shown_stages, shown_unknown, sla_text, titles, top_next,
 };
 use crate::audit::report::{DeviationKind, Report, TransitionKind};
 use crate::model::Model;
@@ -147,26 +147,15 @@ fn stages(
             _ => 0.0,
         };
         let dash = || "—".to_string();
-        let mut next: Vec<(&String, &u64)> = s.next.0.iter().map(|(k, v)| (k, v)).collect();
-        next.sort_by(|a, b| b.1.cmp(a.1));
-        let next: Vec<String> = next
-            .iter()
-            .take(3)
-            .map(|(to, n)| {
-                let kind = report
-                    .transitions
-                    .iter()
-                    .find(|t| t.from == s.id && &&t.to == to)
-                    .map_or(TransitionKind::Allowed, |t| t.kind);
-                let share = percent(**n as f64 / s.entries.max(1) as f64);
-                match kind {
-                    TransitionKind::Allowed => format!("{} {share}", e(&title(to))),
-                    k => format!(
-                        "{} {share} <span class=\"bad\">{}</span>",
-                        e(&title(to)),
-                        e(kind_label(l, DeviationKind::of(k)))
-                    ),
-                }
+        let next: Vec<String> = top_next(report, s)
+            .into_iter()
+            .map(|(to, share, kind)| match kind {
+                TransitionKind::Allowed => format!("{} {share}", e(&title(to))),
+                k => format!(
+                    "{} {share} <span class=\"bad\">{}</span>",
+                    e(&title(to)),
+                    e(kind_label(l, DeviationKind::of(k)))
+                ),
             })
             .collect();
         let _ = writeln!(

@@ -7,7 +7,7 @@ use super::audit_cmd::CasesArg;
 use super::audit_text::{
     EXAMPLES, Labels, UNKNOWN_SHOWN, case_examples, count, counted, display, duration, examples,
     kind_label, kpi_value, labels, line_no, percent, short_time, shown_stages, shown_unknown,
-    sla_text, titles, width,
+    sla_text, titles, top_next, width,
 };
 use crate::audit::report::{CaseReport, DeviationKind, Report, TransitionKind};
 use crate::model::Model;
@@ -101,26 +101,15 @@ fn stage_table(
     ]];
     let (shown, hidden_stages) = shown_stages(report);
     for s in shown {
-        let mut next: Vec<(&String, &u64)> = s.next.0.iter().map(|(k, v)| (k, v)).collect();
-        next.sort_by(|a, b| b.1.cmp(a.1));
-        let next: Vec<String> = next
-            .iter()
-            .take(3)
-            .map(|(to, n)| {
-                let kind = report
-                    .transitions
-                    .iter()
-                    .find(|t| t.from == s.id && &&t.to == to)
-                    .map_or(TransitionKind::Allowed, |t| t.kind);
-                let share = percent(**n as f64 / s.entries.max(1) as f64);
-                match kind {
-                    TransitionKind::Allowed => format!("{} {share}", title(to)),
-                    k => format!(
-                        "{} {share} {}",
-                        title(to),
-                        kind_label(l, DeviationKind::of(k))
-                    ),
-                }
+        let next: Vec<String> = top_next(report, s)
+            .into_iter()
+            .map(|(to, share, kind)| match kind {
+                TransitionKind::Allowed => format!("{} {share}", title(to)),
+                k => format!(
+                    "{} {share} {}",
+                    title(to),
+                    kind_label(l, DeviationKind::of(k))
+                ),
             })
             .collect();
         let dash = || "—".to_string();

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::audit::report::{
-    DeviationKind, KpiReport, KpiValue, Measure, Report, StageReport, UnknownStage,
+    DeviationKind, KpiReport, KpiValue, Measure, Report, StageReport, TransitionKind, UnknownStage,
 };
 use crate::model::Model;
 
@@ -22,6 +22,27 @@ pub(super) fn shown_stages(report: &Report) -> (Vec<&StageReport>, usize) {
     let hidden = unknown.len().saturating_sub(UNKNOWN_SHOWN);
     shown.extend(unknown.into_iter().take(UNKNOWN_SHOWN));
     (shown, hidden)
+}
+
+/// Where the cases of a stage went next: the three most frequent stages, each with its share of
+/// the stage's entries (as text) and how the SOP classes the move.
+pub(super) fn top_next<'a>(
+    report: &'a Report,
+    stage: &'a StageReport,
+) -> Vec<(&'a String, String, TransitionKind)> {
+    let mut next: Vec<(&String, &u64)> = stage.next.0.iter().map(|(k, v)| (k, v)).collect();
+    next.sort_by(|a, b| b.1.cmp(a.1));
+    next.into_iter()
+        .take(3)
+        .map(|(to, n)| {
+            let kind = report
+                .transitions
+                .iter()
+                .find(|t| t.from == stage.id && &t.to == to)
+                .map_or(TransitionKind::Allowed, |t| t.kind);
+            (to, percent(*n as f64 / stage.entries.max(1) as f64), kind)
+        })
+        .collect()
 }
 
 /// The most frequent unknown stages, and how many are left out.
