@@ -2,8 +2,6 @@
 
 mod support;
 
-mod suppress;
-
 mod audit;
 mod build;
 mod checks;
@@ -13,9 +11,11 @@ mod config;
 mod documents;
 mod examples;
 mod fmt;
+mod fuzz_regressions;
 mod json;
 mod mangled;
 mod parser;
 mod pathological;
 mod rules_docs;
 mod sarif;
+mod suppress;

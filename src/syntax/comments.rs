@@ -42,7 +42,9 @@ pub fn scan(text: &str) -> Vec<Comment> {
                 comments.push(Comment {
                     text: text[i + 1..end].to_string(),
                     span: Span::new(i, end),
-                    own_line: before.trim_start_matches('\u{FEFF}').trim().is_empty(),
+                    own_line: before
+                        .trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
+                        .is_empty(),
                 });
                 i = end;
             }
