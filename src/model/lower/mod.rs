@@ -1,0 +1,230 @@
+//! AST to model: collect the definitions of a document, report duplicates and impossible values,
+//! resolve every name, and build each pipeline's graph.
+
+mod blocks;
+mod resolve;
+mod values;
+
+use std::collections::HashMap;
+
+use crate::diag::{Diagnostic, FileId, Loc};
+use crate::model::source_db::SourceDb;
+use crate::model::types::*;
+use crate::syntax::{self, Attr, AttrKey, Block, BlockKind, Item, Span};
+
+/// Builds the model of the document made of `files` (reading order, `root` last).
+pub fn lower(db: &SourceDb, files: &[FileId], root: FileId) -> (Model, Vec<Diagnostic>) {
+    let mut cx = Lowering {
+        diags: Vec::new(),
+        model: Model {
+            root: Some(root),
+            files: files.to_vec(),
+            ..Model::default()
+        },
+        seen: HashMap::new(),
+    };
+    for &file in files {
+        let Some(ast) = db.get(file).ast() else {
+            continue;
+        };
+        for item in &ast.items {
+            if let Item::Block(block) = item {
+                cx.top_level(file, root, block);
+            }
+        }
+    }
+    cx.resolve();
+    (cx.model, cx.diags)
+}
+
+struct Lowering {
+    diags: Vec<Diagnostic>,
+    model: Model,
+    /// First definition of each (namespace, id), for duplicate reports.
+    seen: HashMap<(BlockKind, String), Loc>,
+}
+
+/// Single-valued attributes already given in the current block.
+struct Once {
+    file: FileId,
+    seen: HashMap<AttrKey, Span>,
+}
+
+impl Once {
+    fn new(file: FileId) -> Self {
+        Once {
+            file,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// True the first time; reports a duplicate after that.
+    fn first(&mut self, attr: &Attr, diags: &mut Vec<Diagnostic>) -> bool {
+        if attr.key.is_list() {
+            return true;
+        }
+        let key_word = attr.key.keyword();
+        match self.seen.get(&attr.key) {
+            Some(earlier) => {
+                diags.push(
+                    Diagnostic::new(
+                        "duplicate-definition",
+                        Loc::new(self.file, attr.span),
+                        format!("`{key_word}` is given twice"),
+                    )
+                    .with_label("given again here")
+                    .with_secondary(Loc::new(self.file, *earlier), "first given here")
+                    .with_help(format!(
+                        "keep one `{key_word}`: a block has a single `{key_word}`"
+                    ))
+                    .with_names([key_word]),
+                );
+                false
+            }
+            None => {
+                self.seen.insert(attr.key, attr.span);
+                true
+            }
+        }
+    }
+}
+
+fn def(file: FileId, block: &Block) -> Def {
+    Def {
+        id: block.id.name.clone(),
+        title: block.title.as_ref().map(|t| t.value.clone()),
+        loc: Loc::new(file, block.header_span()),
+        block: block.span,
+    }
+}
+
+fn text(file: FileId, s: &syntax::Str) -> Text {
+    Text {
+        value: s.value.clone(),
+        loc: Loc::new(file, s.span),
+    }
+}
+
+fn unresolved(file: FileId, id: &syntax::Ident) -> Ref {
+    Ref {
+        name: id.name.clone(),
+        loc: Loc::new(file, id.span),
+        target: None,
+    }
+}
+
+impl Lowering {
+    fn top_level(&mut self, file: FileId, root: FileId, block: &Block) {
+        if block.kind == BlockKind::Sop {
+            // An imported file's header describes that file, not this document.
+            if file != root {
+                return;
+            }
+            if let Some(h) = &self.model.header {
+                let earlier = h.def.loc;
+                self.diags.push(
+                    Diagnostic::new(
+                        "duplicate-definition",
+                        Loc::new(file, block.header_span()),
+                        "a document has one `sop` header; this is the second".to_string(),
+                    )
+                    .with_label("second header")
+                    .with_secondary(earlier, "first header")
+                    .with_help("merge the two headers into one")
+                    .with_names([block.id.name.clone()]),
+                );
+                return;
+            }
+            let header = self.header(file, block);
+            self.model.header = Some(header);
+            return;
+        }
+        // A duplicate is still read, for the problems inside it, but not added.
+        let fresh = self.define(file, block);
+        match block.kind {
+            BlockKind::Goal => {
+                let g = self.goal(file, block);
+                if fresh {
+                    let m = &mut self.model;
+                    m.goal_index.insert(g.def.id.clone(), m.goals.len());
+                    m.goals.push(g);
+                }
+            }
+            BlockKind::Strategy => {
+                let s = self.strategy(file, block);
+                if fresh {
+                    self.model.strategies.push(s);
+                }
+            }
+            BlockKind::Role => {
+                let r = self.role(file, block);
+                if fresh {
+                    let m = &mut self.model;
+                    m.role_index.insert(r.def.id.clone(), m.roles.len());
+                    m.roles.push(r);
+                }
+            }
+            BlockKind::Pipeline => {
+                let p = self.pipeline(file, block);
+                if fresh {
+                    self.model.pipelines.push(p);
+                }
+            }
+            BlockKind::Training => {
+                let t = self.training(file, block);
+                if fresh {
+                    let m = &mut self.model;
+                    m.training_index.insert(t.def.id.clone(), m.trainings.len());
+                    m.trainings.push(t);
+                }
+            }
+            BlockKind::Kpi => {
+                let k = self.kpi(file, block);
+                if fresh {
+                    let m = &mut self.model;
+                    m.kpi_index.insert(k.def.id.clone(), m.kpis.len());
+                    m.kpis.push(k);
+                }
+            }
+            BlockKind::Feedback => {
+                let f = self.feedback(file, block);
+                if fresh {
+                    self.model.feedbacks.push(f);
+                }
+            }
+            BlockKind::Sop | BlockKind::Stage | BlockKind::Task => {}
+        }
+    }
+
+    /// Records a top-level definition; false (and a diagnostic) when its id is taken.
+    fn define(&mut self, file: FileId, block: &Block) -> bool {
+        let key = (block.kind, block.id.name.clone());
+        let loc = Loc::new(file, block.header_span());
+        if let Some(earlier) = self.seen.get(&key) {
+            self.diags.push(duplicate(
+                block.kind.keyword(),
+                &block.id.name,
+                loc,
+                *earlier,
+                "document",
+            ));
+            return false;
+        }
+        self.seen.insert(key, loc);
+        true
+    }
+}
+
+fn duplicate(kind: &str, id: &str, loc: Loc, earlier: Loc, scope: &str) -> Diagnostic {
+    Diagnostic::new(
+        "duplicate-definition",
+        loc,
+        format!("{kind} `{id}` is defined twice"),
+    )
+    .with_label("defined again here")
+    .with_secondary(earlier, "first defined here")
+    .with_help(format!(
+        "rename one of them: {kind} ids are unique within a {scope}"
+    ))
+    .with_names([id])
+}
