@@ -6,6 +6,7 @@ pub mod errors;
 mod parser;
 pub mod source;
 pub mod strings;
+mod translate;
 
 pub use ast::*;
 pub use errors::{SyntaxError, SyntaxErrorKind};

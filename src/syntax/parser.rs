@@ -4,8 +4,9 @@ use pest::Parser as _;
 use pest::iterators::Pair;
 
 use super::ast::*;
-use super::errors::{SyntaxError, SyntaxErrorKind, from_pest};
+use super::errors::{SyntaxError, SyntaxErrorKind};
 use super::strings::{trim_indent, unescape};
+use super::translate::from_pest;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar/sop.pest"]

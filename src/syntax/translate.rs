@@ -1,0 +1,348 @@
+//! A pest failure into a [`SyntaxError`]: the expected tokens and the rule being parsed at the
+//! failure become phrases a user knows. pest's rule names never reach the user.
+
+use pest::error::InputLocation;
+
+use super::ast::{BlockKind, Span};
+use super::errors::{SyntaxError, SyntaxErrorKind, or_list};
+use super::parser::Rule;
+
+fn block_of(rule: Rule) -> Option<BlockKind> {
+    Some(match rule {
+        Rule::sop_block => BlockKind::Sop,
+        Rule::goal_block => BlockKind::Goal,
+        Rule::strategy_block => BlockKind::Strategy,
+        Rule::role_block => BlockKind::Role,
+        Rule::pipeline_block => BlockKind::Pipeline,
+        Rule::stage_block => BlockKind::Stage,
+        Rule::task_block => BlockKind::Task,
+        Rule::training_block => BlockKind::Training,
+        Rule::kpi_block => BlockKind::Kpi,
+        Rule::feedback_block => BlockKind::Feedback,
+        _ => return None,
+    })
+}
+
+/// The attributes named in "an attribute such as ..." for each block.
+fn typical_attributes(kind: BlockKind) -> &'static [&'static str] {
+    match kind {
+        BlockKind::Sop => &["version", "owner", "review"],
+        BlockKind::Goal => &["target", "region", "product"],
+        BlockKind::Strategy => &["supports", "description"],
+        BlockKind::Role => &["responsibilities", "skills", "reports_to"],
+        BlockKind::Pipeline => &["stage", "start"],
+        BlockKind::Stage => &["owner", "task", "->"],
+        BlockKind::Task => &["owner", "due", "done_when"],
+        BlockKind::Training => &["for", "when", "topics"],
+        BlockKind::Kpi => &["target", "owner", "unit"],
+        BlockKind::Feedback => &["cadence", "owner", "with"],
+    }
+}
+
+/// The phrase for a value the grammar wanted, by the rule that was reading it.
+fn value_phrase(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::ident | Rule::ident_list | Rule::stage_path => "a name",
+        Rule::unit => "a unit",
+        Rule::string | Rule::string_list | Rule::plain_string | Rule::triple_string => "a string",
+        Rule::title => "a title string",
+        Rule::duration => "a duration such as `24h` or `3d`",
+        Rule::date => "a date such as `2026-09-30`",
+        Rule::number | Rule::quantity => "a number",
+        Rule::comparator => "a comparison such as `>=`",
+        Rule::cadence | Rule::named_cadence | Rule::every_cadence => {
+            "a cadence such as `weekly` or `every 2w`"
+        }
+        Rule::period => "`day`, `week`, `month`, `quarter` or `year`",
+        _ => return None,
+    })
+}
+
+const KEYWORDS_AT_TOP: &[&str] = &[
+    "import", "sop", "goal", "strategy", "role", "pipeline", "training", "kpi", "feedback",
+];
+
+pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxError {
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let Some(attempts) = err.parse_attempts() else {
+        return SyntaxError {
+            span: Span::new(pos, pos),
+            kind: SyntaxErrorKind::TooComplex,
+        };
+    };
+    let pos = attempts.max_position.max(pos).min(text.len());
+    let rules: Vec<Rule> = attempts
+        .call_stacks()
+        .iter()
+        .filter_map(|s| s.deepest.get_rule().copied().or(s.parent))
+        .collect();
+    let tokens: Vec<String> = attempts
+        .expected_tokens()
+        .into_iter()
+        .map(|t| t.to_string())
+        // Character ranges and built-in classes say nothing a user can act on.
+        .filter(|t| t != "BUILTIN_RULE" && !(t.len() > 2 && t.contains("..")))
+        .filter(|t| !matches!(t.as_str(), " " | "\t" | "\n" | "\r" | "#"))
+        .collect();
+
+    let rest = &text[pos..];
+    // A string that ran into the end of its line.
+    if rules.contains(&Rule::plain_text) {
+        let span = string_start(text, pos).map_or(Span::new(pos, pos), |s| Span::new(s, pos));
+        if text[..pos].ends_with('\\') && !rest.is_empty() && !rest.starts_with(['\n', '\r']) {
+            let start = pos - 1;
+            let len = 1 + rest.chars().next().map_or(0, char::len_utf8);
+            return SyntaxError {
+                span: Span::new(start, start + len),
+                kind: SyntaxErrorKind::UnknownEscape {
+                    escape: text[start..start + len].to_string(),
+                },
+            };
+        }
+        return SyntaxError {
+            span,
+            kind: SyntaxErrorKind::UnterminatedString,
+        };
+    }
+    if rules.contains(&Rule::triple_text)
+        || (rules.contains(&Rule::triple_string) && rest.is_empty())
+    {
+        let start = text[..pos].rfind("\"\"\"").unwrap_or(pos);
+        return SyntaxError {
+            span: Span::new(start, (start + 3).min(text.len())),
+            kind: SyntaxErrorKind::UnterminatedTripleString,
+        };
+    }
+
+    let word_len = found_len(rest);
+    let found_word = &rest[..word_len];
+    let context = rules.iter().rev().find_map(|r| block_of(*r));
+    let top_level = rules.contains(&Rule::file) && context.is_none();
+
+    let keywords: Vec<String> = tokens
+        .iter()
+        .filter(|t| t.chars().all(|c| c.is_alphabetic() || c == '_'))
+        .cloned()
+        .collect();
+    let mut expected = Vec::new();
+    let mut allowed = Vec::new();
+    if top_level && keywords.iter().any(|k| k == "sop") {
+        expected.push("a block such as `sop`, `pipeline` or `role`, or `import`".to_string());
+        allowed = KEYWORDS_AT_TOP.iter().map(|s| s.to_string()).collect();
+    } else if let (Some(kind), true) = (context, tokens.iter().any(|t| t == "}")) {
+        let attrs: Vec<String> = tokens
+            .iter()
+            .filter(|t| *t != "}" && *t != "{" && *t != "\"" && *t != "\"\"\"" && *t != ",")
+            .cloned()
+            .collect();
+        if attrs.is_empty() {
+            expected.push("`}`".to_string());
+        } else {
+            let typical: Vec<String> = typical_attributes(kind)
+                .iter()
+                .filter(|a| attrs.iter().any(|t| t == *a))
+                .map(|a| format!("`{a}`"))
+                .collect();
+            if tokens.iter().any(|t| t == ",") {
+                expected.push("`,`".to_string());
+            }
+            expected.push("`}`".to_string());
+            expected.push(format!("an attribute such as {}", or_list(&typical)));
+            allowed = attrs;
+        }
+    } else {
+        for keyword in ["new_hire", "ongoing"] {
+            if tokens.iter().any(|t| t == keyword) {
+                push_unique(&mut expected, format!("`{keyword}`"));
+            }
+        }
+        if tokens.iter().any(|t| t == "weekly") {
+            push_unique(
+                &mut expected,
+                value_phrase(Rule::cadence).unwrap_or_default().to_string(),
+            );
+        }
+        for rule in &rules {
+            if let Some(p) = value_phrase(*rule) {
+                push_unique(&mut expected, p.to_string());
+            }
+        }
+        // Letters inside a value (the `h` of `24h`, the words of a cadence) are named by its phrase.
+        let value_named = !expected.is_empty();
+        for t in &tokens {
+            let phrase = match t.as_str() {
+                "\"" | "\"\"\"" => "a string".to_string(),
+                _ if t.chars().all(|c| c.is_ascii_digit()) => continue,
+                _ if value_named && t.chars().all(|c| c.is_alphabetic() || c == '_') => continue,
+                other => format!("`{other}`"),
+            };
+            push_unique(&mut expected, phrase);
+        }
+        // Point at the whole word when the value went wrong inside it (`0x`, `2026-13`).
+        let word_start = text[..pos]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .last()
+            .map_or(pos, |(i, _)| i);
+        if word_start < pos {
+            let len: usize = text[word_start..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '%' | '.'))
+                .map(char::len_utf8)
+                .sum();
+            return unexpected(text, word_start, len, expected, None, Vec::new());
+        }
+        if rules.contains(&Rule::title) {
+            expected.retain(|e| e != "a string");
+        }
+        if expected.is_empty() {
+            expected.push("something else".to_string());
+        }
+    }
+    if top_level
+        && let Some(parent) = match found_word {
+            "stage" => Some("pipeline"),
+            "task" => Some("stage"),
+            _ => None,
+        }
+    {
+        let mut err = unexpected(text, pos, word_len, expected, None, allowed);
+        if let SyntaxErrorKind::Unexpected { suggestion, .. } = &mut err.kind {
+            *suggestion = None;
+        }
+        err.kind = match err.kind {
+            SyntaxErrorKind::Unexpected {
+                expected, found, ..
+            } => SyntaxErrorKind::Misplaced {
+                expected,
+                found,
+                belongs_in: parent.to_string(),
+            },
+            other => other,
+        };
+        return err;
+    }
+    let suggestion = if let Some(ascii) = ascii_for(found_word) {
+        Some(ascii.to_string())
+    } else if found_word.chars().all(|c| c.is_alphanumeric() || c == '_') && !found_word.is_empty()
+    {
+        closest(found_word, &allowed)
+    } else {
+        None
+    };
+    let mut err = unexpected(
+        text,
+        pos,
+        word_len,
+        expected,
+        if top_level { None } else { context },
+        allowed,
+    );
+    if let SyntaxErrorKind::Unexpected { suggestion: s, .. } = &mut err.kind {
+        *s = suggestion;
+    }
+    err
+}
+
+fn unexpected(
+    text: &str,
+    pos: usize,
+    len: usize,
+    expected: Vec<String>,
+    context: Option<BlockKind>,
+    allowed: Vec<String>,
+) -> SyntaxError {
+    let found = if pos >= text.len() {
+        "end of file".to_string()
+    } else {
+        format!("`{}`", &text[pos..pos + len])
+    };
+    SyntaxError {
+        span: Span::new(pos, pos + len),
+        kind: SyntaxErrorKind::Unexpected {
+            expected,
+            found,
+            context,
+            allowed,
+            suggestion: None,
+        },
+    }
+}
+
+/// The ASCII punctuation a full-width character typed with a Chinese input method stands for.
+pub(super) fn ascii_for(written: &str) -> Option<&'static str> {
+    Some(match written {
+        "，" | "、" => ",",
+        "“" | "”" | "＂" => "\"",
+        "｛" => "{",
+        "｝" => "}",
+        "（" => "(",
+        "）" => ")",
+        "＃" => "#",
+        "＞" => ">",
+        "＜" => "<",
+        "＝" => "=",
+        "－" => "-",
+        "．" | "。" => ".",
+        _ => return None,
+    })
+}
+
+fn push_unique(list: &mut Vec<String>, item: String) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+/// The length of the token at the start of `rest`: a word, or one character.
+fn found_len(rest: &str) -> usize {
+    let word: usize = rest
+        .chars()
+        .take_while(|c| unicode_ident::is_xid_continue(*c))
+        .map(char::len_utf8)
+        .sum();
+    if word > 0 {
+        word
+    } else {
+        rest.chars().next().map_or(0, char::len_utf8)
+    }
+}
+
+/// Where the `"` string that contains `pos` opened, on the same line.
+fn string_start(text: &str, pos: usize) -> Option<usize> {
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..pos];
+    let mut open = None;
+    let mut chars = line.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if open.is_some() => {
+                chars.next();
+            }
+            '"' => {
+                open = if open.is_some() {
+                    None
+                } else {
+                    Some(line_start + i)
+                }
+            }
+            '#' if open.is_none() => break,
+            _ => {}
+        }
+    }
+    open
+}
+
+/// The candidate closest to `word`, if close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a String>) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d > 0 && *d <= (c.chars().count() / 3).max(1))
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c.clone())
+}
