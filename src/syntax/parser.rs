@@ -78,8 +78,9 @@ fn tight_span(pair: &Pair<Rule>) -> Span {
     Span::new(start, end)
 }
 
-fn block_kind(rule: Rule) -> BlockKind {
-    match rule {
+/// The block a rule reads, if it reads one.
+pub(super) fn block_of(rule: Rule) -> Option<BlockKind> {
+    Some(match rule {
         Rule::sop_block => BlockKind::Sop,
         Rule::goal_block => BlockKind::Goal,
         Rule::strategy_block => BlockKind::Strategy,
@@ -90,12 +91,12 @@ fn block_kind(rule: Rule) -> BlockKind {
         Rule::training_block => BlockKind::Training,
         Rule::kpi_block => BlockKind::Kpi,
         Rule::feedback_block => BlockKind::Feedback,
-        other => unreachable!("not a block rule: {other:?}"),
-    }
+        _ => return None,
+    })
 }
 
 fn block(pair: Pair<Rule>) -> Result<Block, SyntaxError> {
-    let kind = block_kind(pair.as_rule());
+    let kind = block_of(pair.as_rule()).expect("only block rules reach here");
     let span = span_of(&pair);
     let mut inner = pair.into_inner();
     let keyword_span = span_of(&inner.next().expect("keyword"));

@@ -5,23 +5,7 @@ use pest::error::InputLocation;
 
 use super::ast::{BlockKind, Span};
 use super::errors::{SyntaxError, SyntaxErrorKind, or_list};
-use super::parser::Rule;
-
-fn block_of(rule: Rule) -> Option<BlockKind> {
-    Some(match rule {
-        Rule::sop_block => BlockKind::Sop,
-        Rule::goal_block => BlockKind::Goal,
-        Rule::strategy_block => BlockKind::Strategy,
-        Rule::role_block => BlockKind::Role,
-        Rule::pipeline_block => BlockKind::Pipeline,
-        Rule::stage_block => BlockKind::Stage,
-        Rule::task_block => BlockKind::Task,
-        Rule::training_block => BlockKind::Training,
-        Rule::kpi_block => BlockKind::Kpi,
-        Rule::feedback_block => BlockKind::Feedback,
-        _ => return None,
-    })
-}
+use super::parser::{Rule, block_of};
 
 /// The attributes named in "an attribute such as ..." for each block.
 fn typical_attributes(kind: BlockKind) -> &'static [&'static str] {

@@ -21,11 +21,7 @@ impl Lowering {
             summary: None,
             description: None,
         };
-        let mut once = Once::new(file);
-        for attr in block.attrs() {
-            if !once.first(attr, &mut self.diags) {
-                continue;
-            }
+        for attr in self.first_attrs(file, block) {
             match (&attr.key, &attr.value) {
                 (AttrKey::Version, Value::Str(s)) => h.version = Some(text(file, s)),
                 (AttrKey::Owner, Value::Ident(i)) => h.owner = Some(unresolved(file, i)),
@@ -61,11 +57,7 @@ impl Lowering {
             owner: None,
             description: None,
         };
-        let mut once = Once::new(file);
-        for attr in block.attrs() {
-            if !once.first(attr, &mut self.diags) {
-                continue;
-            }
+        for attr in self.first_attrs(file, block) {
             match (&attr.key, &attr.value) {
                 (AttrKey::Target, Value::GoalTarget(t)) => {
                     self.quantity(file, &t.quantity);
@@ -97,11 +89,7 @@ impl Lowering {
             owner: None,
             description: None,
         };
-        let mut once = Once::new(file);
-        for attr in block.attrs() {
-            if !once.first(attr, &mut self.diags) {
-                continue;
-            }
+        for attr in self.first_attrs(file, block) {
             match (&attr.key, &attr.value) {
                 (AttrKey::Supports, Value::Idents(ids)) => {
                     s.supports.extend(ids.iter().map(|i| unresolved(file, i)))
@@ -122,11 +110,7 @@ impl Lowering {
             reports_to: None,
             description: None,
         };
-        let mut once = Once::new(file);
-        for attr in block.attrs() {
-            if !once.first(attr, &mut self.diags) {
-                continue;
-            }
+        for attr in self.first_attrs(file, block) {
             match (&attr.key, &attr.value) {
                 (AttrKey::Responsibilities, Value::Strings(v)) => {
                     r.responsibilities.extend(v.iter().map(|s| text(file, s)))
@@ -151,11 +135,7 @@ impl Lowering {
             description: None,
             stage_index: HashMap::new(),
         };
-        let mut once = Once::new(file);
-        for attr in block.attrs() {
-            if !once.first(attr, &mut self.diags) {
-                continue;
-            }
+        for attr in self.first_attrs(file, block) {
             match (&attr.key, &attr.value) {
                 (AttrKey::Start, Value::Ident(i)) => p.start = Some(unresolved(file, i)),
                 (AttrKey::Description, Value::Str(s)) => p.description = Some(text(file, s)),
@@ -280,11 +260,7 @@ impl Lowering {
             guidance: None,
             description: None,
         };
-        let mut once = Once::new(file);
-        for attr in block.attrs() {
-            if !once.first(attr, &mut self.diags) {
-                continue;
-            }
+        for attr in self.first_attrs(file, block) {
             match (&attr.key, &attr.value) {
                 (AttrKey::Owner, Value::Ident(i)) => t.owner = Some(unresolved(file, i)),
                 (AttrKey::Due, Value::Duration(d)) => t.due = Some(self.duration(file, d)),
@@ -309,11 +285,7 @@ impl Lowering {
             assessment: None,
             description: None,
         };
-        let mut once = Once::new(file);
-        for attr in block.attrs() {
-            if !once.first(attr, &mut self.diags) {
-                continue;
-            }
+        for attr in self.first_attrs(file, block) {
             match (&attr.key, &attr.value) {
                 (AttrKey::For, Value::Idents(ids)) => {
                     t.for_roles.extend(ids.iter().map(|i| unresolved(file, i)))
@@ -427,11 +399,7 @@ impl Lowering {
             covers: Vec::new(),
             description: None,
         };
-        let mut once = Once::new(file);
-        for attr in block.attrs() {
-            if !once.first(attr, &mut self.diags) {
-                continue;
-            }
+        for attr in self.first_attrs(file, block) {
             match (&attr.key, &attr.value) {
                 (AttrKey::Cadence, Value::Cadence(c)) => f.cadence = Some(self.cadence(file, c)),
                 (AttrKey::Owner, Value::Ident(i)) => f.owner = Some(unresolved(file, i)),

@@ -196,6 +196,16 @@ impl Lowering {
         }
     }
 
+    /// The attributes of `block`, a single-valued one only the first time it is given: a repeat
+    /// is reported as a duplicate and left out.
+    fn first_attrs<'b>(&mut self, file: FileId, block: &'b Block) -> Vec<&'b Attr> {
+        let mut once = Once::new(file);
+        block
+            .attrs()
+            .filter(|attr| once.first(attr, &mut self.diags))
+            .collect()
+    }
+
     /// Records a top-level definition; false (and a diagnostic) when its id is taken.
     fn define(&mut self, file: FileId, block: &Block) -> bool {
         let key = (block.kind, block.id.name.clone());
