@@ -1,0 +1,1 @@
+//! Reading input files: regular files only, links confined to the project root.

@@ -1,0 +1,1 @@
+//! Writing output files: whole or not at all, never over what sopc did not write.
