@@ -13,6 +13,7 @@ use crate::audit::report::Report;
 use crate::audit::timestamp::{Timestamp, parse_offset};
 use crate::audit::{AuditError, AuditInput, audit};
 use crate::diag::Severity;
+use crate::files::write::{Keep, describe, write_atomically};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AuditFormat {
@@ -223,8 +224,14 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     }
     if let Some(path) = &args.html {
         let page = audit_html::page(&report, model, lang, labels(lang));
-        std::fs::write(path, page)
-            .map_err(|e| Usage(format!("cannot write `{}`: {e}", path.display())))?;
+        // Beside and renamed: a full disk keeps the previous report whole.
+        write_atomically(path, page.as_bytes(), Keep::Mode).map_err(|e| {
+            Usage(format!(
+                "cannot write `{}`: {}",
+                path.display(),
+                describe(&e)
+            ))
+        })?;
     }
     Ok(code)
 }

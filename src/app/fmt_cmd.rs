@@ -9,6 +9,7 @@ use super::check::{CheckOutcome, Finding, MissingPath, expand};
 use super::cli::FmtArgs;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
 use crate::diag::{Diagnostic, Loc, Severity};
+use crate::files::write::{Keep, describe, interrupted, write_atomically};
 use crate::format::{self, FormatError};
 
 /// How standard input is named in messages.
@@ -87,6 +88,11 @@ impl Fmt {
         for batch in files.chunks(64) {
             let done = crate::parallel::map(batch, |(path, _)| fs::read(path).map(format_bytes));
             for ((path, display), read) in batch.iter().zip(done) {
+                if let Some(e) = interrupted(path) {
+                    eprintln!("error: cannot format `{display}`: {}", describe(&e));
+                    self.unusable = true;
+                    continue;
+                }
                 let formatted = match read {
                     Ok(f) => f,
                     Err(e) => {
@@ -107,8 +113,9 @@ impl Fmt {
                 } else if self.check {
                     writeln!(stdout, "{display}")
                 } else {
-                    if let Err(e) = write_atomically(path, &new) {
-                        eprintln!("error: cannot write `{display}`: {e}");
+                    // Written beside and renamed, keeping mode, owner and hard links.
+                    if let Err(e) = write_atomically(path, new.as_bytes(), Keep::Everything) {
+                        eprintln!("error: cannot write `{display}`: {}", describe(&e));
                         self.unusable = true;
                     }
                     Ok(())
@@ -202,9 +209,6 @@ impl Fmt {
     }
 }
 
-/// Replaces the file at `path` (through a symbolic link, the file it points to) with `text`:
-/// written to a temporary file beside it, then renamed over it, so that no reader ever sees
-/// half a file. The file keeps its permissions.
 /// What formatting one file's bytes gave; computed on any thread.
 enum Formatted {
     /// The text before and after (the same when the file asks not to be formatted).
@@ -228,40 +232,6 @@ fn format_bytes(bytes: Vec<u8>) -> Formatted {
         Err(FormatError::Syntax(_)) => Formatted::Syntax(text.into_bytes()),
         Err(FormatError::WouldChangeMeaning(why)) => Formatted::WouldChangeMeaning(why),
     }
-}
-
-fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
-    let target = fs::canonicalize(path)?;
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let permissions = fs::metadata(&target)?.permissions();
-    for attempt in 0.. {
-        let tmp = dir.join(format!(
-            ".{name}.sopc-fmt-{}-{attempt}.tmp",
-            std::process::id()
-        ));
-        let mut file = match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => continue,
-            Err(e) => return Err(e),
-        };
-        let done = file
-            .write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-            .and_then(|()| fs::set_permissions(&tmp, permissions.clone()))
-            .and_then(|()| fs::rename(&tmp, &target));
-        if done.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        return done;
-    }
-    unreachable!("the loop returns")
 }
 
 /// A unified diff (three lines of context) from `old` to `new`, both named `display`.

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::cli::InitArgs;
 use super::{EXIT_OK, EXIT_USAGE};
+use crate::files::write::{describe, file_in_the_way, write_new};
 
 /// The files of a new project, by path inside it.
 pub const FILES: &[(&str, &str)] = &[
@@ -14,6 +15,20 @@ pub const FILES: &[(&str, &str)] = &[
 
 pub(super) fn run(args: InitArgs) -> u8 {
     let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
+    // A file where a folder of the project must be: say so before anything is written.
+    let folders = FILES
+        .iter()
+        .filter_map(|(p, _)| dir.join(p).parent().map(Path::to_path_buf));
+    for folder in std::iter::once(dir.clone()).chain(folders) {
+        if let Some(file) = file_in_the_way(&folder) {
+            eprintln!(
+                "error: `{}` is a file, not a folder: sopc init needs a folder there (it creates one that does not exist)",
+                file.display()
+            );
+            eprintln!("nothing was written: give sopc init another folder, or move the file away");
+            return EXIT_USAGE;
+        }
+    }
     let existing: Vec<PathBuf> = FILES
         .iter()
         .map(|(p, _)| dir.join(p))
@@ -26,8 +41,8 @@ pub(super) fn run(args: InitArgs) -> u8 {
         eprintln!("nothing was written: sopc init never overwrites a file");
         return EXIT_USAGE;
     }
-    if let Err(e) = write(&dir) {
-        eprintln!("error: cannot write into `{}`: {e}", dir.display());
+    if let Err((path, e)) = write(&dir) {
+        eprintln!("error: cannot write `{}`: {}", path.display(), describe(&e));
         return EXIT_USAGE;
     }
     for (p, _) in FILES {
@@ -42,19 +57,15 @@ pub(super) fn run(args: InitArgs) -> u8 {
     EXIT_OK
 }
 
-fn write(dir: &Path) -> std::io::Result<()> {
+/// Writes every file, each whole or not at all; on a failure, the path and why.
+fn write(dir: &Path) -> Result<(), (PathBuf, std::io::Error)> {
     for (path, text) in FILES {
         let full = dir.join(path);
         if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)?;
+            std::fs::create_dir_all(parent).map_err(|e| (parent.to_path_buf(), e))?;
         }
-        // `create_new`: a file that appeared since the check is still not overwritten.
-        use std::io::Write;
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&full)?;
-        f.write_all(text.as_bytes())?;
+        // Never over a file, even one that appeared since the check.
+        write_new(&full, text.as_bytes()).map_err(|e| (full.clone(), e))?;
     }
     Ok(())
 }
