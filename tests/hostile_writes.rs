@@ -1,11 +1,11 @@
-//! What sopc writes, against a hostile file system: full disks, kills, and files with
-//! metadata to keep.
+//! What sopc writes, against a hostile file system: folders it did not write, failures and
+//! kills at every step of a build, full disks, and files with metadata to keep.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{Project, Run};
+use crate::support::{Project, Run, repo};
 
 /// Every entry under `dir` (files with their bytes, folders as `/`), by path relative to it.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -45,6 +45,291 @@ fn run_with_fault(dir: &Path, fault: &str, args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// The starter project of `sopc init`, under `src/`, plus a broken project under `broken/`.
+fn project() -> Project {
+    let roles = std::fs::read_to_string(repo().join("src/app/init/roles.sop")).unwrap();
+    Project::new()
+        .file("src/sopc.yaml", "")
+        .file("src/sales.sop", &starter())
+        .file("src/shared/roles.sop", &roles)
+        .file("broken/bad.sop", "sop {\n")
+}
+
+/// The starter document of `sopc init`.
+fn starter() -> String {
+    std::fs::read_to_string(repo().join("src/app/init/sales.sop")).unwrap()
+}
+
+/// Gives the document another title (every output shows it), or back its own with `""`.
+fn edit_sources(p: &Project, version: &str) {
+    let text = starter();
+    let text = if version.is_empty() {
+        text
+    } else {
+        text.replace("\"Sales SOP\"", &format!("\"Sales SOP {version}\""))
+    };
+    std::fs::write(p.path().join("src/sales.sop"), text).unwrap();
+}
+
+fn build(p: &Project, fault: &str) -> Run {
+    run_with_fault(p.path(), fault, &["build", "src", "-o", "out"])
+}
+
+/// The outputs of the project's current sources, built into a fresh folder.
+fn expected_outputs(p: &Project) -> BTreeMap<String, Vec<u8>> {
+    let run = run_with_fault(p.path(), "", &["build", "src", "-o", "reference"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = tree(&p.path().join("reference"));
+    std::fs::remove_dir_all(p.path().join("reference")).unwrap();
+    files
+}
+
+#[test]
+fn build_never_replaces_a_folder_it_did_not_write() {
+    let p = project().file("src/sales.checklists/NOTES.txt", "x\n");
+    let before = tree(&p.path().join("src"));
+    let run = run_with_fault(p.path(), "", &["build", "src", "-o", "src"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`src/sales.checklists/NOTES.txt` is a file sopc did not write"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was changed"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("-o"),
+        "says how to proceed: {}",
+        run.stderr
+    );
+    assert_eq!(tree(&p.path().join("src")), before);
+}
+
+#[test]
+fn build_never_replaces_a_file_it_did_not_write_or_one_edited_since() {
+    let p = project().file("out/sales.json", "{\"mine\": true}\n");
+    let run = build(&p, "");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("`out/sales.json` is a file sopc did not write"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        tree(&p.path().join("out")),
+        BTreeMap::from([("sales.json".to_string(), b"{\"mine\": true}\n".to_vec())])
+    );
+    // Free names in a folder with other files: the build goes ahead and leaves them.
+    std::fs::rename(
+        p.path().join("out/sales.json"),
+        p.path().join("out/mine.json"),
+    )
+    .unwrap();
+    assert_eq!(build(&p, "").code, 0);
+    let built = tree(&p.path().join("out"));
+    assert_eq!(built["mine.json"], b"{\"mine\": true}\n");
+    assert!(built.contains_key(".sopc-build.json"));
+    // Its own outputs it replaces; one edited by hand it does not.
+    edit_sources(&p, "second");
+    assert_eq!(build(&p, "").code, 0);
+    std::fs::write(p.path().join("out/sales.handbook.md"), "my notes\n").unwrap();
+    let before = tree(&p.path().join("out"));
+    edit_sources(&p, "third");
+    let run = build(&p, "");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("`out/sales.handbook.md` was changed since sopc wrote it"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&p.path().join("out")), before);
+    // A file put into an output folder is not lost either.
+    std::fs::remove_file(p.path().join("out/sales.handbook.md")).unwrap();
+    std::fs::write(p.path().join("out/sales.checklists/extra.md"), "mine\n").unwrap();
+    let run = build(&p, "");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("`out/sales.checklists/extra.md` is a file sopc did not write"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(p.path().join("out/sales.checklists/extra.md")).unwrap();
+    assert_eq!(build(&p, "").code, 0);
+}
+
+/// Every fault point of a rebuild (four outputs and the record), each pass of it.
+fn rebuild_steps() -> Vec<String> {
+    let mut steps: Vec<String> = (1..=3).map(|n| format!("stage:{n}")).collect();
+    steps.push("journal:1".into());
+    for n in 1..=5 {
+        steps.push(format!("backup:{n}"));
+        steps.push(format!("move-in:{n}"));
+    }
+    steps.push("cleanup:1".into());
+    steps
+}
+
+#[test]
+fn a_failure_at_any_step_of_a_build_changes_nothing_and_says_so() {
+    let p = project();
+    assert_eq!(build(&p, "").code, 0);
+    let old = tree(&p.path().join("out"));
+    edit_sources(&p, "new");
+    let new = expected_outputs(&p);
+    assert_ne!(old, new);
+    for step in rebuild_steps() {
+        let run = build(&p, &format!("fail:{step}"));
+        assert_eq!(run.code, 2, "{step}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("nothing was changed"),
+            "{step}: {}",
+            run.stderr
+        );
+        assert_eq!(tree(&p.path().join("out")), old, "{step}");
+    }
+    // A failure, then a failure while putting things back: the message says so, and the next
+    // build puts the old outputs back before doing its work.
+    let run = build(&p, "fail:move-in:2,fail:rollback:1");
+    assert_eq!(run.code, 2);
+    assert!(
+        !run.stderr.contains("nothing was changed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("left partly updated"), "{}", run.stderr);
+    let run = run_with_fault(p.path(), "", &["build", "broken", "-o", "out"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("were put back"), "{}", run.stderr);
+    assert_eq!(tree(&p.path().join("out")), old);
+    assert_eq!(build(&p, "").code, 0);
+    assert_eq!(tree(&p.path().join("out")), new);
+}
+
+#[test]
+fn a_kill_at_any_step_of_a_build_leaves_the_old_or_the_new_outputs() {
+    let p = project();
+    assert_eq!(build(&p, "").code, 0);
+    let old = tree(&p.path().join("out"));
+    edit_sources(&p, "new");
+    let new = expected_outputs(&p);
+    let mut kills: Vec<String> = rebuild_steps()
+        .iter()
+        .map(|s| format!("abort:{s}"))
+        .collect();
+    // Killed while putting things back after a failure.
+    kills.push("fail:move-in:3,abort:rollback:2".into());
+    for kill in kills {
+        let run = build(&p, &kill);
+        assert_ne!(run.code, 0, "{kill}: killed");
+        assert!(!run.stderr.contains("nothing was changed"), "{kill}");
+        // The next run, even one that builds nothing, finishes or undoes the killed one.
+        let next = run_with_fault(p.path(), "", &["build", "broken", "-o", "out"]);
+        assert_eq!(next.code, 1, "{kill}: {}", next.stderr);
+        let after = tree(&p.path().join("out"));
+        assert!(
+            after == old || after == new,
+            "{kill}: neither the old nor the new outputs: {:?}",
+            after.keys().collect::<Vec<_>>()
+        );
+        // Back to the old set for the next step.
+        if after == new {
+            edit_sources(&p, "");
+            assert_eq!(build(&p, "").code, 0);
+            assert_eq!(tree(&p.path().join("out")), old, "{kill}");
+            edit_sources(&p, "new");
+        }
+    }
+    // Killed while finishing a killed build: the run after that finishes it.
+    assert_eq!(build(&p, "abort:move-in:2").code, -1);
+    let run = run_with_fault(
+        p.path(),
+        "abort:recover:1",
+        &["build", "broken", "-o", "out"],
+    );
+    assert_eq!(run.code, -1);
+    let run = run_with_fault(p.path(), "", &["build", "broken", "-o", "out"]);
+    assert!(run.stderr.contains("now all in place"), "{}", run.stderr);
+    assert_eq!(tree(&p.path().join("out")), new);
+}
+
+#[test]
+fn a_failed_first_build_leaves_no_folder() {
+    let p = project();
+    let run = run_with_fault(
+        p.path(),
+        "fail:stage:2",
+        &["build", "src", "-o", "new/deeper/out"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nothing was changed"), "{}", run.stderr);
+    assert!(!p.path().join("new").exists());
+    let run = run_with_fault(p.path(), "", &["build", "src", "-o", "new/deeper/out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_old_output_that_cannot_be_moved_fails_the_build_truthfully() {
+    let p = project();
+    assert_eq!(build(&p, "").code, 0);
+    let old = tree(&p.path().join("out"));
+    let pinned = p.path().join("out/sales.json");
+    let chattr = Command::new("chattr").arg("+i").arg(&pinned).output();
+    if !chattr.is_ok_and(|o| o.status.success()) {
+        eprintln!(
+            "skipped: `chattr +i` is not available here (needs root and a file system with it)"
+        );
+        return;
+    }
+    edit_sources(&p, "new");
+    let run = build(&p, "");
+    let _ = Command::new("chattr").arg("-i").arg(&pinned).status();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("`out/sales.json`"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was changed"), "{}", run.stderr);
+    assert_eq!(tree(&p.path().join("out")), old);
+    assert_eq!(build(&p, "").code, 0);
+}
+
+#[test]
+fn messages_name_the_file_in_the_way() {
+    let p = project().file("afile", "x\n");
+    let run = run_with_fault(p.path(), "", &["build", "src", "-o", "afile/sub"]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains("os error"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`afile` is a file, so the folder `afile/sub` cannot be made"),
+        "{}",
+        run.stderr
+    );
+    let run = run_with_fault(p.path(), "", &["build", "src", "-o", "afile"]);
+    assert!(
+        run.stderr.contains("`afile` is a file, not a folder"),
+        "{}",
+        run.stderr
+    );
+    let run = run_with_fault(p.path(), "", &["init", "afile"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`afile` is a file, not a folder"),
+        "{}",
+        run.stderr
+    );
+    let p = Project::new().file("proj/shared", "x\n");
+    let run = p.run(&["init", "proj"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`proj/shared` is a file, not a folder"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&p.path().join("proj")).len(), 1, "nothing written");
 }
 
 const LOG: &str =
@@ -217,4 +502,28 @@ fn fmt_through_a_symbolic_link_formats_the_file_and_keeps_the_link() {
         std::fs::read_to_string(p.path().join("real/a.sop")).unwrap(),
         formatted()
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_second_build_into_a_folder_being_written_stops_and_touches_nothing() {
+    use rustix::fs::{FlockOperation, flock};
+    let p = project();
+    assert_eq!(build(&p, "").code, 0);
+    let old = tree(&p.path().join("out"));
+    edit_sources(&p, "new");
+    // As a build running at the same time holds it.
+    let held = std::fs::File::open(p.path().join("out")).unwrap();
+    flock(&held, FlockOperation::NonBlockingLockExclusive).unwrap();
+    let run = build(&p, "");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("another `sopc build` is writing into this folder"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&p.path().join("out")), old);
+    drop(held);
+    assert_eq!(build(&p, "").code, 0);
 }

@@ -1,18 +1,25 @@
-//! `sopc build`: check, render every document in memory, then write all outputs into a staging
-//! folder and rename them into place, so a failure never leaves a half-written handbook.
+//! `sopc build`: check, render every document in memory, then move all outputs into place at
+//! once (`files::write::staged`), so a failure never leaves a half-written handbook.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
 
 use super::check::{CheckOptions, MissingPath, check_paths};
+use std::path::Path;
+
 use super::cli::{BuildArgs, LangArg};
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
 use crate::diag::Severity;
+use crate::files::write::describe;
+use crate::files::write::staged::{self, PublishError, Recovered};
 use crate::model::Model;
-use crate::render::{DocumentView, Lang, Output, Templates, render_document};
+use crate::render::{DocumentView, Lang, Templates, render_document};
 
 pub(super) fn run(args: BuildArgs) -> u8 {
+    // What a killed build left is finished first, whatever becomes of this one.
+    if args.output.is_dir() && !recover(&args.output) {
+        return EXIT_USAGE;
+    }
     let outcome = match check_paths(
         &args.paths,
         &CheckOptions {
@@ -79,12 +86,20 @@ pub(super) fn run(args: BuildArgs) -> u8 {
             }
         }
     }
-    if let Err(e) = write_atomically(&args.output, &outputs) {
-        eprintln!(
-            "error: cannot write to `{}`: {e}; nothing was changed",
-            args.output.display()
-        );
-        return EXIT_USAGE;
+    let outputs: Vec<_> = outputs.into_iter().map(|o| (o.path, o.bytes)).collect();
+    match staged::publish(&args.output, &outputs) {
+        Ok(()) => {}
+        Err(PublishError::Unchanged(why)) => {
+            eprintln!(
+                "error: cannot write to `{}`: {why}\nnothing was changed",
+                args.output.display()
+            );
+            return EXIT_USAGE;
+        }
+        Err(PublishError::Partial(why)) => {
+            eprintln!("error: cannot write to `{}`: {why}", args.output.display());
+            return EXIT_USAGE;
+        }
     }
     for (name, (source, _)) in &documents {
         let _ = writeln!(
@@ -94,6 +109,37 @@ pub(super) fn run(args: BuildArgs) -> u8 {
         );
     }
     EXIT_OK
+}
+
+/// Finishes or undoes a build of `dir` that was interrupted; false (after saying why) when
+/// that is not possible.
+fn recover(dir: &Path) -> bool {
+    match staged::recover(dir) {
+        Ok(Recovered::Nothing | Recovered::Cleaned) => true,
+        Ok(Recovered::Finished) => {
+            eprintln!(
+                "note: an earlier `sopc build` into `{}` was interrupted; its new outputs are now all in place",
+                dir.display()
+            );
+            true
+        }
+        Ok(Recovered::PutBack) => {
+            eprintln!(
+                "note: an earlier `sopc build` into `{}` was interrupted; the outputs before it were put back",
+                dir.display()
+            );
+            true
+        }
+        Err(e) => {
+            eprintln!(
+                "error: an earlier `sopc build` into `{}` was interrupted, and finishing it failed: {}\nfix the problem and run again; the build's work folder is `{}`",
+                dir.display(),
+                describe(&e),
+                dir.join(staged::WORK).display()
+            );
+            false
+        }
+    }
 }
 
 /// Every document of the run (a model with a `sop` header), by output name, with its source path.
@@ -140,78 +186,6 @@ pub(crate) fn output_name(stem: &str) -> String {
     } else {
         name.to_string()
     }
-}
-
-/// Writes `outputs` under `dir`: first all into a staging folder, then each top-level entry is
-/// renamed into place (a file replaces the old file, a folder the old folder). When `dir` does
-/// not exist yet, the staging folder sits next to it and becomes it in one rename.
-fn write_atomically(dir: &Path, outputs: &[Output]) -> io::Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(io::Error::other("it is not a folder"));
-    }
-    let exists = dir.is_dir();
-    let tag = format!("sopc-build-{}", std::process::id());
-    let staging = if exists {
-        dir.join(format!(".{tag}"))
-    } else {
-        let parent = match dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&parent)?;
-        let base = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "out".into());
-        parent.join(format!(".{base}.{tag}"))
-    };
-    let result = stage(&staging, outputs).and_then(|()| {
-        if exists {
-            move_entries(&staging, dir)
-        } else {
-            std::fs::rename(&staging, dir)
-        }
-    });
-    if staging.exists() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
-}
-
-fn stage(staging: &Path, outputs: &[Output]) -> io::Result<()> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging)?;
-    }
-    std::fs::create_dir_all(staging)?;
-    for o in outputs {
-        let path = staging.join(&o.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let mut f = std::fs::File::create(&path)?;
-        f.write_all(&o.bytes)?;
-        f.sync_all()?;
-    }
-    Ok(())
-}
-
-/// Renames each entry of `staging` into `dir`; an old folder of the same name is first moved
-/// aside into `staging` (and deleted with it).
-fn move_entries(staging: &Path, dir: &Path) -> io::Result<()> {
-    let mut names: Vec<_> = std::fs::read_dir(staging)?
-        .map(|e| e.map(|e| e.file_name()))
-        .collect::<io::Result<_>>()?;
-    names.sort();
-    let aside = staging.join(".replaced");
-    for name in names {
-        let target = dir.join(&name);
-        if target.is_dir() {
-            std::fs::create_dir_all(&aside)?;
-            std::fs::rename(&target, aside.join(&name))?;
-        }
-        std::fs::rename(staging.join(&name), &target)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

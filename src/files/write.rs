@@ -2,9 +2,11 @@
 //!
 //! Every single file sopc writes goes through [`write_atomically`]: a temporary file beside the
 //! target, flushed to disk, then renamed over it, so a reader (or a full disk, or a kill) never
-//! sees half a file.
+//! sees half a file. The outputs of `sopc build` go through [`staged`], which moves a whole set
+//! of files into a folder all or nothing and refuses to replace what sopc did not write.
 
 pub mod fault;
+pub mod staged;
 
 use std::fs;
 use std::io::{self, Write};
