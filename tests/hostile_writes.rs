@@ -258,6 +258,20 @@ fn a_kill_at_any_step_of_a_build_leaves_the_old_or_the_new_outputs() {
 }
 
 #[test]
+fn staging_folders_of_earlier_killed_builds_are_removed() {
+    let p = project();
+    assert_eq!(build(&p, "").code, 0);
+    let built = tree(&p.path().join("out"));
+    // One of a build killed while staging, and one of the earlier `.sopc-build-PID` kind.
+    assert_ne!(build(&p, "abort:stage:2").code, 0);
+    assert!(p.path().join("out/.sopc-build/new").is_dir());
+    std::fs::create_dir_all(p.path().join("out/.sopc-build-4242/sales.checklists")).unwrap();
+    std::fs::write(p.path().join("out/.sopc-build-4242/sales.json"), "{}").unwrap();
+    assert_eq!(build(&p, "").code, 0);
+    assert_eq!(tree(&p.path().join("out")), built);
+}
+
+#[test]
 fn a_failed_first_build_leaves_no_folder() {
     let p = project();
     let run = run_with_fault(
@@ -364,6 +378,14 @@ fn a_failing_audit_html_write_keeps_the_previous_report() {
     );
     assert_eq!(run_with_fault(p.path(), "", &args).code, 0);
     assert_eq!(std::fs::read(p.path().join("report.html")).unwrap(), report);
+    let run = p.run(&["audit", "demo.sop", "log.csv", "--html", "nowhere/r.html"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("cannot write `nowhere/r.html`: the folder `nowhere` does not exist"),
+        "{}",
+        run.stderr
+    );
 }
 
 const UNFORMATTED: &str = "role   r {\n}\n";

@@ -203,6 +203,12 @@ fn create_beside(target: &Path, like: Option<&fs::Metadata>) -> io::Result<(Path
         match options.open(&tmp) {
             Ok(file) => return Ok((tmp, file)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(worded(
+                    e.kind(),
+                    format!("the folder `{}` does not exist", dir.display()),
+                ));
+            }
             Err(e) => {
                 return Err(context(
                     &e,
