@@ -82,12 +82,14 @@ pub fn recover(dir: &Path) -> io::Result<Recovered> {
 }
 
 /// Holds `dir` for one build: a second `sopc build` into it meanwhile stops at once.
-struct Lock(#[allow(dead_code, reason = "held for its lock, until dropped")] fs::File);
+struct Lock(#[allow(dead_code, reason = "held for its lock, until dropped")] Option<fs::File>);
 
 /// Takes the lock of `dir` (an advisory `flock` on the folder itself, so nothing is left
-/// behind); where the file system has no locks, goes on without.
+/// behind); where the folder cannot be opened or the file system has no locks, goes on without.
 fn lock(dir: &Path) -> io::Result<Lock> {
-    let folder = fs::File::open(dir)?;
+    let Ok(folder) = fs::File::open(dir) else {
+        return Ok(Lock(None));
+    };
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{FlockOperation, flock};
@@ -100,7 +102,7 @@ fn lock(dir: &Path) -> io::Result<Lock> {
             ));
         }
     }
-    Ok(Lock(folder))
+    Ok(Lock(Some(folder)))
 }
 
 fn recover_locked(dir: &Path) -> io::Result<Recovered> {
