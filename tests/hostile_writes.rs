@@ -282,6 +282,15 @@ fn a_failed_first_build_leaves_no_folder() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("nothing was changed"), "{}", run.stderr);
     assert!(!p.path().join("new").exists());
+    // And when moving in fails.
+    let run = run_with_fault(
+        p.path(),
+        "fail:move-in:2",
+        &["build", "src", "-o", "new/deeper/out"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nothing was changed"), "{}", run.stderr);
+    assert!(!p.path().join("new").exists());
     let run = run_with_fault(p.path(), "", &["build", "src", "-o", "new/deeper/out"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }

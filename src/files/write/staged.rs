@@ -225,7 +225,10 @@ pub fn publish(dir: &Path, outputs: &[(PathBuf, Vec<u8>)]) -> Result<(), Publish
     })?;
     let mut order: Vec<String> = entries.into_iter().collect();
     order.push(RECORD.to_string());
-    move_in(dir, &work, order)
+    move_in(dir, &work, order).map_err(|e| match e {
+        PublishError::Unchanged(_) => undo_created(e),
+        partial @ PublishError::Partial(_) => partial,
+    })
 }
 
 /// Removes the staging folders `.sopc-build-PID` that builds before the record of outputs left
@@ -319,12 +322,13 @@ fn move_in(dir: &Path, work: &Path, order: Vec<String>) -> Result<(), PublishErr
             ))
         });
     };
+    // Even when the journal cannot say so (a full disk), putting back is tried: a run that
+    // finds the journal still saying `forward` finishes the moves instead, from any state.
     journal.direction = Direction::Back;
-    let back = write_journal(&journal_path, &journal).and_then(|()| {
-        journal.entries.iter().rev().try_for_each(|name| {
-            moves.undo(name)?;
-            fault::point("rollback")
-        })
+    let _ = write_journal(&journal_path, &journal);
+    let back = journal.entries.iter().rev().try_for_each(|name| {
+        moves.undo(name)?;
+        fault::point("rollback")
     });
     match back.and_then(|()| {
         sync_dir(dir);
@@ -335,7 +339,7 @@ fn move_in(dir: &Path, work: &Path, order: Vec<String>) -> Result<(), PublishErr
             describe(&e)
         ))),
         Err(undo) => Err(PublishError::Partial(format!(
-            "{}; then putting the previous outputs back failed: {}\n`{}` is left partly updated: once the problem is fixed, run `sopc build` into it again, which first puts the previous outputs back",
+            "{}; then putting the previous outputs back failed: {}\n`{}` is left partly updated: once the problem is fixed, run `sopc build` into it again, which first completes or undoes this build",
             describe(&e),
             describe(&undo),
             dir.display()
