@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::check::{CheckOptions, MissingPath, check_paths};
+use super::check::{CheckOptions, PathError, check_paths, report_inputs};
 use super::cli::{BuildArgs, LangArg};
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
 use crate::diag::Severity;
@@ -21,8 +21,8 @@ pub(super) fn run(args: BuildArgs) -> u8 {
         },
     ) {
         Ok(o) => o,
-        Err(MissingPath(p)) => {
-            eprintln!("error: `{p}` does not exist");
+        Err(PathError(message)) => {
+            eprintln!("error: {message}");
             return EXIT_USAGE;
         }
     };
@@ -34,9 +34,7 @@ pub(super) fn run(args: BuildArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
-    for (path, why) in &outcome.unreadable {
-        eprintln!("error: cannot read `{path}`: {why}");
-    }
+    report_inputs(&outcome);
     if outcome.count(Severity::Error) > 0 {
         eprintln!("error: nothing was built: fix the errors above first");
         return EXIT_FAIL;
