@@ -1,5 +1,6 @@
 //! What sopc reads: links found by walking stay inside the project, only regular files are
-//! read, sizes are bounded, and a folder with nothing to check says so.
+//! read, sizes are bounded, templates stay in their folder and within their budget, and a
+//! folder with nothing to check says so.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -321,6 +322,176 @@ mod audit_inputs {
                 run.stderr
             );
         }
+    }
+}
+
+mod templates {
+    use super::*;
+    use sopc::render::{Lang, Templates};
+
+    const DOC: &str = "sop s \"S\" {\n  owner r\n  review quarterly\n}\nrole r \"R\" { responsibilities \"a\" }\n";
+
+    /// Puts files into a templates folder.
+    type SetUp<'a> = dyn Fn(&Path) + 'a;
+
+    fn build(p: &Project, templates: &str) -> Run {
+        run_bounded(
+            p.path(),
+            &["build", "s.sop", "-o", "out", "--templates", templates],
+            120,
+        )
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn templates_never_reach_out_of_their_folder() {
+        let out = outside();
+        // An include of a link, a linked folder, and the template itself a link.
+        let cases: [(&str, &SetUp<'_>); 3] = [
+            ("include a linked file", &|t: &Path| {
+                link(out.path().join("secret.txt"), t.join("x.txt"));
+                std::fs::write(t.join("handbook.md"), "{% include \"x.txt\" %}\n").unwrap();
+            }),
+            ("include through a linked folder", &|t: &Path| {
+                link(out.path(), t.join("linked"));
+                std::fs::write(
+                    t.join("handbook.md"),
+                    "{% include \"linked/secret.txt\" %}\n",
+                )
+                .unwrap();
+            }),
+            ("the template is a link", &|t: &Path| {
+                link(out.path().join("secret.txt"), t.join("handbook.md"));
+            }),
+        ];
+        for (what, set_up) in cases {
+            let p = Project::new().file("s.sop", DOC);
+            std::fs::create_dir(p.path().join("t")).unwrap();
+            set_up(&p.path().join("t"));
+            let run = build(&p, "t");
+            assert_eq!(run.code, 2, "{what}: {}", run.stderr);
+            assert!(
+                run.stderr
+                    .contains("leads outside the templates folder `t`"),
+                "{what}: {}",
+                run.stderr
+            );
+            assert!(!p.path().join("out").exists(), "{what}");
+            assert!(!run.stdout.contains(SECRET) && !run.stderr.contains(SECRET));
+        }
+        // A link that stays inside the folder is fine.
+        let p = Project::new()
+            .file("s.sop", DOC)
+            .file("t/parts/body.md", "BODY {{ doc.sop.id }}\n")
+            .file("t/handbook.md", "{% include \"body.md\" %}");
+        link("parts/body.md", p.path().join("t/body.md"));
+        let run = build(&p, "t");
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let handbook = std::fs::read_to_string(p.path().join("out/s.handbook.md")).unwrap();
+        assert_eq!(handbook, "BODY s\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_template_must_be_a_regular_file() {
+        let p = Project::new().file("s.sop", DOC);
+        std::fs::create_dir(p.path().join("t")).unwrap();
+        if !mkfifo(&p.path().join("t/handbook.md")) {
+            return;
+        }
+        let run = build(&p, "t");
+        assert_eq!(run.code, 2);
+        assert!(
+            run.stderr
+                .contains("cannot read `t/handbook.md`: it is a FIFO, not a regular file"),
+            "{}",
+            run.stderr
+        );
+    }
+
+    #[test]
+    fn templates_must_be_a_folder() {
+        let p = Project::new().file("s.sop", DOC).file("theme.md", "x");
+        let run = build(&p, "theme.md");
+        assert_eq!(run.code, 2);
+        assert!(
+            run.stderr
+                .contains("`--templates theme.md`: `theme.md` is a file, not a folder"),
+            "{}",
+            run.stderr
+        );
+        let run = build(&p, "nowhere");
+        assert_eq!(run.code, 2);
+        assert!(
+            run.stderr
+                .contains("templates folder `nowhere` does not exist"),
+            "{}",
+            run.stderr
+        );
+    }
+
+    /// The bounds on one render, small enough to reach in a test.
+    fn small(dir: &Path) -> Templates {
+        Templates::with_dir(dir).with_limits(2_000_000, 1024 * 1024)
+    }
+
+    #[test]
+    fn a_template_that_loops_runs_out_of_fuel() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("handbook.md"),
+            "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}x{% endfor %}{% endfor %}{% endfor %}\n",
+        )
+        .unwrap();
+        let start = Instant::now();
+        let e = small(dir.path())
+            .render("handbook.md", Lang::En, &())
+            .unwrap_err();
+        assert!(start.elapsed() < Duration::from_secs(60));
+        assert_eq!(e.template, "handbook.md");
+        assert_eq!(e.path, Some(dir.path().join("handbook.md")));
+        assert!(
+            e.message
+                .starts_with("the template does too much work (more than 2000000 units of fuel)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_template_that_writes_without_end_is_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("handbook.md"),
+            "{% for a in range(100000) %}{{ \"x\" * 100000 }}{% endfor %}\n",
+        )
+        .unwrap();
+        let e = Templates::with_dir(dir.path())
+            .with_limits(sopc::render::FUEL, 1024 * 1024)
+            .render("handbook.md", Lang::En, &())
+            .unwrap_err();
+        assert!(
+            e.message
+                .starts_with("the output is larger than 1 MiB, the most sopc writes"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_built_in_templates_stay_far_within_the_budget() {
+        // The sales example renders with a thousandth of the fuel of a real build.
+        let options = sopc::app::CheckOptions {
+            keep_models: true,
+            ..Default::default()
+        };
+        let sales = crate::support::repo().join("examples/sales/sales.sop");
+        let outcome =
+            sopc::app::check_paths(&[sales], &options).unwrap_or_else(|e| panic!("{e:?}"));
+        let model = outcome.models.iter().find(|m| m.header.is_some()).unwrap();
+        let view = sopc::render::DocumentView::from_model(model, None);
+        let templates = Templates::embedded().with_limits(sopc::render::FUEL / 1000, 1024 * 1024);
+        let outputs = sopc::render::render_document(&view, "sales", &templates)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(outputs.len() > 3);
     }
 }
 

@@ -54,11 +54,13 @@ pub(super) fn run(args: BuildArgs) -> u8 {
         }
     };
     let templates = match &args.templates {
-        Some(dir) if !dir.is_dir() => {
-            eprintln!("error: templates folder `{}` does not exist", dir.display());
-            return EXIT_USAGE;
-        }
-        Some(dir) => Templates::with_dir(dir),
+        Some(dir) => match Templates::from_dir(dir) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        },
         None => Templates::embedded(),
     };
     let lang = args.lang.map(|l| match l {
