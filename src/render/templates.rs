@@ -65,8 +65,9 @@ impl std::error::Error for TemplateError {}
 /// The fuel of one render: minijinja's budget of work (about one unit per instruction and per
 /// 64 bytes of data a template creates), so a template cannot loop forever or fill memory. The
 /// heaviest built-in template, `handbook.html`, uses 4.2 million for a generated 1.2 MB SOP
-/// (0.6 million for 0.37 MB): 70 times less. Running out takes about 8 s of CPU.
-pub const FUEL: u64 = 300_000_000;
+/// (0.6 million for 0.37 MB): 24 times less. The budget also bounds what a template builds in
+/// memory: a string doubled in a loop reached 12 GB under a budget of 300 million.
+pub const FUEL: u64 = 100_000_000;
 
 /// The most text one render may write: `handbook.html` of a generated 1.2 MB SOP is 75 MB,
 /// mostly its diagram.
