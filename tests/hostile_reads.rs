@@ -117,14 +117,17 @@ fn links_inside_the_project_are_followed() {
     let p = Project::new()
         .file("sopc.yaml", "")
         .file("shared/lib.sop", "role q {}\n")
+        .file("more/other.sop", GOOD)
         .file("sops/a.sop", GOOD);
     link("../shared/lib.sop", p.path().join("sops/lib.sop"));
     link("../shared", p.path().join("sops/linked"));
+    link("../more", p.path().join("sops/more"));
     let run = run_bounded(p.path(), &["check", "--format", "json", "sops"], 60);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("skipped"), "{}", run.stderr);
-    // `lib.sop` is reached twice (through a file link and a folder link) and read once.
-    assert_eq!(run.json()["summary"]["files"], 2, "{}", run.stdout);
+    // `lib.sop` is reached twice (through a file link and a folder link) and read once;
+    // `other.sop` only through the linked folder.
+    assert_eq!(run.json()["summary"]["files"], 3, "{}", run.stdout);
     assert_eq!(
         run.rules_and_lines(),
         vec![("role-without-responsibilities".to_string(), 1)]
