@@ -12,6 +12,7 @@ mod documents;
 mod examples;
 mod fmt;
 mod fuzz_regressions;
+mod hostile_reads;
 mod hostile_writes;
 mod json;
 mod mangled;

@@ -1,18 +1,19 @@
 //! `sopc audit SOP_FILE LOG`: check the SOP, read the log, print the audit, apply the gates.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
 use super::audit_text::labels;
-use super::check::{CheckOptions, MissingPath, check_paths};
+use super::check::{CheckOptions, PathError, check_paths};
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_html, audit_human, human};
 use crate::audit::log::{Columns, InputFormat, LogError, ReadOptions};
 use crate::audit::report::Report;
 use crate::audit::timestamp::{Timestamp, parse_offset};
 use crate::audit::{AuditError, AuditInput, audit};
 use crate::diag::Severity;
+use crate::files::read;
 use crate::files::write::{Keep, describe, write_atomically};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -147,7 +148,7 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         ..CheckOptions::default()
     };
     let mut outcome = check_paths(std::slice::from_ref(&args.sop), &options)
-        .map_err(|MissingPath(p)| Usage(format!("`{p}` does not exist")))?;
+        .map_err(|PathError(message)| Usage(message))?;
     if let Some((path, why)) = outcome.unreadable.first() {
         return Err(Usage(format!("cannot read `{path}`: {why}")));
     }
@@ -179,7 +180,7 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     };
     let stage_map = match &args.stage_map {
         Some(p) => Some(
-            std::fs::read(p)
+            read::read_regular(p, read::SMALL_LIMIT)
                 .map_err(|e| Usage(format!("cannot read the stage map `{}`: {e}", p.display())))?,
         ),
         None => None,
@@ -320,18 +321,15 @@ fn backticked(names: &[&str]) -> String {
 }
 
 fn read_log(path: &str) -> Result<Vec<u8>, Usage> {
-    let mut data = Vec::new();
     if path == "-" {
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut data)
-            .map_err(|e| Usage(format!("cannot read standard input: {e}")))?;
-        return Ok(data);
+        return read::read_stdin(read::LOG_LIMIT)
+            .map_err(|e| Usage(format!("cannot read standard input: {e}")));
     }
-    if Path::new(path).is_dir() {
-        return Err(Usage(format!("`{path}` is a directory, not a log file")));
-    }
-    std::fs::read(path).map_err(|e| Usage(format!("cannot read `{path}`: {e}")))
+    // A regular file or a pipe (`<(zcat log.gz)`); never a device.
+    read::read_stream(Path::new(path), read::LOG_LIMIT).map_err(|e| match e {
+        read::ReadError::Directory => Usage(format!("`{path}` is a directory, not a log file")),
+        e => Usage(format!("cannot read `{path}`: {e}")),
+    })
 }
 
 /// The message of an audit that could not run.

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::check::{CheckOptions, MissingPath, check_paths};
 use std::path::Path;
 
+use super::check::{CheckOptions, PathError, check_paths, report_inputs};
 use super::cli::{BuildArgs, LangArg};
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
 use crate::diag::Severity;
@@ -28,8 +28,8 @@ pub(super) fn run(args: BuildArgs) -> u8 {
         },
     ) {
         Ok(o) => o,
-        Err(MissingPath(p)) => {
-            eprintln!("error: `{p}` does not exist");
+        Err(PathError(message)) => {
+            eprintln!("error: {message}");
             return EXIT_USAGE;
         }
     };
@@ -41,9 +41,7 @@ pub(super) fn run(args: BuildArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
-    for (path, why) in &outcome.unreadable {
-        eprintln!("error: cannot read `{path}`: {why}");
-    }
+    report_inputs(&outcome);
     if outcome.count(Severity::Error) > 0 {
         eprintln!("error: nothing was built: fix the errors above first");
         return EXIT_FAIL;
@@ -63,11 +61,13 @@ pub(super) fn run(args: BuildArgs) -> u8 {
         }
     };
     let templates = match &args.templates {
-        Some(dir) if !dir.is_dir() => {
-            eprintln!("error: templates folder `{}` does not exist", dir.display());
-            return EXIT_USAGE;
-        }
-        Some(dir) => Templates::with_dir(dir),
+        Some(dir) => match Templates::from_dir(dir) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        },
         None => Templates::embedded(),
     };
     let lang = args.lang.map(|l| match l {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::cli::{CheckArgs, Color, Deny, Format};
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human, json, sarif};
 use crate::diag::{Diagnostic, FileId, Loc, Severity};
+use crate::files::walk;
 use crate::lint::{self, Context, config::Configs, suppress};
 use crate::model::{self, ReadError, SourceDb};
 use crate::syntax::{BlockKind, Item};
@@ -35,6 +36,9 @@ pub struct CheckOutcome {
     pub findings: Vec<Finding>,
     /// Paths that could not be read, with why.
     pub unreadable: Vec<(String, String)>,
+    /// Paths found in directories but not read (a link leading out of the project, a FIFO),
+    /// with why: notes, not errors.
+    pub skipped: Vec<(String, String)>,
     /// The model of every file checked as a document or a stand-alone library, in check order
     /// (`sopc build` renders the ones with a header).
     pub models: Vec<model::Model>,
@@ -49,14 +53,23 @@ impl CheckOutcome {
     }
 }
 
-/// A path on the command line that does not exist.
+/// Why the paths on the command line give nothing to check: a path that does not exist, or a
+/// folder without a `.sop` file. The message is complete, without `error: `.
 #[derive(Debug)]
-pub struct MissingPath(pub String);
+pub struct PathError(pub String);
 
 /// Checks `paths` (files, or directories searched for `*.sop`).
-pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOutcome, MissingPath> {
-    let mut outcome = CheckOutcome::default();
-    let files = expand(paths)?;
+pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOutcome, PathError> {
+    let Inputs {
+        files,
+        skipped,
+        unreadable,
+    } = expand(paths)?;
+    let mut outcome = CheckOutcome {
+        skipped,
+        unreadable,
+        ..CheckOutcome::default()
+    };
     let mut diags = Vec::new();
     let mut sups = Vec::new();
     let mut imported: HashSet<FileId> = HashSet::new();
@@ -81,10 +94,7 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
                     }
                 }
                 Ok(_) | Err(ReadError::Directory) => {}
-                Err(ReadError::Missing) => outcome
-                    .unreadable
-                    .push((display.clone(), "no such file".into())),
-                Err(ReadError::Unreadable(e)) => outcome.unreadable.push((display.clone(), e)),
+                Err(e) => outcome.unreadable.push((display.clone(), e.to_string())),
             }
         }
         let mut jobs = Vec::new();
@@ -251,40 +261,114 @@ fn run_job(db: &SourceDb, job: &Job) -> (Vec<Diagnostic>, Option<model::Model>) 
     }
 }
 
-/// The files to check, each with the path to show for it.
-pub(super) fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, MissingPath> {
+/// What a run reads.
+#[derive(Debug, Default)]
+pub(super) struct Inputs {
+    /// The files to check, each with the path to show for it.
+    pub files: Vec<(PathBuf, String)>,
+    /// Paths the directory walks left out, with why (shown as notes).
+    pub skipped: Vec<(String, String)>,
+    /// Folders the walks could not read, with why.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// The files to check: each path named, and every `*.sop` in each directory named.
+pub(super) fn expand(paths: &[PathBuf]) -> Result<Inputs, PathError> {
     let defaults = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &defaults[..]
     } else {
         paths
     };
-    let mut out = Vec::new();
+    let mut out = Inputs::default();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|_| MissingPath(p.display().to_string()))?;
+        let meta = std::fs::metadata(p)
+            .map_err(|_| PathError(format!("`{}` does not exist", p.display())))?;
         if !meta.is_dir() {
-            out.push((p.clone(), p.display().to_string()));
+            // Named by the user: read wherever it leads, but only if it is a regular file.
+            out.files.push((p.clone(), p.display().to_string()));
             continue;
         }
-        let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(p)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .build()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_some_and(|t| t.is_file() || t.is_symlink()))
-            .map(|e| e.into_path())
-            .filter(|f| f.extension().is_some_and(|x| x == "sop"))
-            .collect();
-        found.sort();
-        for f in found {
-            let display = display_path(p, &f);
-            out.push((f, display));
+        let found = walk::sop_files(p);
+        if found.files.is_empty() && found.unreadable.is_empty() {
+            return Err(PathError(nothing_found(p, &found)));
         }
+        let show = |(f, why): (PathBuf, String)| (display_path(p, &f), why);
+        out.files.extend(
+            found
+                .files
+                .into_iter()
+                .map(|f| (f.clone(), display_path(p, &f))),
+        );
+        out.skipped.extend(found.skipped.into_iter().map(show));
+        out.unreadable
+            .extend(found.unreadable.into_iter().map(show));
     }
     Ok(out)
 }
 
+/// The message for a directory without a `.sop` file to check: most likely the wrong folder,
+/// or files hidden by the walking rules.
+fn nothing_found(dir: &Path, found: &walk::Walk) -> String {
+    let left = walk::left_out(dir, found);
+    let files = |n: usize| {
+        if n == 1 {
+            "1 `.sop` file is".to_string()
+        } else {
+            format!("{n} `.sop` files are")
+        }
+    };
+    let mut reasons = Vec::new();
+    if left.ignored > 0 {
+        reasons.push(format!(
+            "{} excluded by `.gitignore` or `.ignore` rules",
+            files(left.ignored)
+        ));
+    }
+    if left.hidden > 0 {
+        reasons.push(format!(
+            "{} in hidden folders or files (named `.*`)",
+            files(left.hidden)
+        ));
+    }
+    if !found.skipped.is_empty() {
+        let n = found.skipped.len();
+        reasons.push(if n == 1 {
+            "1 path was skipped (below)".to_string()
+        } else {
+            format!("{n} paths were skipped (below)")
+        });
+    }
+    let mut message = format!("no `.sop` file found in `{}`", dir.display());
+    if reasons.is_empty() {
+        message.push_str("; name the folder or the files that hold your SOPs");
+    } else {
+        message.push_str(&format!(
+            ": {}; name a file on the command line to check it anyway",
+            reasons.join(", ")
+        ));
+    }
+    for (path, why) in &found.skipped {
+        message.push_str(&format!(
+            "\nnote: skipped `{}`: {why}",
+            display_path(dir, path)
+        ));
+    }
+    message
+}
+
+/// Prints on stderr what was left out of the run (notes) and what could not be read (errors).
+pub(super) fn report_inputs(outcome: &CheckOutcome) {
+    for (path, why) in &outcome.skipped {
+        eprintln!("note: skipped `{path}`: {why}");
+    }
+    for (path, why) in &outcome.unreadable {
+        eprintln!("error: cannot read `{path}`: {why}");
+    }
+}
+
 /// `dir` as the user wrote it joined with the file's path inside it.
-fn display_path(dir: &Path, file: &Path) -> String {
+pub(super) fn display_path(dir: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(dir).unwrap_or(file);
     if dir == Path::new(".") {
         rel.display().to_string()
@@ -300,8 +384,8 @@ pub(super) fn run(args: CheckArgs) -> u8 {
     };
     let outcome = match check_paths(&args.paths, &options) {
         Ok(o) => o,
-        Err(MissingPath(p)) => {
-            eprintln!("error: `{p}` does not exist");
+        Err(PathError(message)) => {
+            eprintln!("error: {message}");
             return EXIT_USAGE;
         }
     };
@@ -325,9 +409,7 @@ pub(super) fn run(args: CheckArgs) -> u8 {
     if written.and_then(|_| stdout.flush()).is_err() {
         return EXIT_USAGE;
     }
-    for (path, why) in &outcome.unreadable {
-        eprintln!("error: cannot read `{path}`: {why}");
-    }
+    report_inputs(&outcome);
     let errors = outcome.count(Severity::Error);
     let warnings = outcome.count(Severity::Warning);
     let deny_warnings = args.deny.contains(&Deny::Warnings) && warnings > 0;

@@ -2,13 +2,14 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::check::{CheckOutcome, Finding, MissingPath, expand};
+use super::check::{CheckOutcome, Finding, PathError, expand};
 use super::cli::FmtArgs;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
 use crate::diag::{Diagnostic, Loc, Severity};
+use crate::files::read::{self, SOP_LIMIT};
 use crate::files::write::{Keep, describe, interrupted, write_atomically};
 use crate::format::{self, FormatError};
 
@@ -70,10 +71,18 @@ struct Fmt {
 
 impl Fmt {
     fn paths(&mut self, paths: &[PathBuf]) -> Result<(), u8> {
-        let files = expand(paths).map_err(|MissingPath(p)| {
-            eprintln!("error: `{p}` does not exist");
+        let inputs = expand(paths).map_err(|PathError(message)| {
+            eprintln!("error: {message}");
             EXIT_USAGE
         })?;
+        for (path, why) in &inputs.skipped {
+            eprintln!("note: skipped `{path}`: {why}");
+        }
+        for (path, why) in &inputs.unreadable {
+            eprintln!("error: cannot read `{path}`: {why}");
+            self.unusable = true;
+        }
+        let files = inputs.files;
         let mut stdout = io::stdout().lock();
         let mut seen = HashSet::new();
         // A file named twice (or through a link) is formatted once.
@@ -86,7 +95,9 @@ impl Fmt {
         // Files are independent: read and format a batch on every core, then report and write
         // in order.
         for batch in files.chunks(64) {
-            let done = crate::parallel::map(batch, |(path, _)| fs::read(path).map(format_bytes));
+            let done = crate::parallel::map(batch, |(path, _)| {
+                read::read_regular(path, SOP_LIMIT).map(format_bytes)
+            });
             for ((path, display), read) in batch.iter().zip(done) {
                 if let Some(e) = interrupted(path) {
                     eprintln!("error: cannot format `{display}`: {}", describe(&e));
@@ -130,11 +141,10 @@ impl Fmt {
 
     /// Standard input to standard output; with `--check`, only whether it would change.
     fn stdin(&mut self) -> Result<(), u8> {
-        let mut bytes = Vec::new();
-        if let Err(e) = io::stdin().read_to_end(&mut bytes) {
+        let bytes = read::read_stdin(SOP_LIMIT).map_err(|e| {
             eprintln!("error: cannot read standard input: {e}");
-            return Err(EXIT_USAGE);
-        }
+            EXIT_USAGE
+        })?;
         let Some((old, new)) = self.format(STDIN, Path::new(STDIN), bytes) else {
             return Ok(());
         };

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::check::{CheckOptions, MissingPath, check_paths};
+use super::check::{CheckOptions, PathError, check_paths, report_inputs};
 use super::cli::{GraphArgs, GraphFormat};
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
 use crate::diag::Severity;
@@ -17,14 +17,12 @@ pub(super) fn run(args: GraphArgs) -> u8 {
         },
     ) {
         Ok(o) => o,
-        Err(MissingPath(p)) => {
-            eprintln!("error: `{p}` does not exist");
+        Err(PathError(message)) => {
+            eprintln!("error: {message}");
             return EXIT_USAGE;
         }
     };
-    for (path, why) in &outcome.unreadable {
-        eprintln!("error: cannot read `{path}`: {why}");
-    }
+    report_inputs(&outcome);
     if outcome.count(Severity::Error) > 0 {
         // The graph goes to stdout; the reasons there is none go to stderr.
         let _ = human::write(&mut io::stderr().lock(), &outcome, false, None);

@@ -2,4 +2,5 @@
 //! out of the project, and every output is written completely or not at all.
 
 pub mod read;
+pub mod walk;
 pub mod write;

@@ -10,7 +10,13 @@ use crate::syntax::{Item, Str};
 /// The project root of a file: the nearest directory holding `sopc.yaml`, else the nearest
 /// holding `.git`, else the file's own directory.
 pub fn project_root(file: &Path) -> PathBuf {
-    let dir = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+    project_root_of_dir(file.parent().unwrap_or(Path::new("/")))
+}
+
+/// The project root of the files in `dir`: the nearest directory from `dir` up holding
+/// `sopc.yaml`, else the nearest holding `.git`, else `dir` itself.
+pub fn project_root_of_dir(dir: &Path) -> PathBuf {
+    let dir = dir.to_path_buf();
     for marker in ["sopc.yaml", ".git"] {
         if let Some(found) = dir.ancestors().find(|d| d.join(marker).exists()) {
             return found.to_path_buf();
@@ -179,6 +185,21 @@ fn resolve(
         Err(ReadError::Missing) => Err(fail(
             format!("imported file `{}` does not exist", import.value),
             "check the path: it is relative to the importing file",
+        )),
+        Err(ReadError::NotRegular(kind)) => Err(fail(
+            format!(
+                "imported file `{}` is {kind}, not a regular file",
+                import.value
+            ),
+            "import a regular `.sop` file; sopc never reads pipes or devices",
+        )),
+        Err(ReadError::TooLarge { limit }) => Err(fail(
+            format!(
+                "imported file `{}` is larger than {}, the most sopc reads",
+                import.value,
+                crate::files::read::size(limit)
+            ),
+            "split it into smaller files",
         )),
         Err(ReadError::Unreadable(e)) => Err(fail(
             format!("imported file `{}` cannot be read: {e}", import.value),

@@ -49,13 +49,8 @@ impl SourceText {
     }
 }
 
-/// Why a file could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadError {
-    Missing,
-    Unreadable(String),
-    Directory,
-}
+pub use crate::files::read::ReadError;
+use crate::files::read::{self, SOP_LIMIT};
 
 /// All files of a run, each read and parsed once.
 #[derive(Debug, Default)]
@@ -92,18 +87,11 @@ impl SourceDb {
 
     /// Reads and parses `path` unless it was read before.
     pub fn load(&mut self, path: &Path, display: &str) -> Result<FileId, ReadError> {
-        let canonical = match path.canonicalize() {
-            Ok(p) => p,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Missing),
-            Err(e) => return Err(ReadError::Unreadable(e.to_string())),
-        };
+        let canonical = canonicalize(path)?;
         if let Some(id) = self.by_path.get(&canonical) {
             return Ok(*id);
         }
-        if canonical.is_dir() {
-            return Err(ReadError::Directory);
-        }
-        let bytes = std::fs::read(&canonical).map_err(|e| ReadError::Unreadable(e.to_string()))?;
+        let bytes = read::read_regular(&canonical, SOP_LIMIT)?;
         Ok(self.add(display.to_string(), canonical, bytes))
     }
 
@@ -144,11 +132,10 @@ impl SourceDb {
     pub fn load_many(&mut self, paths: &[(PathBuf, String)]) -> Vec<Result<FileId, ReadError>> {
         let canonical: Vec<Result<PathBuf, ReadError>> = paths
             .iter()
-            .map(|(p, _)| match p.canonicalize() {
-                Ok(c) if c.is_dir() => Err(ReadError::Directory),
-                Ok(c) => Ok(c),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ReadError::Missing),
-                Err(e) => Err(ReadError::Unreadable(e.to_string())),
+            .map(|(p, _)| {
+                let c = canonicalize(p)?;
+                // Only what can be read: a FIFO is never opened, a directory never read.
+                read::kind_of(&c).map(|()| c)
             })
             .collect();
         let mut first = std::collections::HashSet::new();
@@ -160,9 +147,8 @@ impl SourceDb {
             .collect();
         let read = crate::parallel::map(&to_read, |&i| {
             let c = canonical[i].as_ref().expect("only readable paths");
-            std::fs::read(c)
+            read::read_regular(c, SOP_LIMIT)
                 .map(|bytes| read_source(paths[i].1.clone(), c.clone(), bytes))
-                .map_err(|e| ReadError::Unreadable(e.to_string()))
         });
         let mut failed = std::collections::HashMap::new();
         for (i, result) in to_read.into_iter().zip(read) {
@@ -201,6 +187,13 @@ impl SourceDb {
         });
         id
     }
+}
+
+fn canonicalize(path: &Path) -> Result<PathBuf, ReadError> {
+    path.canonicalize().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::Missing,
+        _ => ReadError::Unreadable(e.to_string()),
+    })
 }
 
 /// Decodes and parses one file's bytes.

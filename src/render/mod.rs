@@ -17,7 +17,7 @@ pub use context::{
     Checklist, ChecklistContext, ChecklistIndexContext, HandbookContext, checklists, training_order,
 };
 pub use labels::Lang;
-pub use templates::{EMBEDDED, TemplateError, Templates};
+pub use templates::{EMBEDDED, FUEL, OUTPUT_LIMIT, TemplateDirError, TemplateError, Templates};
 pub use view::*;
 
 /// One file to write: its path inside the output folder, and its bytes.

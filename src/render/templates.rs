@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value};
@@ -10,6 +11,7 @@ use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
 
 use super::labels::{self, Lang};
+use crate::files::read;
 
 /// The templates built into sopc, by file name.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -60,34 +62,155 @@ impl fmt::Display for TemplateError {
 
 impl std::error::Error for TemplateError {}
 
-/// Where templates come from.
-#[derive(Debug, Clone, Default)]
+/// The fuel of one render: minijinja's budget of work (about one unit per instruction and per
+/// 64 bytes of data a template creates), so a template cannot loop forever or fill memory. The
+/// heaviest built-in template, `handbook.html`, uses 4.2 million for a generated 1.2 MB SOP
+/// (0.6 million for 0.37 MB): 24 times less. The budget also bounds what a template builds in
+/// memory: a string doubled in a loop reached 12 GB under a budget of 300 million.
+pub const FUEL: u64 = 100_000_000;
+
+/// The most text one render may write: `handbook.html` of a generated 1.2 MB SOP is 75 MB,
+/// mostly its diagram.
+pub const OUTPUT_LIMIT: usize = 1024 * 1024 * 1024;
+
+/// Where templates come from, and how much one render may do.
+#[derive(Debug, Clone)]
 pub struct Templates {
-    dir: Option<PathBuf>,
+    dir: Option<TemplateDir>,
+    fuel: u64,
+    output_limit: usize,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates::embedded()
+    }
+}
+
+/// A folder of override templates.
+#[derive(Debug, Clone)]
+struct TemplateDir {
+    /// As the user gave it, for messages.
+    given: PathBuf,
+    /// Resolved: every template read must resolve inside it.
+    canonical: PathBuf,
+}
+
+/// Why a `--templates` folder cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateDirError(pub String);
+
+impl fmt::Display for TemplateDirError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 impl Templates {
     /// Only the built-in templates.
     pub fn embedded() -> Self {
-        Templates { dir: None }
+        Templates {
+            dir: None,
+            fuel: FUEL,
+            output_limit: OUTPUT_LIMIT,
+        }
+    }
+
+    /// The same templates with other bounds on one render: `fuel` (see [`FUEL`]) and the
+    /// most bytes it may write (see [`OUTPUT_LIMIT`]).
+    #[must_use]
+    pub fn with_limits(mut self, fuel: u64, output_limit: usize) -> Self {
+        self.fuel = fuel;
+        self.output_limit = output_limit;
+        self
     }
 
     /// The built-in templates, each replaced by the file of the same name in `dir` if there is one.
     pub fn with_dir(dir: impl Into<PathBuf>) -> Self {
+        let given: PathBuf = dir.into();
+        let canonical = given.canonicalize().unwrap_or_else(|_| given.clone());
         Templates {
-            dir: Some(dir.into()),
+            dir: Some(TemplateDir { given, canonical }),
+            ..Templates::embedded()
         }
     }
 
-    /// The override file for `name`, if there is one.
-    fn override_path(&self, name: &str) -> Option<PathBuf> {
+    /// Like [`Templates::with_dir`], but first makes sure `dir` is a folder.
+    pub fn from_dir(dir: &Path) -> Result<Self, TemplateDirError> {
+        match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => Ok(Templates::with_dir(dir)),
+            Ok(_) => Err(TemplateDirError(format!(
+                "`--templates {0}`: `{0}` is a file, not a folder; give the folder that holds your templates",
+                dir.display()
+            ))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(TemplateDirError(format!(
+                "templates folder `{}` does not exist",
+                dir.display()
+            ))),
+            Err(e) => Err(TemplateDirError(format!(
+                "cannot read the templates folder `{}`: {e}",
+                dir.display()
+            ))),
+        }
+    }
+
+    /// The override file for `name` as shown to the user, if there is one.
+    fn shown_path(&self, name: &str) -> Option<PathBuf> {
         let dir = self.dir.as_ref()?;
-        // Only plain relative names: a template cannot reach outside the folder.
-        let safe = Path::new(name)
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-        let path = dir.join(name);
-        (safe && path.is_file()).then_some(path)
+        plain(name).then(|| dir.given.join(name))
+    }
+
+    /// The override file for `name`, resolved, if there is one. Anything at that path is an
+    /// override: a link that leads out of the folder (itself or through a linked folder), a
+    /// FIFO or a device is an error, never silently the built-in template.
+    fn override_file(&self, name: &str) -> Result<Option<PathBuf>, String> {
+        let Some(dir) = &self.dir else {
+            return Ok(None);
+        };
+        // Only plain relative names: `..` or an absolute path never reach outside the folder.
+        if !plain(name) {
+            return Ok(None);
+        }
+        let path = dir.canonical.join(name);
+        let shown = dir.given.join(name);
+        match std::fs::symlink_metadata(&path) {
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(format!("cannot read `{}`: {e}", shown.display())),
+        }
+        let resolved = path
+            .canonicalize()
+            .map_err(|e| format!("cannot read `{}`: {e}", shown.display()))?;
+        if !resolved.starts_with(&dir.canonical) {
+            return Err(format!(
+                "`{}` leads outside the templates folder `{}` (through a symbolic link); copy the file into the folder instead",
+                shown.display(),
+                dir.given.display()
+            ));
+        }
+        Ok(Some(resolved))
+    }
+
+    fn load(&self, name: &str) -> Result<Option<String>, String> {
+        if let Some(path) = self.override_file(name)? {
+            let shown = self.shown_path(name).unwrap_or(path.clone());
+            let bytes = read::read_regular(&path, read::SMALL_LIMIT)
+                .map_err(|e| format!("cannot read `{}`: {e}", shown.display()))?;
+            return String::from_utf8(bytes)
+                .map(Some)
+                .map_err(|_| format!("`{}` is not UTF-8 text", shown.display()));
+        }
+        Ok(EMBEDDED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, text)| (*text).to_string()))
     }
 
     /// Renders the template `name` with `context`, for documents in `lang`.
@@ -97,11 +220,39 @@ impl Templates {
         lang: Lang,
         context: &C,
     ) -> Result<String, TemplateError> {
-        let env = self.environment(lang);
-        let result = env
-            .get_template(name)
-            .and_then(|t| t.render(Value::from(Serde(context))));
-        result.map_err(|e| self.error(name, &e))
+        let refused: Refused = Arc::default();
+        let env = self.environment(lang, &refused);
+        let error = |e: &minijinja::Error| {
+            let mut error = self.error(name, e);
+            if let Some(why) = refused.lock().ok().and_then(|mut r| r.take()) {
+                error.message = why;
+            }
+            error
+        };
+        let template = env.get_template(name).map_err(|e| error(&e))?;
+        let mut out = Capped::new(self.output_limit);
+        match template.render_captured_to(Value::from(Serde(context)), &mut out) {
+            Ok(_) => String::from_utf8(out.bytes).map_err(|_| TemplateError {
+                template: name.to_string(),
+                path: self.shown_path(name).filter(|_| self.is_override(name)),
+                line: None,
+                message: "the output is not UTF-8 text".into(),
+            }),
+            Err(e) => {
+                let mut error = error(&e);
+                if out.overflowed {
+                    error.message = format!(
+                        "the output is larger than {}, the most sopc writes for one template; look for a loop that repeats without end",
+                        read::size(self.output_limit as u64)
+                    );
+                }
+                Err(error)
+            }
+        }
+    }
+
+    fn is_override(&self, name: &str) -> bool {
+        matches!(self.override_file(name), Ok(Some(_)) | Err(_))
     }
 
     fn error(&self, requested: &str, e: &minijinja::Error) -> TemplateError {
@@ -117,21 +268,32 @@ impl Templates {
             cur = s.source();
         }
         let template = at.name().unwrap_or(requested).to_string();
-        let message = match at.detail() {
-            Some(d) => format!("{}: {d}", at.kind()),
-            None => at.kind().to_string(),
+        let message = if e.kind() == ErrorKind::OutOfFuel || at.kind() == ErrorKind::OutOfFuel {
+            format!(
+                "the template does too much work (more than {} units of fuel); look for loops nested too deep or repeating without end",
+                self.fuel
+            )
+        } else {
+            match at.detail() {
+                Some(d) => format!("{}: {d}", at.kind()),
+                None => at.kind().to_string(),
+            }
         };
         TemplateError {
-            path: self.override_path(&template),
+            path: self
+                .shown_path(&template)
+                .filter(|_| self.is_override(&template)),
             line: at.line(),
             template,
             message,
         }
     }
 
-    fn environment(&self, lang: Lang) -> Environment<'static> {
+    /// The environment of one render; the loader records in `refused` why it refused a file.
+    fn environment(&self, lang: Lang, refused: &Refused) -> Environment<'static> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(self.fuel));
         if let Ok(syntax) = SyntaxConfig::builder()
             .trim_blocks(true)
             .lstrip_blocks(true)
@@ -148,22 +310,60 @@ impl Templates {
             }
         });
         let this = self.clone();
+        let refused = Arc::clone(refused);
         env.set_loader(move |name| {
-            if let Some(path) = this.override_path(name) {
-                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
-                    minijinja::Error::new(
-                        ErrorKind::InvalidOperation,
-                        format!("cannot read {}: {e}", path.display()),
-                    )
-                });
-            }
-            Ok(EMBEDDED
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, text)| (*text).to_string()))
+            this.load(name).map_err(|message| {
+                if let Ok(mut r) = refused.lock() {
+                    r.get_or_insert(message.clone());
+                }
+                minijinja::Error::new(ErrorKind::InvalidOperation, message)
+            })
         });
         add_filters(&mut env, lang);
         env
+    }
+}
+
+/// Why the loader refused a template file, if it did: the message to show as it is.
+type Refused = Arc<Mutex<Option<String>>>;
+
+/// A relative path of plain names: no `..`, no root.
+fn plain(name: &str) -> bool {
+    !name.is_empty()
+        && Path::new(name)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// A buffer that refuses to grow past a limit: the render fails instead of exhausting memory.
+struct Capped {
+    bytes: Vec<u8>,
+    limit: usize,
+    overflowed: bool,
+}
+
+impl Capped {
+    fn new(limit: usize) -> Self {
+        Capped {
+            bytes: Vec::new(),
+            limit,
+            overflowed: false,
+        }
+    }
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.limit {
+            self.overflowed = true;
+            return Err(std::io::Error::other("output too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

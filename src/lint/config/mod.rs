@@ -17,6 +17,7 @@ pub use error::{ConfigError, ConfigErrorKind};
 
 use super::registry::{Level, RULES};
 use crate::diag::{Diagnostic, FileId};
+use crate::files::read as files;
 use crate::model::{self, SourceDb};
 use crate::syntax::Span;
 
@@ -163,14 +164,24 @@ impl Configs {
 
     fn read(&mut self, db: &mut SourceDb, root: &Path, display: String) -> Config {
         let path = root.join(FILE_NAME);
-        let bytes = match std::fs::read(&path) {
+        // A `sopc.yaml` that is a link is read only when it leads to a file of the project:
+        // its text is shown in findings, and `/proc/self/environ` is not a configuration.
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+        let inside = root
+            .canonicalize()
+            .is_ok_and(|root| canonical.starts_with(root));
+        if !inside {
+            let why = files::LinkRefusal::Outside.to_string();
+            self.unreadable.push((display, why));
+            return Config::default();
+        }
+        let bytes = match files::read_regular(&canonical, files::SMALL_LIMIT) {
             Ok(b) => b,
             Err(e) => {
                 self.unreadable.push((display, e.to_string()));
                 return Config::default();
             }
         };
-        let canonical = path.canonicalize().unwrap_or(path);
         let (text, bad_utf8) = match String::from_utf8(bytes) {
             Ok(text) => (text, None),
             Err(e) => {
