@@ -5,9 +5,9 @@ use std::io::{self, Write};
 
 use super::audit_cmd::CasesArg;
 use super::audit_text::{
-    EXAMPLES, Labels, UNKNOWN_SHOWN, case_examples, count, counted, display, duration, examples,
-    kind_label, kpi_value, labels, line_no, percent, short_time, shown_stages, shown_unknown,
-    sla_text, titles, top_next, width,
+    EXAMPLES, Labels, NAME_WIDTH, UNKNOWN_SHOWN, VALUE_WIDTH, case_examples, count, counted,
+    display, duration, kind_label, kpi_value, labels, line_no, percent, short_time, shown,
+    shown_stages, shown_unknown, sla_text, titles, top_next, width,
 };
 use crate::audit::report::{CaseReport, DeviationKind, Report, TransitionKind};
 use crate::model::Model;
@@ -26,7 +26,9 @@ pub(super) fn write(
 ) -> io::Result<()> {
     let l = labels(lang);
     let titles = titles(report);
-    let title = |id: &str| -> String { titles.get(id).cloned().unwrap_or_else(|| id.to_string()) };
+    // Every name and value from the SOP or the log is shown escaped and cut to a bounded width.
+    let title =
+        |id: &str| -> String { shown(titles.get(id).map_or(id, String::as_str), NAME_WIDTH) };
     let log = &report.log;
     let pipeline_title = model
         .pipelines
@@ -34,20 +36,22 @@ pub(super) fn write(
         .find(|p| p.def.id == report.pipeline)
         .map_or(report.pipeline.as_str(), |p| p.def.display_title());
     let period = match (&log.first, &log.last) {
-        (Some(f), Some(t)) => format!("{} → {}", &f[..10.min(f.len())], &t[..10.min(t.len())]),
+        (Some(f), Some(t)) => format!("{} → {}", day(f), day(t)),
         _ => l.no_events.to_string(),
     };
     writeln!(
         out,
         "{} {} ({}) · {} · {} · {} · {} {}",
         l.audit,
-        report.pipeline,
-        pipeline_title,
+        shown(&report.pipeline, NAME_WIDTH),
+        shown(pipeline_title, NAME_WIDTH),
         counted(log.cases, l.cases),
         counted(log.events, l.events),
         period,
         l.as_of,
-        log.as_of.as_deref().map_or("—".to_string(), short_time),
+        log.as_of
+            .as_deref()
+            .map_or("—".to_string(), |t| shown(&short_time(t), VALUE_WIDTH)),
     )?;
     let resaves = report
         .dropped_rows
@@ -58,7 +62,7 @@ pub(super) fn write(
         out,
         "{} {} · {} · {} · {} ({}, {}) · {} · {}",
         l.log,
-        log.file,
+        shown(&log.file, usize::MAX),
         counted(log.rows, l.rows),
         counted(log.rejected, l.rejected),
         counted(log.dropped, l.dropped),
@@ -99,8 +103,8 @@ fn stage_table(
         l.open.to_string(),
         l.next.to_string(),
     ]];
-    let (shown, hidden_stages) = shown_stages(report);
-    for s in shown {
+    let (listed, hidden_stages) = shown_stages(report);
+    for s in listed {
         let next: Vec<String> = top_next(report, s)
             .into_iter()
             .map(|(to, share, kind)| match kind {
@@ -114,7 +118,7 @@ fn stage_table(
             .collect();
         let dash = || "—".to_string();
         rows.push([
-            display(s),
+            shown(&display(s), NAME_WIDTH),
             count(s.entries),
             s.dwell.median_s.map_or_else(dash, duration),
             s.dwell.p90_s.map_or_else(dash, duration),
@@ -221,8 +225,9 @@ fn deviations(
         let hint = u
             .did_you_mean
             .as_ref()
-            .map(|s| format!(" — {} `{s}`?", l.did_you_mean))
+            .map(|s| format!(" — {} `{}`?", l.did_you_mean, shown(s, NAME_WIDTH)))
             .unwrap_or_default();
+        let id = shown(id, NAME_WIDTH);
         let ids = entered_examples
             .get(id.as_str())
             .map_or(&[][..], Vec::as_slice);
@@ -273,7 +278,14 @@ fn open_cases(
     let longest: Vec<String> = overdue
         .iter()
         .take(EXAMPLES)
-        .map(|c| format!("{} {} {}", c.case_id, title(&c.stage), duration(c.age_s)))
+        .map(|c| {
+            format!(
+                "{} {} {}",
+                shown(&c.case_id, NAME_WIDTH),
+                title(&c.stage),
+                duration(c.age_s)
+            )
+        })
         .collect();
     write!(
         out,
@@ -295,20 +307,25 @@ fn kpis(out: &mut dyn Write, report: &Report, model: &Model, l: &Labels) -> io::
     }
     writeln!(out, "{}:", l.kpis)?;
     for k in &report.kpis {
-        let name = model
-            .kpis
-            .iter()
-            .find(|m| m.def.id == k.id)
-            .map_or(k.id.clone(), |m| {
-                format!("{} ({})", m.def.display_title(), k.id)
-            });
+        let name =
+            model
+                .kpis
+                .iter()
+                .find(|m| m.def.id == k.id)
+                .map_or(shown(&k.id, NAME_WIDTH), |m| {
+                    format!(
+                        "{} ({})",
+                        shown(m.def.display_title(), NAME_WIDTH),
+                        shown(&k.id, NAME_WIDTH)
+                    )
+                });
         if !k.computable {
-            let why = k.reason.as_deref().unwrap_or_default();
+            let why = shown(k.reason.as_deref().unwrap_or_default(), usize::MAX);
             writeln!(out, "  —  {name}: {} ({why})", l.not_computable)?;
             continue;
         }
         let (status, value) = kpi_value(k, l);
-        let target = k.target.as_deref().unwrap_or_default();
+        let target = shown(k.target.as_deref().unwrap_or_default(), VALUE_WIDTH);
         writeln!(out, "  {status}  {name}: {value}  {} {target}", l.target)?;
     }
     Ok(())
@@ -321,13 +338,13 @@ fn rejected(out: &mut dyn Write, report: &Report, l: &Labels) -> io::Result<()> 
         for r in report.rejected_rows.iter().take(REJECTED_SHOWN) {
             let mut text = format!("  {}  {}", line(r.line), r.reason.as_str());
             if let Some(v) = &r.value {
-                text.push_str(&format!(" `{v}`"));
+                text.push_str(&format!(" `{}`", shown(v, VALUE_WIDTH)));
             }
             if let Some(n) = r.fields {
                 text.push_str(&format!(" ({})", counted(n as u64, l.fields)));
             }
             if let Some(c) = &r.case_id {
-                text.push_str(&format!("  ({c})"));
+                text.push_str(&format!("  ({})", shown(c, NAME_WIDTH)));
             }
             writeln!(out, "{text}")?;
         }
@@ -340,9 +357,9 @@ fn rejected(out: &mut dyn Write, report: &Report, l: &Labels) -> io::Result<()> 
                 out,
                 "  {}  {} `{}`  ({})",
                 line(w.line),
-                w.reason,
-                w.value,
-                w.case_id
+                shown(w.reason, VALUE_WIDTH),
+                shown(&w.value, VALUE_WIDTH),
+                shown(&w.case_id, NAME_WIDTH)
             )?;
         }
         more(out, report.row_warnings.len(), REJECTED_SHOWN, l)?;
@@ -393,7 +410,7 @@ fn case_list(
         writeln!(
             out,
             "  {}  {} → {}  {} {fit}  {}",
-            c.case_id,
+            shown(&c.case_id, NAME_WIDTH),
             title(&c.first),
             title(&c.last),
             l.fitness,
@@ -401,6 +418,21 @@ fn case_list(
         )?;
     }
     more(out, chosen.len(), CASES_SHOWN, l)
+}
+
+/// The first ten characters of a timestamp (its date), escaped.
+fn day(t: &str) -> String {
+    shown(&t.chars().take(10).collect::<String>(), VALUE_WIDTH)
+}
+
+/// Example case ids after a count, each escaped and cut.
+fn examples(ids: &[String]) -> String {
+    let ids: Vec<String> = ids
+        .iter()
+        .take(EXAMPLES + 1)
+        .map(|id| shown(id, NAME_WIDTH))
+        .collect();
+    super::audit_text::examples(&ids)
 }
 
 fn more(out: &mut dyn Write, total: usize, shown: usize, l: &Labels) -> io::Result<()> {

@@ -347,6 +347,34 @@ pub(super) fn amount(x: f64) -> String {
     }
 }
 
+/// Widest a stage name (or a case id) is shown: the stage table is as wide as its widest name,
+/// and a log can hold a name of any length.
+pub(super) const NAME_WIDTH: usize = 40;
+
+/// Widest any other value from the log (a rejected value, a reason) is shown.
+pub(super) const VALUE_WIDTH: usize = 60;
+
+/// Text from the SOP or the log for a terminal: control and bidirectional characters escaped
+/// (`\u{1b}`), and at most `max` columns wide, cut with `…`.
+pub(super) fn shown(s: &str, max: usize) -> String {
+    let s = crate::render::escape::visible(s);
+    if width(&s) <= max {
+        return s.into_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if used + w + 1 > max {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// Columns a string takes in a terminal: wide (CJK, full-width) characters take two.
 pub(super) fn width(s: &str) -> usize {
     s.chars()
@@ -392,5 +420,11 @@ mod tests {
         assert_eq!(percent(0.001), "<1%");
         assert_eq!(width("客户筛选"), 8);
         assert_eq!(width("lead"), 4);
+        assert_eq!(shown("a\u{1b}[31m", 40), "a\\u{1b}[31m");
+        assert_eq!(shown("客户筛选阶段", 7), "客户筛…");
+        assert_eq!(
+            width(&shown(&"长".repeat(1000), NAME_WIDTH)),
+            NAME_WIDTH - 1
+        );
     }
 }

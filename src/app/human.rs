@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
 use super::check::{CheckOutcome, Finding};
+use super::terminal::{self, Snippet};
 use crate::diag::{Loc, Severity};
 use crate::model::SourceDb;
 
@@ -17,7 +18,7 @@ struct Report {
     severity: Severity,
     help: Option<String>,
     labels: Vec<LabeledSpan>,
-    source: Source,
+    source: Snippet,
     related: Vec<Report>,
 }
 
@@ -66,86 +67,70 @@ impl MietteDiagnostic for Report {
     }
 }
 
-/// A file's text for miette, reporting columns in characters as the rest of sopc does (miette's
-/// own count is in bytes, which is wrong for Chinese text).
-#[derive(Debug)]
-struct Source {
-    name: String,
-    text: String,
+/// The message and labels of a report, with the snippet of the file they point into.
+struct Part {
+    message: String,
+    labels: Vec<(Option<String>, Loc)>,
 }
 
-impl miette::SourceCode for Source {
-    fn read_span<'a>(
-        &'a self,
-        span: &miette::SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
-        let start = inner.span().offset();
-        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let column = if inner.column() == 0 {
-            0
-        } else {
-            self.text[line_start..start].chars().count()
-        };
-        Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
-            column,
-            inner.line_count(),
-        )))
+/// A report for miette: user text escaped, and a [`Snippet`] of the lines the labels are on.
+fn build(
+    db: &SourceDb,
+    code: &'static str,
+    severity: Severity,
+    help: Option<&str>,
+    part: Part,
+) -> Report {
+    let file = part.labels[0].1.file;
+    let src = db.get(file);
+    let spans: Vec<_> = part.labels.iter().map(|(_, loc)| loc.span).collect();
+    let (source, moved) = Snippet::new(&src.display, &src.text, &src.lines, &spans);
+    let labels = part
+        .labels
+        .iter()
+        .zip(moved)
+        .enumerate()
+        .map(|(i, ((text, _), span))| {
+            let text = text.as_deref().map(|t| terminal::text(t).into_owned());
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            }
+        })
+        .collect();
+    Report {
+        code,
+        message: terminal::text(&part.message).into_owned(),
+        severity,
+        help: help.map(|h| terminal::text(h).into_owned()),
+        labels,
+        source,
+        related: Vec::new(),
     }
-}
-
-fn source(db: &SourceDb, loc: Loc) -> Source {
-    let src = db.get(loc.file);
-    Source {
-        name: src.display.clone(),
-        text: src.text.clone(),
-    }
-}
-
-fn span(loc: Loc) -> miette::SourceSpan {
-    (loc.span.start, loc.span.len()).into()
 }
 
 fn report(db: &SourceDb, finding: &Finding) -> Report {
     let d = &finding.diag;
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        d.label.clone(),
-        span(d.loc),
-    )];
+    let mut main = Part {
+        message: d.message.clone(),
+        labels: vec![(d.label.clone(), d.loc)],
+    };
     let mut related = Vec::new();
     for l in &d.labels {
         if l.loc.file == d.loc.file {
-            labels.push(LabeledSpan::new_with_span(
-                Some(l.message.clone()),
-                span(l.loc),
-            ));
+            main.labels.push((Some(l.message.clone()), l.loc));
         } else {
-            related.push(Report {
-                code: "",
+            let part = Part {
                 message: l.message.clone(),
-                severity: Severity::Info,
-                help: None,
-                labels: vec![LabeledSpan::new_primary_with_span(None, span(l.loc))],
-                source: source(db, l.loc),
-                related: Vec::new(),
-            });
+                labels: vec![(None, l.loc)],
+            };
+            related.push(build(db, "", Severity::Info, None, part));
         }
     }
-    Report {
-        code: d.rule,
-        message: d.message.clone(),
-        severity: finding.severity,
-        help: d.help.clone(),
-        labels,
-        source: source(db, d.loc),
-        related,
-    }
+    let mut report = build(db, d.rule, finding.severity, d.help.as_deref(), main);
+    report.related = related;
+    report
 }
 
 /// Writes every finding and the summary line. `width` fixes the wrapping width (tests).
@@ -180,7 +165,7 @@ pub fn write_reports(
         handler
             .render_report(&mut text, &report(&outcome.db, f))
             .map_err(io::Error::other)?;
-        writeln!(out, "{text}")?;
+        writeln!(out, "{}", terminal::guard_lines(&text))?;
     }
     Ok(())
 }

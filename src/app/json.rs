@@ -115,14 +115,21 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
     writeln!(out)
 }
 
-/// Escapes data for a workflow command (`%`, CR, LF), and for a property also `:` and `,`.
+/// Escapes data for a workflow command (`%`, CR, LF), and for a property also `:` and `,`. Other
+/// control and bidirectional characters, which the runner's log would interpret, are shown as
+/// visible escapes (`\u{1b}`).
 fn escape(text: &str, property: bool) -> String {
-    let mut s = text
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A");
-    if property {
-        s = s.replace(':', "%3A").replace(',', "%2C");
+    let text = crate::render::escape::visible_with(text, |c| c == '\r' || c == '\n');
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => s.push_str("%25"),
+            '\r' => s.push_str("%0D"),
+            '\n' => s.push_str("%0A"),
+            ':' if property => s.push_str("%3A"),
+            ',' if property => s.push_str("%2C"),
+            c => s.push(c),
+        }
     }
     s
 }

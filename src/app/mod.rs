@@ -15,6 +15,7 @@ mod json;
 mod rules_cmd;
 mod sarif;
 mod schema_cmd;
+mod terminal;
 
 use std::process::ExitCode;
 

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::escape::{dot_string, mermaid_text};
 use super::view::PipelineView;
 
 /// The Mermaid node id of a stage: a running number, plus the stage id when it is plain ASCII
@@ -17,22 +18,6 @@ fn mermaid_id(n: usize, local_id: &str) -> String {
     } else {
         format!("s{n}_{ascii}")
     }
-}
-
-/// Text inside a quoted Mermaid label: everything that could end the label or be read as markup
-/// becomes a numeric entity code (`#34;`), which Mermaid turns back into the character.
-fn mermaid_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '#' | '"' | '<' | '>' | '&' | '`' | '|' | '\\' => {
-                let _ = write!(out, "#{};", c as u32);
-            }
-            '\n' | '\r' | '\t' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Pipelines as one Mermaid flowchart (a subgraph per pipeline when there are several).
@@ -97,23 +82,6 @@ pub fn mermaid(pipelines: &[PipelineView]) -> String {
 
 fn stage_position(p: &PipelineView, qualified: &str) -> Option<usize> {
     p.stages.iter().position(|s| s.id == qualified)
-}
-
-/// A DOT string literal, quotes included.
-fn dot_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Pipelines as one Graphviz digraph called `name` (a cluster per pipeline when there are

@@ -3,6 +3,7 @@
 //! minijinja files embedded in the binary ([`Templates`]). Nothing here writes to disk or prints.
 
 mod context;
+pub mod escape;
 mod from_model;
 pub mod graph;
 pub mod labels;

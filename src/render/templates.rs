@@ -10,6 +10,7 @@ use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
 
+use super::escape;
 use super::labels::{self, Lang};
 use crate::files::read;
 
@@ -368,11 +369,9 @@ impl std::io::Write for Capped {
 }
 
 fn add_filters(env: &mut Environment<'static>, lang: Lang) {
-    env.add_filter("md", md_inline);
-    env.add_filter("md_cell", |s: String| md_inline(s).replace('\n', "<br>"));
-    env.add_filter("md_text", |s: String| {
-        s.replace('&', "&amp;").replace('<', "&lt;")
-    });
+    env.add_filter("md", |s: String| escape::md_inline(&s));
+    env.add_filter("md_cell", |s: String| escape::md_cell(&s));
+    env.add_filter("md_text", |s: String| escape::md_text(&s));
     env.add_filter("anchor", anchor);
     env.add_filter("number", number);
     env.add_filter("cmp", |c: String| match c.as_str() {
@@ -388,21 +387,6 @@ fn add_filters(env: &mut Environment<'static>, lang: Lang) {
     env.add_filter("duration", move |s: String| labels::duration(lang, &s));
     env.add_filter("period", move |s: String| labels::period(lang, &s));
     env.add_filter("kind", move |s: String| labels::kind(lang, &s));
-}
-
-/// Backslash-escapes what Markdown would read as markup in running text.
-pub fn md_inline(s: String) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// An id usable as an HTML id, a URL fragment and a file name: letters, digits, `_` and `-`.

@@ -1,0 +1,234 @@
+//! Escaping user text for the formats it lands in: terminals, Markdown, Mermaid and DOT. Each
+//! function turns any string into text that the format shows as that string and nothing more: no
+//! markup, no line structure, no terminal control sequence.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// A character a terminal (or a viewer of the file) would not show as itself: the C0 and C1
+/// control characters, DEL, and the Unicode bidirectional controls (U+202A–U+202E,
+/// U+2066–U+2069), which reorder the text around them.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every [`is_hidden`] character for which `keep` says no written as a visible escape in
+/// the language's own notation (`\u{1b}`). Borrows when there is nothing to escape.
+pub fn visible_with(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_hidden(c) && !keep(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_hidden(c) && !keep(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `s` as one line of terminal text: every hidden character, line breaks included, escaped.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    visible_with(s, |_| false)
+}
+
+/// Backslash-escapes what Markdown would read as markup in running text, on one line: line breaks
+/// become spaces, other control characters visible escapes. Constructs that only open at the start
+/// of a line (`- `, `1. `, `===`, indentation) are escaped at the start of the text too, since a
+/// template may put the text there or right after a list marker.
+pub fn md_inline(s: &str) -> String {
+    let one_line = s.replace("\r\n", " ").replace(['\n', '\r'], " ");
+    let text = visible_with(&one_line, |c| c == '\t');
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut at_start = true;
+    for (i, &c) in chars.iter().enumerate() {
+        if at_start {
+            if c == ' ' || c == '\t' {
+                // Leading blanks would make an indented code block, or an item's content.
+                out.push_str("&#32;");
+                continue;
+            }
+            at_start = false;
+            if matches!(c, '-' | '+' | '=') {
+                out.push('\\');
+                out.push(c);
+                continue;
+            }
+        }
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' if starts_entity(&chars[i + 1..]) => out.push_str("\\&"),
+            '.' | ')' if ordered_marker(&chars[..i], chars.get(i + 1)) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Running text for a table cell: [`md_inline`] of each line, the lines joined with `<br>`.
+pub fn md_cell(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .split(['\n', '\r'])
+        .map(md_inline)
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
+/// Whether the text after a `&` would make it an entity (`&amp;`, `&#60;`).
+fn starts_entity(rest: &[char]) -> bool {
+    let body = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == '#')
+        .count();
+    body > 0 && rest.get(body) == Some(&';')
+}
+
+/// Whether `before` (the text so far) is all digits and `next` a blank or the end, so that the
+/// `.` or `)` between them would make an ordered list marker at the start of a line (`1. `).
+fn ordered_marker(before: &[char], next: Option<&char>) -> bool {
+    !before.is_empty()
+        && before.len() <= 9
+        && before.iter().all(char::is_ascii_digit)
+        && next.is_none_or(|c| c.is_whitespace())
+}
+
+/// A long text kept as Markdown, with raw HTML disabled (`&` and `<` as entities) and control
+/// characters other than tab and line breaks escaped visibly. A code fence it opens and does not
+/// close is closed at its end, so it cannot swallow what the template puts after it.
+pub fn md_text(s: &str) -> String {
+    let text = visible_with(s, |c| matches!(c, '\t' | '\n' | '\r'));
+    let mut out = text.replace('&', "&amp;").replace('<', "&lt;");
+    if let Some(fence) = open_fence(&out) {
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&fence);
+    }
+    out
+}
+
+/// The closing fence a text needs when it ends inside a fenced code block.
+fn open_fence(text: &str) -> Option<String> {
+    let mut open: Option<(char, usize)> = None;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if indent > 3 {
+            continue;
+        }
+        let rest = &line[indent..];
+        let Some(c) = rest.chars().next().filter(|c| matches!(c, '`' | '~')) else {
+            continue;
+        };
+        let run = rest.chars().take_while(|&x| x == c).count();
+        if run < 3 {
+            continue;
+        }
+        let after = &rest[run..];
+        match open {
+            None if c == '~' || !after.contains('`') => open = Some((c, run)),
+            Some((oc, olen)) if oc == c && run >= olen && after.trim().is_empty() => open = None,
+            _ => {}
+        }
+    }
+    open.map(|(c, n)| c.to_string().repeat(n))
+}
+
+/// Text inside a quoted Mermaid label: everything that could end the label, start a directive
+/// (`%%{init: …}%%`) or be read as markup becomes a numeric entity code (`#34;`), which Mermaid
+/// turns back into the character; line breaks become spaces, control characters visible escapes.
+pub fn mermaid_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '#' | '"' | '<' | '>' | '&' | '`' | '|' | '\\' | '%' | '{' | '}' => {
+                let _ = write!(out, "#{};", c as u32);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if is_hidden(c) => {
+                let _ = write!(out, "#92;u#123;{:x}#125;", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A DOT string literal, quotes included. A line break is DOT's `\n`; other control characters,
+/// which Graphviz rejects or drops (NUL ends its input), are shown as visible escapes.
+pub fn dot_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => out.push_str("\\n"),
+            c if is_hidden(c) => {
+                let _ = write!(out, "\\\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_characters_become_visible() {
+        assert_eq!(visible("a\u{1b}]0;x\u{7}b"), "a\\u{1b}]0;x\\u{7}b");
+        assert_eq!(visible("x\ny"), "x\\u{a}y");
+        assert_eq!(visible("\u{202e}abc"), "\\u{202e}abc");
+        assert!(matches!(visible("线索 plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn inline_markdown_stays_one_line_of_text() {
+        assert_eq!(md_inline("T\n\n---\n- list"), "T  --- - list");
+        assert_eq!(md_inline("- a"), "\\- a");
+        assert_eq!(md_inline("1. a"), "1\\. a");
+        assert_eq!(md_inline("1.0"), "1.0");
+        assert_eq!(md_inline("2026 plan. go"), "2026 plan. go");
+        assert_eq!(md_inline("    code"), "&#32;&#32;&#32;&#32;code");
+        assert_eq!(md_inline("AT&amp;T R&D"), "AT\\&amp;T R&D");
+        assert_eq!(md_inline("a|b"), "a\\|b");
+        assert_eq!(md_cell("a\nb|c"), "a<br>b\\|c");
+    }
+
+    #[test]
+    fn an_unclosed_fence_is_closed() {
+        assert_eq!(md_text("see\n````rust\nx"), "see\n````rust\nx\n````");
+        assert_eq!(md_text("```\nx\n```\n"), "```\nx\n```\n");
+        assert_eq!(md_text("~~~\n```\n"), "~~~\n```\n~~~");
+        assert_eq!(md_text("a <b> & c"), "a &lt;b> &amp; c");
+    }
+
+    #[test]
+    fn diagram_text_cannot_break_out() {
+        assert_eq!(
+            mermaid_text("%%{init: x}%%"),
+            "#37;#37;#123;init: x#125;#37;#37;"
+        );
+        assert_eq!(
+            mermaid_text("a \"b\" <c> #1"),
+            "a #34;b#34; #60;c#62; #35;1"
+        );
+        assert_eq!(dot_string("a\u{0}b\nc"), "\"a\\\\u{0}b\\nc\"");
+        assert_eq!(dot_string("say \"hi\"\\"), "\"say \\\"hi\\\"\\\\\"");
+    }
+}
