@@ -120,6 +120,42 @@ impl Process {
         process
     }
 
+    /// A process of `k` stages named `s0`, `s1`… with the given edges, for tests.
+    #[cfg(test)]
+    pub(crate) fn from_edges(
+        k: usize,
+        start: Option<usize>,
+        edges: &[(usize, usize)],
+        terminal: &[usize],
+    ) -> Process {
+        let mut successors = vec![Vec::new(); k];
+        let mut edge = vec![false; k * k];
+        for &(a, b) in edges {
+            if !edge[a * k + b] {
+                edge[a * k + b] = true;
+                successors[a].push(b);
+            }
+        }
+        for s in &mut successors {
+            s.sort_unstable();
+        }
+        let mut process = Process {
+            ids: (0..k).map(|i| format!("s{i}")).collect(),
+            titles: (0..k).map(|i| format!("s{i}")).collect(),
+            terminal: (0..k).map(|i| terminal.contains(&i)).collect(),
+            sla_s: vec![None; k],
+            start,
+            successors,
+            edge,
+            reach: vec![false; k * k],
+            shortest_complete_path: None,
+            by_id: HashMap::new(),
+            by_title: HashMap::new(),
+        };
+        process.shortest_complete_path = process.shortest_to_terminal();
+        process
+    }
+
     /// Number of stages.
     pub fn len(&self) -> usize {
         self.ids.len()
