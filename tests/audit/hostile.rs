@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::{DEMO_SOP, audit_json};
 use crate::support::Project;
 
 /// A pipeline `s0 -> s1 -> … -> s(k-1) -> end`.
@@ -81,4 +82,55 @@ fn a_long_case_over_a_long_chain_is_aligned_in_little_memory() {
     let expected = 1.0 - 197_001.0 / 203_001.0;
     let fitness = a["log_fitness"].as_f64().expect("a number");
     assert!((fitness - expected).abs() < 1e-6, "{fitness} vs {expected}");
+}
+
+#[test]
+fn kpi_periods_from_year_1_to_9999_are_bounded() {
+    // CRMs write 9999-12-31 for "never"; three `per day`/`per week`/`per month` kpis over eight
+    // thousand years would list millions of empty periods.
+    let log = "case_id,stage,timestamp,amount\n\
+               A,lead,0001-01-01,10\nA,won,0001-01-01T01:00,10\n\
+               B,lead,2026-03-02,20\nB,qualify,2026-03-02T01:00,20\nB,propose,2026-03-02T02:00,20\nB,won,2026-03-02T03:00,20\n\
+               C,lead,9999-12-31,30\nC,won,9999-12-31T01:00,30\n";
+    let sop = DEMO_SOP
+        .replace("per month", "per day")
+        .replace("target >= 25%", "target >= 25% per day");
+    let p = Project::new().file("demo.sop", &sop).file("log.csv", log);
+    let run = audit_json(&p, "log.csv", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.len() < 1_000_000, "{} bytes", run.stdout.len());
+    let r = run.json();
+    let kpis = r["kpis"].as_array().unwrap();
+    let periods = |id: &str| -> Vec<Value> {
+        kpis.iter().find(|k| k["id"] == id).unwrap()["periods"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let revenue = periods("revenue");
+    // The first 1,000 days one by one, then the days with an entry one by one, and each run of
+    // days without one as a single `FIRST/LAST` element.
+    assert_eq!(revenue.len(), 1_000 + 4, "{:?}", &revenue[995..]);
+    assert_eq!(revenue[0]["period"], "0001-01-01");
+    assert_eq!(revenue[0]["value"], 10.0);
+    assert_eq!(revenue[999]["period"], "0003-09-27");
+    assert_eq!(revenue[1000]["period"], "0003-09-28/2026-03-01");
+    assert_eq!(revenue[1000]["value"], 0.0);
+    assert_eq!(revenue[1000]["met"], false);
+    assert_eq!(revenue[1001]["period"], "2026-03-02");
+    assert_eq!(revenue[1001]["value"], 20.0);
+    assert_eq!(revenue[1002]["period"], "2026-03-03/9999-12-30");
+    assert_eq!(revenue[1003]["period"], "9999-12-31");
+    assert_eq!(revenue[1003]["value"], 30.0);
+    let weeks = periods("deals_won");
+    assert_eq!(weeks[1000]["period"], "0020-W10/2026-W09");
+    assert_eq!(weeks[1000]["value"], 0);
+    assert_eq!(weeks[1001]["period"], "2026-W10");
+    assert_eq!(weeks[1001]["value"], 1);
+    // A conversion per cohort: a summarised run has no cases, so no value either.
+    let win_rate = periods("win_rate");
+    assert_eq!(win_rate.len(), 1_004);
+    assert_eq!(win_rate[1000]["value"], Value::Null);
+    assert_eq!(win_rate[1000]["denominator"], 0);
+    assert_eq!(win_rate[1001]["value"], 100.0);
 }
