@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::{DEMO_SOP, audit_json};
+use super::{DEMO_SOP, audit_json, project};
 use crate::support::Project;
 
 /// A pipeline `s0 -> s1 -> … -> s(k-1) -> end`.
@@ -133,4 +133,128 @@ fn kpi_periods_from_year_1_to_9999_are_bounded() {
     assert_eq!(win_rate[1000]["value"], Value::Null);
     assert_eq!(win_rate[1000]["denominator"], 0);
     assert_eq!(win_rate[1001]["value"], 100.0);
+}
+
+#[test]
+fn amounts_too_large_to_hold_are_refused_with_a_warning() {
+    let huge = "9".repeat(401);
+    let log = format!(
+        "case_id,stage,timestamp,amount\n\
+         A,lead,2026-03-02,\nA,qualify,2026-03-02T01:00,\nA,propose,2026-03-02T02:00,\n\
+         A,won,2026-03-02T03:00,{huge}\n\
+         B,lead,2026-03-02,\nB,qualify,2026-03-02T01:00,\nB,propose,2026-03-02T02:00,\n\
+         B,won,2026-03-02T03:00,1000000000000000\n\
+         C,lead,2026-03-02,\nC,qualify,2026-03-02T01:00,\nC,propose,2026-03-02T02:00,\n\
+         C,won,2026-03-02T03:00,999999999999999\n"
+    );
+    let p = project("log.csv", &log);
+    let run = audit_json(&p, "log.csv", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = run.json();
+    let warnings: Vec<(u64, &str)> = r["row_warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["line"].as_u64().unwrap(), w["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(warnings, [(5, "bad-amount"), (9, "bad-amount")]);
+    assert_eq!(r["row_warnings"][0]["value"], huge.as_str());
+    let revenue = r["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == "revenue")
+        .unwrap();
+    assert_eq!(revenue["missing_amount"], 2);
+    assert_eq!(revenue["periods"][0]["value"], 999_999_999_999_999.0);
+    assert_eq!(revenue["periods"][0]["met"], true);
+}
+
+#[test]
+fn an_sla_too_long_to_count_in_seconds_stops_the_audit() {
+    // 18446744073709551615 minutes fits in 64 bits; in seconds it does not.
+    let sop = DEMO_SOP.replace("sla 2d", "sla 18446744073709551615m");
+    let p = Project::new()
+        .file("demo.sop", &sop)
+        .file("log.csv", "case_id,stage,timestamp\nA,lead,2026-03-01\n");
+    let run = audit_json(&p, "log.csv", &[]);
+    if run.code == 2 && run.stderr.contains("invalid-value") {
+        // `sopc check` refuses it already: the audit does not run either.
+        return;
+    }
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "demo.sop:24: the `sla 18446744073709551615m` of stage `qualify` is too long to count \
+             in seconds; give a shorter sla"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn a_missing_column_names_a_few_columns_and_counts_the_rest() {
+    let header: Vec<String> = (0..1_000_000).map(|i| format!("column_{i}")).collect();
+    let mut log = header.join(",");
+    log.push('\n');
+    let p = project("log.csv", &log);
+    let run = audit_json(&p, "log.csv", &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.len() < 1_000, "{} bytes", run.stderr.len());
+    assert!(
+        run.stderr.contains(
+            "found: `column_0`, `column_1`, `column_2`, `column_3`, `column_4`, `column_5`, \
+             `column_6`, `column_7`, `column_8`, `column_9` and 999990 more (1000000 columns in all)"
+        ),
+        "{}",
+        run.stderr
+    );
+    // A long name is cut too.
+    let p = project("log.csv", &format!("{}\n", "x".repeat(100_000)));
+    let run = audit_json(&p, "log.csv", &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains(&format!("found: `{}…`", "x".repeat(40))),
+        "{}",
+        run.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_standard_input_is_exit_2_and_an_empty_one_an_empty_audit() {
+    let p = Project::new().file("demo.sop", DEMO_SOP);
+    let sopc = env!("CARGO_BIN_EXE_sopc");
+    for redirect in ["<&-", "</dev/null"] {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "exec '{sopc}' audit demo.sop - --format json {redirect}"
+            ))
+            .current_dir(p.path())
+            .output()
+            .expect("sh runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{redirect}: {stderr}");
+        assert!(
+            stderr.contains(
+                "error: standard input is closed (or `/dev/null`), so there is no log to read"
+            ),
+            "{redirect}: {stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    // An open pipe with nothing in it is an empty log: a valid audit of zero cases.
+    let out = assert_cmd::Command::new(sopc)
+        .args(["audit", "demo.sop", "-", "--format", "json"])
+        .current_dir(p.path())
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["log"]["cases"], 0);
 }
