@@ -16,6 +16,7 @@ mod json;
 mod mangled;
 mod parser;
 mod pathological;
+mod pathological_audit;
 mod rules_docs;
 mod sarif;
 mod suppress;
