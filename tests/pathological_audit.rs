@@ -124,6 +124,28 @@ fn up_to_300_stages_the_diagram_stays_layered() {
 }
 
 #[test]
+fn the_handbook_and_checklists_of_a_huge_pipeline_render_in_linear_time() {
+    // Each checklist is a template rendered with the whole document: the document is made a
+    // template value once, not once per checklist (stages² work).
+    let templates = sopc::render::Templates::embedded();
+    let time = |k: usize| {
+        let doc = view(&tangled_sop(k));
+        let started = Instant::now();
+        let out = sopc::render::render_document(&doc, "big", &templates).expect("renders");
+        assert!(out.len() > 2 * k);
+        started.elapsed()
+    };
+    let t1 = time(500);
+    let t2 = time(1_500);
+    assert!(t2 < Duration::from_secs(60), "{t2:?}");
+    // Three times the stages: far less than nine times the time.
+    assert!(
+        t2.as_secs_f64() < 6.0 * t1.as_secs_f64() + 1.0,
+        "{t1:?} for 500 stages, {t2:?} for 1,500"
+    );
+}
+
+#[test]
 fn a_200000_event_case_over_a_3000_stage_chain_is_audited_quickly() {
     let (k, n) = (3_000, 200_000);
     let p = Project::new()
