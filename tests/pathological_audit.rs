@@ -190,3 +190,60 @@ fn per_day_kpis_over_eight_thousand_years_are_quick_and_small() {
     assert!(run.stdout.len() < 1_000_000, "{} bytes", run.stdout.len());
     assert!(took < Duration::from_secs(20), "{took:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_30000_stage_pipeline_is_audited_without_a_stages_squared_table() {
+    // Tables of every (stage, stage) pair, for "is b reachable from a", would take 1.8 GB.
+    let k = 30_000;
+    let log = format!(
+        "case_id,stage,timestamp\nA,s0,2026-03-01\nA,s5,2026-03-02\nA,s3,2026-03-03\n\
+         B,s{},2026-03-01\nB,s7,2026-03-02\nB,end,2026-03-03\n",
+        k - 1
+    );
+    let p = Project::new()
+        .file("chain.sop", &chain_sop(k))
+        .file("log.csv", &log);
+    let sopc = env!("CARGO_BIN_EXE_sopc");
+    let started = Instant::now();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 1000000 || exit 77; exec '{sopc}' audit chain.sop log.csv --format json"
+        ))
+        .current_dir(p.path())
+        .output()
+        .expect("sh runs");
+    if out.status.code() == Some(77) {
+        eprintln!("skipped: `ulimit -v` is not available here");
+        return;
+    }
+    let took = started.elapsed();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(took < Duration::from_secs(60), "{took:?}");
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let kinds: Vec<(String, String, String)> = r["transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let s = |k: &str| t[k].as_str().unwrap().to_string();
+            (s("from"), s("to"), s("kind"))
+        })
+        .collect();
+    let t = |a: &str, b: &str, kind: &str| (a.to_string(), b.to_string(), kind.to_string());
+    assert_eq!(
+        kinds,
+        [
+            t("s0", "s5", "skip"),
+            t("s5", "s3", "backward"),
+            t("s7", "end", "skip"),
+            t(&format!("s{}", k - 1), "s7", "backward"),
+        ]
+    );
+}
