@@ -132,6 +132,8 @@ pub struct Aligner<'p> {
     preds: Vec<Vec<usize>>,
     /// Per place (stages, then `source`): least cost after the events so far, less their number.
     cost: Vec<i64>,
+    /// The costs before any event: model moves from `source`, the same for every case.
+    initial: Vec<i64>,
     queue: VecDeque<usize>,
 }
 
@@ -150,23 +152,24 @@ impl<'p> Aligner<'p> {
                 preds[b].push(a);
             }
         }
-        Aligner {
+        let mut aligner = Aligner {
             process,
             preds,
-            cost: Vec::new(),
+            cost: vec![UNREACHED; k + 1],
+            initial: Vec::new(),
             queue: VecDeque::new(),
-        }
+        };
+        aligner.cost[k] = 0;
+        aligner.spread(k);
+        aligner.initial = aligner.cost.clone();
+        aligner
     }
 
     /// The least number of log and model moves for a case (`None` entries: stages outside the
     /// SOP, which only log moves can take). Requires a complete path to exist.
     pub fn cost(&mut self, case: &[Option<usize>]) -> u64 {
         let k = self.process.len();
-        let source = k;
-        self.cost.clear();
-        self.cost.resize(k + 1, UNREACHED);
-        self.cost[source] = 0;
-        self.spread(source);
+        self.cost.copy_from_slice(&self.initial);
         for &event in case {
             // Every place's cost grows by one log move: the stored values stay as they are.
             let Some(q) = event else { continue };
