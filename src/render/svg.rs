@@ -240,14 +240,20 @@ impl Taken {
     }
 }
 
-/// Where an edge's label goes: on its first segment, at the first of a few fixed spots along it
-/// (then beside it) that overlaps no node and no label placed before; the middle if none is free.
+/// Where an edge's label goes: on its first segment (its lane, for an edge beside a column of
+/// stages), at the first of a few fixed spots along it (then beside it) that overlaps no node and
+/// no label placed before; the middle if none is free.
 fn label_position(route: &Route, w: f64, taken: &Taken) -> (f64, f64) {
     let (x1, y1) = route.points[0];
     let (x2, y2) = route.points[1];
     if route.self_loop {
         return (x1 + 30.0 + w / 2.0, (y1 + y2) / 2.0);
     }
+    // An edge in a lane beside a column of stages starts level; its label goes along the lane.
+    let ((x1, y1), (x2, y2)) = match route.points.get(2) {
+        Some(&lane) if y1 == y2 => ((x2, y2), lane),
+        _ => ((x1, y1), (x2, y2)),
+    };
     let along = [0.5, 0.32, 0.68, 0.2, 0.8];
     let beside = [0.0, w / 2.0 + 4.0, -(w / 2.0 + 4.0)];
     for dx in beside {
