@@ -19,6 +19,7 @@ mod json;
 mod mangled;
 mod parser;
 mod pathological;
+mod pathological_audit;
 mod pathological_output;
 mod rules_docs;
 mod sarif;

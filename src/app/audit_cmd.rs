@@ -322,6 +322,13 @@ fn backticked(names: &[&str]) -> String {
 
 fn read_log(path: &str) -> Result<Vec<u8>, Usage> {
     if path == "-" {
+        if stdin_is_closed() {
+            return Err(Usage(
+                "standard input is closed (or `/dev/null`), so there is no log to read; pipe the \
+                 log in (`sopc audit SOP - < log.csv`) or name the log file"
+                    .into(),
+            ));
+        }
         return read::read_stdin(read::LOG_LIMIT)
             .map_err(|e| Usage(format!("cannot read standard input: {e}")));
     }
@@ -330,6 +337,62 @@ fn read_log(path: &str) -> Result<Vec<u8>, Usage> {
         read::ReadError::Directory => Usage(format!("`{path}` is a directory, not a log file")),
         e => Usage(format!("cannot read `{path}`: {e}")),
     })
+}
+
+/// Whether standard input gives nothing at all: closed (which the runtime turns into
+/// `/dev/null` before `main`, and a read of a closed descriptor into an empty read), or the null
+/// device itself. An empty pipe or file is still read: an empty log is a valid audit.
+#[cfg(unix)]
+fn stdin_is_closed() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else {
+        return true;
+    };
+    let Ok(meta) = std::fs::File::from(fd).metadata() else {
+        return true;
+    };
+    std::fs::metadata("/dev/null").is_ok_and(|null| {
+        meta.rdev() == null.rdev() && meta.dev() == null.dev() && meta.ino() == null.ino()
+    })
+}
+
+#[cfg(not(unix))]
+fn stdin_is_closed() -> bool {
+    false
+}
+
+/// Column names shown in a "missing column" message; the rest are counted.
+const SHOWN_COLUMNS: usize = 10;
+/// Characters of one column name shown.
+const SHOWN_NAME_CHARS: usize = 40;
+
+/// The first few columns found, each cut short, with a count of the rest.
+fn some_columns(found: &[String]) -> String {
+    if found.is_empty() {
+        return "none".to_string();
+    }
+    let shown: Vec<String> = found
+        .iter()
+        .take(SHOWN_COLUMNS)
+        .map(|name| {
+            let mut cut: String = name.chars().take(SHOWN_NAME_CHARS).collect();
+            if cut.len() < name.len() {
+                cut.push('…');
+            }
+            cut
+        })
+        .collect();
+    let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+    let mut text = backticked(&shown);
+    if found.len() > SHOWN_COLUMNS {
+        text.push_str(&format!(
+            " and {} more ({} columns in all)",
+            found.len() - SHOWN_COLUMNS,
+            found.len()
+        ));
+    }
+    text
 }
 
 /// The message of an audit that could not run.
@@ -350,17 +413,21 @@ fn explain(error: &AuditError, args: &AuditArgs) -> String {
                     backticked(&names).replace(", ", " or ")
                 })
                 .collect();
-            let found: Vec<&str> = found.iter().map(String::as_str).collect();
             format!(
                 "the log has no column {}; found: {} (name the columns with `--case-col`, `--stage-col`, `--time-col`)",
                 missing.join(", no column "),
-                if found.is_empty() {
-                    "none".to_string()
-                } else {
-                    backticked(&found)
-                }
+                some_columns(found)
             )
         }
+        AuditError::SlaTooLong {
+            stage,
+            text,
+            file,
+            line,
+        } => format!(
+            "{file}:{line}: the `sla {text}` of stage `{stage}` is too long to count in seconds; \
+             give a shorter sla"
+        ),
         AuditError::Log(LogError::Unreadable(why)) => format!("cannot read `{}`: {why}", args.log),
         AuditError::NoUsableRow { rows, rejected } => {
             let mut text = format!(

@@ -4,8 +4,8 @@
 //! stage to `sink`.
 //!
 //! - Alignment: the least number of log moves and model moves (each cost 1, synchronous moves
-//!   and the silent moves free) that turn a case into a complete path, by a 0-1 BFS over the
-//!   states (events consumed, place).
+//!   and the silent moves free) that turn a case into a complete path: a 0-1 BFS over the
+//!   states (events consumed, place), done one layer of events at a time.
 //! - Token replay, as pm4py defines it.
 
 use std::collections::VecDeque;
@@ -118,72 +118,100 @@ pub fn compute(log: &EventLog, process: &Process) -> LogFitness {
     out
 }
 
-/// Alignment cost by a 0-1 BFS; buffers kept between cases.
+/// Alignment cost, computed event by event; buffers kept between cases.
+///
+/// The states of the 0-1 BFS are (events consumed, place). Layer `i` holds the least cost of
+/// every place after `i` events; only the current layer is kept, so memory is linear in the
+/// stages whatever the length of the case. Storing each cost less `i` makes a log move (cost 1
+/// to every place of the next layer) free to apply, and since a layer is closed under model moves
+/// (a place costs at most one more than each of its predecessors), only the place of a
+/// synchronous move can improve; a breadth-first search from it restores the closure.
 pub struct Aligner<'p> {
     process: &'p Process,
-    dist: Vec<u64>,
-    queue: VecDeque<(usize, usize, u64)>,
+    /// Input places of the transitions labelled with each stage (`source` is `k`).
+    preds: Vec<Vec<usize>>,
+    /// Per place (stages, then `source`): least cost after the events so far, less their number.
+    cost: Vec<i64>,
+    /// The costs before any event: model moves from `source`, the same for every case.
+    initial: Vec<i64>,
+    queue: VecDeque<usize>,
 }
+
+/// A place not reachable yet.
+const UNREACHED: i64 = i64::MAX / 4;
 
 impl<'p> Aligner<'p> {
     pub fn new(process: &'p Process) -> Self {
-        Aligner {
-            process,
-            dist: Vec::new(),
-            queue: VecDeque::new(),
+        let k = process.len();
+        let mut preds = vec![Vec::new(); k];
+        if let Some(s) = process.start {
+            preds[s].push(k);
         }
+        for (a, succ) in process.successors.iter().enumerate() {
+            for &b in succ {
+                preds[b].push(a);
+            }
+        }
+        let mut aligner = Aligner {
+            process,
+            preds,
+            cost: vec![UNREACHED; k + 1],
+            initial: Vec::new(),
+            queue: VecDeque::new(),
+        };
+        aligner.cost[k] = 0;
+        aligner.spread(k);
+        aligner.initial = aligner.cost.clone();
+        aligner
     }
 
     /// The least number of log and model moves for a case (`None` entries: stages outside the
     /// SOP, which only log moves can take). Requires a complete path to exist.
     pub fn cost(&mut self, case: &[Option<usize>]) -> u64 {
         let k = self.process.len();
-        let source = k;
-        let width = k + 1;
-        let n = case.len();
-        self.dist.clear();
-        self.dist.resize((n + 1) * width, u64::MAX);
+        self.cost.copy_from_slice(&self.initial);
+        for &event in case {
+            // Every place's cost grows by one log move: the stored values stay as they are.
+            let Some(q) = event else { continue };
+            // A synchronous move into `q` from one of its input places costs nothing: one less
+            // than the log move the stored values already count.
+            let best = self.preds[q].iter().map(|&p| self.cost[p]).min();
+            if let Some(best) = best.filter(|&b| b < UNREACHED / 2 && b - 1 < self.cost[q]) {
+                self.cost[q] = best - 1;
+                self.spread(q);
+            }
+        }
+        let n = case.len() as i64;
+        let best = (0..k)
+            .filter(|&z| self.process.terminal[z] && self.cost[z] < UNREACHED / 2)
+            .map(|z| self.cost[z] + n)
+            .min();
+        match best {
+            Some(d) => d as u64,
+            // Unreachable when a complete path exists: every case can be aligned to it.
+            None => (case.len() + self.process.shortest_complete_path.unwrap_or(0)) as u64,
+        }
+    }
+
+    /// Model moves (cost 1 each) from `from`, lowering every place they make cheaper.
+    fn spread(&mut self, from: usize) {
+        let k = self.process.len();
         self.queue.clear();
-        self.dist[source] = 0;
-        self.queue.push_back((0, source, 0));
-        let start = self.process.start;
-        while let Some((i, place, d)) = self.queue.pop_front() {
-            if d > self.dist[i * width + place] {
-                continue;
-            }
-            if i == n && place < k && self.process.terminal[place] {
-                return d;
-            }
-            let next = case.get(i).copied().flatten();
-            let mut relax = |queue: &mut VecDeque<_>, j: usize, q: usize, cost: u64| {
-                let nd = d + cost;
-                let slot = &mut self.dist[j * width + q];
-                if nd < *slot {
-                    *slot = nd;
-                    if cost == 0 {
-                        queue.push_front((j, q, nd));
-                    } else {
-                        queue.push_back((j, q, nd));
-                    }
-                }
-            };
-            if i < n {
-                relax(&mut self.queue, i + 1, place, 1);
-            }
-            let successors: &[usize] = if place == source {
-                start.as_slice()
+        self.queue.push_back(from);
+        while let Some(a) = self.queue.pop_front() {
+            let successors: &[usize] = if a == k {
+                self.process.start.as_slice()
             } else {
-                &self.process.successors[place]
+                &self.process.successors[a]
             };
-            for &q in successors {
-                relax(&mut self.queue, i, q, 1);
-                if next == Some(q) {
-                    relax(&mut self.queue, i + 1, q, 0);
+            let next = self.cost[a] + 1;
+            for &b in successors {
+                if next < self.cost[b] {
+                    self.cost[b] = next;
+                    self.queue.push_back(b);
                 }
             }
         }
-        // Unreachable when a complete path exists: every case can be aligned to it.
-        (n + self.process.shortest_complete_path.unwrap_or(0)) as u64
     }
 }
 
@@ -261,5 +289,104 @@ impl<'p> Replayer<'p> {
         t.consumed += 1;
         t.remaining = self.places.iter().map(|p| p.len() as u64).sum();
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The plain 0-1 BFS over every state (events consumed, place), kept to check the
+    /// layer-by-layer one against.
+    fn full_bfs(process: &Process, case: &[Option<usize>]) -> u64 {
+        let k = process.len();
+        let (source, width, n) = (k, k + 1, case.len());
+        let mut dist = vec![u64::MAX; (n + 1) * width];
+        let mut queue = VecDeque::from([(0usize, source, 0u64)]);
+        dist[source] = 0;
+        while let Some((i, place, d)) = queue.pop_front() {
+            if d > dist[i * width + place] {
+                continue;
+            }
+            if i == n && place < k && process.terminal[place] {
+                return d;
+            }
+            let next = case.get(i).copied().flatten();
+            let mut relax = |queue: &mut VecDeque<_>, j: usize, q: usize, cost: u64| {
+                let nd = d + cost;
+                if nd < dist[j * width + q] {
+                    dist[j * width + q] = nd;
+                    if cost == 0 {
+                        queue.push_front((j, q, nd));
+                    } else {
+                        queue.push_back((j, q, nd));
+                    }
+                }
+            };
+            if i < n {
+                relax(&mut queue, i + 1, place, 1);
+            }
+            let successors: &[usize] = if place == source {
+                process.start.as_slice()
+            } else {
+                &process.successors[place]
+            };
+            for &q in successors {
+                relax(&mut queue, i, q, 1);
+                if next == Some(q) {
+                    relax(&mut queue, i + 1, q, 0);
+                }
+            }
+        }
+        u64::MAX
+    }
+
+    /// Stages, edges, terminal stages and cases.
+    type Sample = (
+        usize,
+        Vec<(usize, usize)>,
+        Vec<usize>,
+        Vec<Vec<Option<usize>>>,
+    );
+
+    fn graph_and_cases() -> impl Strategy<Value = Sample> {
+        (2usize..9).prop_flat_map(|k| {
+            (
+                Just(k),
+                prop::collection::vec((0..k, 0..k), 1..(3 * k)),
+                prop::collection::vec(0..k, 1..3),
+                prop::collection::vec(
+                    prop::collection::vec(prop::option::weighted(0.9, 0..k), 0..14),
+                    1..6,
+                ),
+            )
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn layer_by_layer_alignment_equals_the_full_search(
+            (k, edges, terminal, cases) in graph_and_cases()
+        ) {
+            let process = Process::from_edges(k, Some(0), &edges, &terminal);
+            prop_assume!(process.shortest_complete_path.is_some());
+            let mut aligner = Aligner::new(&process);
+            for case in &cases {
+                prop_assert_eq!(aligner.cost(case), full_bfs(&process, case), "{:?}", case);
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_case_over_a_long_chain_is_aligned_exactly() {
+        // s0 -> s1 -> ... -> s(k-1), terminal at the end; the case walks the chain twice.
+        let k = 300;
+        let edges: Vec<_> = (0..k - 1).map(|i| (i, i + 1)).collect();
+        let process = Process::from_edges(k, Some(0), &edges, &[k - 1]);
+        let case: Vec<Option<usize>> = (0..2 * k).map(|i| Some(i % k)).collect();
+        // One pass fits; the second is k log moves.
+        assert_eq!(Aligner::new(&process).cost(&case), k as u64);
+        assert_eq!(full_bfs(&process, &case), k as u64);
     }
 }

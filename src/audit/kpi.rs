@@ -129,18 +129,29 @@ fn kpi(input: &KpiInput, kpi: &Kpi) -> KpiReport {
                     _ => {}
                 }
             }
-            let periods = period_range(log, input.as_of, per)
-                .map(|key| {
-                    let b = buckets.get(&key).copied().unwrap_or_default();
-                    let (value, numerator, denominator) = match measure {
-                        Measure::Conversion => {
-                            (percent(b.entered, b.cases), Some(b.entered), Some(b.cases))
-                        }
-                        Measure::Amount => (KpiValue::Number(b.amount), None, None),
-                        Measure::Count => (KpiValue::Count(b.entered), None, None),
+            let value_of = |b: Bucket| match measure {
+                Measure::Conversion => {
+                    (percent(b.entered, b.cases), Some(b.entered), Some(b.cases))
+                }
+                Measure::Amount => (KpiValue::Number(b.amount), None, None),
+                Measure::Count => (KpiValue::Count(b.entered), None, None),
+            };
+            let periods = listed_periods(period_range(log, input.as_of, per), &buckets)
+                .into_iter()
+                .map(|listed| {
+                    let (label, b) = match listed {
+                        Listed::One(key) => (
+                            period_label(per, key),
+                            buckets.get(&key).copied().unwrap_or_default(),
+                        ),
+                        Listed::Empty(first, last) => (
+                            format!("{}/{}", period_label(per, first), period_label(per, last)),
+                            Bucket::default(),
+                        ),
                     };
+                    let (value, numerator, denominator) = value_of(b);
                     PeriodValue {
-                        period: period_label(per, key),
+                        period: label,
                         value,
                         numerator,
                         denominator,
@@ -217,6 +228,51 @@ fn bucket(buckets: &mut HashMap<i64, Bucket>, per: Period, t: Timestamp) -> &mut
     buckets.entry(period_key(per, t)).or_default()
 }
 
+/// Periods listed one by one; after them, a run of periods without any entry is one element.
+pub const LISTED_PERIODS: i64 = 1_000;
+
+/// One element of a kpi's list of periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listed {
+    One(i64),
+    /// Consecutive periods, first and last, none of which has an entry.
+    Empty(i64, i64),
+}
+
+/// The first [`LISTED_PERIODS`] periods of `range` one by one, then every period with an entry
+/// one by one and each run of periods between them as one [`Listed::Empty`]: the list grows with
+/// the entries, never with the length of the range (a log from `0001-01-01` to `9999-12-31`).
+fn listed_periods(range: std::ops::Range<i64>, buckets: &HashMap<i64, Bucket>) -> Vec<Listed> {
+    let head_end = range.end.min(range.start.saturating_add(LISTED_PERIODS));
+    let mut out: Vec<Listed> = (range.start..head_end).map(Listed::One).collect();
+    let mut later: Vec<i64> = buckets
+        .keys()
+        .copied()
+        .filter(|k| (head_end..range.end).contains(k))
+        .collect();
+    later.sort_unstable();
+    let mut next = head_end;
+    for key in later {
+        if key > next {
+            out.push(if key - 1 == next {
+                Listed::One(next)
+            } else {
+                Listed::Empty(next, key - 1)
+            });
+        }
+        out.push(Listed::One(key));
+        next = key + 1;
+    }
+    if next < range.end {
+        out.push(if range.end - 1 == next {
+            Listed::One(next)
+        } else {
+            Listed::Empty(next, range.end - 1)
+        });
+    }
+    out
+}
+
 /// Every period from the first event's to as-of's (or the last event's, when later), zeros
 /// included.
 fn period_range(log: &EventLog, as_of: Option<Timestamp>, per: Period) -> std::ops::Range<i64> {
@@ -233,4 +289,39 @@ fn target_text(db: &SourceDb, loc: crate::diag::Loc) -> String {
     let raw = text.get(loc.span.start..loc.span.end).unwrap_or_default();
     let raw = raw.trim_start().strip_prefix("target").unwrap_or(raw);
     raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(list: &[i64]) -> HashMap<i64, Bucket> {
+        list.iter().map(|&k| (k, Bucket::default())).collect()
+    }
+
+    #[test]
+    fn short_ranges_are_listed_whole() {
+        let listed = listed_periods(5..9, &keys(&[6]));
+        assert_eq!(listed, (5..9).map(Listed::One).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn empty_periods_after_the_first_thousand_are_runs() {
+        let listed = listed_periods(0..5_000_000, &keys(&[3, 2_000, 2_002, 4_999_999]));
+        assert_eq!(listed.len(), 1_000 + 6);
+        assert_eq!(listed[999], Listed::One(999));
+        assert_eq!(
+            &listed[1000..],
+            &[
+                Listed::Empty(1_000, 1_999),
+                Listed::One(2_000),
+                Listed::One(2_001),
+                Listed::One(2_002),
+                Listed::Empty(2_003, 4_999_998),
+                Listed::One(4_999_999),
+            ]
+        );
+        let tail = listed_periods(0..1_500, &keys(&[]));
+        assert_eq!(tail.last(), Some(&Listed::Empty(1_000, 1_499)));
+    }
 }

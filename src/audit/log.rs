@@ -297,7 +297,12 @@ impl<'p> Collector<'p> {
     }
 }
 
-/// `^[+-]?\d+(\.\d+)?$` (ASCII digits) as a number.
+/// Integer digits an amount may have (leading zeros aside): every amount of up to 15 digits is
+/// held exactly (they are below 2^53), and sums of them stay finite.
+pub const MAX_AMOUNT_DIGITS: usize = 15;
+
+/// `^[+-]?\d+(\.\d+)?$` (ASCII digits) as a number; `None` for anything else, and for an amount
+/// of more than [`MAX_AMOUNT_DIGITS`] integer digits, which cannot be represented exactly.
 pub fn parse_amount(text: &str) -> Option<f64> {
     let b = text.as_bytes();
     let unsigned = b.strip_prefix(b"+").or(b.strip_prefix(b"-")).unwrap_or(b);
@@ -309,7 +314,11 @@ pub fn parse_amount(text: &str) -> Option<f64> {
     if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
         return None;
     }
-    text.parse().ok()
+    let significant = int.iter().skip_while(|&&c| c == b'0').count();
+    if significant > MAX_AMOUNT_DIGITS {
+        return None;
+    }
+    text.parse().ok().filter(|a: &f64| a.is_finite())
 }
 
 #[cfg(test)]
@@ -326,6 +335,18 @@ mod tests {
         ] {
             assert_eq!(parse_amount(bad), None, "{bad}");
         }
+        let huge = "9".repeat(401);
+        assert_eq!(parse_amount(&huge), None);
+        assert_eq!(parse_amount(&format!("-{huge}.5")), None);
+        assert_eq!(parse_amount("1000000000000000"), None, "16 digits");
+        assert_eq!(
+            parse_amount("999999999999999.99"),
+            Some(999_999_999_999_999.99)
+        );
+        let padded = format!("{}42.5", "0".repeat(400));
+        assert_eq!(parse_amount(&padded), Some(42.5));
+        let long_fraction = format!("1.{}", "5".repeat(400));
+        assert_eq!(parse_amount(&long_fraction), Some(1.5555555555555556));
     }
 
     #[test]

@@ -50,6 +50,16 @@ pub struct AuditInput<'a> {
 pub enum AuditError {
     StageMap(StageMapError),
     Log(LogError),
+    /// A stage's `sla` is too long to count in seconds: auditing without it would drop it
+    /// silently.
+    SlaTooLong {
+        stage: String,
+        /// The duration as written, `18446744073709551615m`.
+        text: String,
+        /// Where it is written: the file as displayed, and the 1-based line.
+        file: String,
+        line: usize,
+    },
     /// The log has rows but none was accepted: the mapping is surely wrong.
     NoUsableRow {
         rows: u64,
@@ -61,6 +71,18 @@ pub enum AuditError {
 pub fn audit(input: AuditInput) -> Result<Report, AuditError> {
     let pipeline = &input.model.pipelines[input.pipeline];
     let process = Process::new(pipeline);
+    if let Some(i) =
+        (0..process.len()).find(|&i| pipeline.stages[i].sla.is_some() && process.sla_s[i].is_none())
+    {
+        let sla = pipeline.stages[i].sla.as_ref().expect("found above");
+        let source = input.db.get(sla.loc.file);
+        return Err(AuditError::SlaTooLong {
+            stage: process.ids[i].clone(),
+            text: sla.value.text.clone(),
+            file: source.display.clone(),
+            line: source.line_col(sla.loc.span.start).line,
+        });
+    }
     let map = match input.stage_map {
         Some(text) => StageMap::parse(text, &process).map_err(AuditError::StageMap)?,
         None => StageMap::default(),

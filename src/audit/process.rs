@@ -1,9 +1,10 @@
 //! The SOP pipeline seen as a process model: its stages, the `->` edges of its petgraph graph,
 //! reachability between stages and the shortest complete path.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 
-use petgraph::visit::{Bfs, EdgeRef};
+use petgraph::visit::EdgeRef;
 
 use crate::model::Pipeline;
 
@@ -35,6 +36,9 @@ impl TransitionKind {
     }
 }
 
+/// Memory the cached reachability sets may take.
+const REACH_CACHE_BYTES: usize = 64 << 20;
+
 /// The stages of one pipeline, indexed in declaration order, with the graph's edges.
 #[derive(Debug, Clone)]
 pub struct Process {
@@ -47,10 +51,10 @@ pub struct Process {
     pub start: Option<usize>,
     /// Successors of each stage, from the graph (each once).
     pub successors: Vec<Vec<usize>>,
-    /// `edge[a * n + b]`: the SOP has `a -> b`.
-    edge: Vec<bool>,
-    /// `reach[a * n + b]`: a path of one or more transitions leads from `a` to `b`.
-    reach: Vec<bool>,
+    /// Per stage, the stages a path of one or more transitions leads to (a bit set), found
+    /// when first asked for: a log touches few of the pairs of a large pipeline, and a table of
+    /// all of them would take stages² bytes.
+    reach: RefCell<HashMap<usize, Vec<u64>>>,
     /// Stages on the shortest path from the start stage to a terminal stage.
     pub shortest_complete_path: Option<usize>,
     by_id: HashMap<String, usize>,
@@ -63,25 +67,12 @@ impl Process {
         let n = pipeline.stages.len();
         let graph = &pipeline.graph;
         let mut successors = vec![Vec::new(); n];
-        let mut edge = vec![false; n * n];
         for e in graph.edge_references() {
-            let (a, b) = (graph[e.source()], graph[e.target()]);
-            if !edge[a * n + b] {
-                edge[a * n + b] = true;
-                successors[a].push(b);
-            }
+            successors[graph[e.source()]].push(graph[e.target()]);
         }
         for s in &mut successors {
             s.sort_unstable();
-        }
-        let mut reach = vec![false; n * n];
-        for (a, stage) in pipeline.stages.iter().enumerate() {
-            for first in graph.neighbors(stage.node) {
-                let mut bfs = Bfs::new(graph, first);
-                while let Some(node) = bfs.next(graph) {
-                    reach[a * n + graph[node]] = true;
-                }
-            }
+            s.dedup();
         }
         let mut by_title = HashMap::new();
         for (i, s) in pipeline.stages.iter().enumerate().rev() {
@@ -110,11 +101,42 @@ impl Process {
                 .collect(),
             start: pipeline.start_stage(),
             successors,
-            edge,
-            reach,
+            reach: RefCell::default(),
             shortest_complete_path: None,
             by_id: pipeline.stage_index.clone(),
             by_title,
+        };
+        process.shortest_complete_path = process.shortest_to_terminal();
+        process
+    }
+
+    /// A process of `k` stages named `s0`, `s1`… with the given edges, for tests.
+    #[cfg(test)]
+    pub(crate) fn from_edges(
+        k: usize,
+        start: Option<usize>,
+        edges: &[(usize, usize)],
+        terminal: &[usize],
+    ) -> Process {
+        let mut successors = vec![Vec::new(); k];
+        for &(a, b) in edges {
+            successors[a].push(b);
+        }
+        for s in &mut successors {
+            s.sort_unstable();
+            s.dedup();
+        }
+        let mut process = Process {
+            ids: (0..k).map(|i| format!("s{i}")).collect(),
+            titles: (0..k).map(|i| format!("s{i}")).collect(),
+            terminal: (0..k).map(|i| terminal.contains(&i)).collect(),
+            sla_s: vec![None; k],
+            start,
+            successors,
+            reach: RefCell::default(),
+            shortest_complete_path: None,
+            by_id: HashMap::new(),
+            by_title: HashMap::new(),
         };
         process.shortest_complete_path = process.shortest_to_terminal();
         process
@@ -141,12 +163,23 @@ impl Process {
 
     /// Whether the SOP has `a -> b`.
     pub fn allows(&self, a: usize, b: usize) -> bool {
-        self.edge[a * self.len() + b]
+        self.successors[a].binary_search(&b).is_ok()
     }
 
     /// Whether `b` can be reached from `a` by one or more transitions.
     pub fn reaches(&self, a: usize, b: usize) -> bool {
-        self.reach[a * self.len() + b]
+        let word = |set: &[u64]| set[b / 64] >> (b % 64) & 1 == 1;
+        if let Some(set) = self.reach.borrow().get(&a) {
+            return word(set);
+        }
+        let set = self.reached_from(a);
+        let found = word(&set);
+        let mut cache = self.reach.borrow_mut();
+        // Kept while they take at most 64 MB; past that each question is a search of its own.
+        if (cache.len() + 1) * set.len() * 8 <= REACH_CACHE_BYTES {
+            cache.insert(a, set);
+        }
+        found
     }
 
     /// The kind of an observed transition; `None` for a stage outside the SOP.
@@ -163,6 +196,21 @@ impl Process {
         } else {
             TransitionKind::Jump
         }
+    }
+
+    /// The stages reached from `a` by one or more transitions, as a bit set (a depth-first
+    /// search).
+    fn reached_from(&self, a: usize) -> Vec<u64> {
+        let mut set = vec![0u64; self.len().div_ceil(64)];
+        let mut stack: Vec<usize> = self.successors[a].clone();
+        while let Some(s) = stack.pop() {
+            if set[s / 64] >> (s % 64) & 1 == 1 {
+                continue;
+            }
+            set[s / 64] |= 1 << (s % 64);
+            stack.extend(&self.successors[s]);
+        }
+        set
     }
 
     /// Stages on the shortest path start → … → terminal (a breadth-first search).

@@ -52,7 +52,9 @@ pub struct PlanItem {
 /// The context of `checklist.md` and `checklist.html`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChecklistContext<'a> {
-    pub doc: &'a DocumentView,
+    /// The document, made a template value once for all the checklists: serialising it again
+    /// for each would make a pipeline's checklists cost stages².
+    pub doc: minijinja::Value,
     pub labels: &'static Labels,
     pub lang: &'static str,
     pub html_lang: &'static str,
@@ -294,9 +296,15 @@ pub fn checklists(doc: &DocumentView) -> Vec<Checklist> {
 }
 
 impl<'a> ChecklistContext<'a> {
-    pub fn new(doc: &'a DocumentView, name: &'a str, checklist: &'a Checklist) -> Self {
+    /// `doc_value` is `doc` as a template value, made once.
+    pub fn new(
+        doc: &'a DocumentView,
+        doc_value: &minijinja::Value,
+        name: &'a str,
+        checklist: &'a Checklist,
+    ) -> Self {
         ChecklistContext {
-            doc,
+            doc: doc_value.clone(),
             labels: doc.lang.labels(),
             lang: doc.lang.code(),
             html_lang: doc.lang.html_code(),

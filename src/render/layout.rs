@@ -49,7 +49,18 @@ pub const NODE_GAP: f64 = 28.0;
 const DUMMY_WIDTH: f64 = 12.0;
 const MARGIN: f64 = 16.0;
 
-/// Lays out `nodes` with `edges`, starting the search for back edges at `start`.
+/// The layered layout is used up to this many stages; larger pipelines get [`column`].
+pub const LAYERED_MAX_STAGES: usize = 300;
+/// … and up to this many nodes with the dummies of long edges (which grow with stages × edges).
+pub const LAYERED_MAX_NODES: usize = 3_000;
+/// Space between the column and the first lane of edges beside it, and between lanes.
+const LANE_GAP: f64 = 14.0;
+/// Lanes beside the column: an edge spanning `s` stages runs in lane ⌊log₂ s⌋, at most this.
+const MAX_LANE: usize = 12;
+
+/// Lays out `nodes` with `edges`, starting the search for back edges at `start`: layered up to
+/// [`LAYERED_MAX_STAGES`] stages and [`LAYERED_MAX_NODES`] nodes with dummies, else one column
+/// ([`column`]).
 pub fn layout(nodes: &[NodeSize], edges: &[EdgeIn], start: usize) -> Layout {
     let n = nodes.len();
     if n == 0 {
@@ -62,6 +73,20 @@ pub fn layout(nodes: &[NodeSize], edges: &[EdgeIn], start: usize) -> Layout {
     }
     let back = back_edges(n, edges, start);
     let layer = layers(n, edges, &back);
+    let dummies: usize = (edges.iter().enumerate())
+        .filter(|(_, e)| e.from != e.to)
+        .map(|(i, e)| {
+            let (a, b) = if back[i] {
+                (e.to, e.from)
+            } else {
+                (e.from, e.to)
+            };
+            layer[b] - layer[a] - 1
+        })
+        .sum();
+    if n > LAYERED_MAX_STAGES || n + dummies > LAYERED_MAX_NODES {
+        return column(nodes, edges);
+    }
     // Virtual graph: real nodes, then dummies; each edge a chain of virtual nodes top to bottom.
     let mut widths: Vec<f64> = nodes.iter().map(|s| s.width).collect();
     let mut vlayer = layer.clone();
@@ -141,6 +166,84 @@ pub fn layout(nodes: &[NodeSize], edges: &[EdgeIn], start: usize) -> Layout {
         nodes: placed,
         edges: routes,
         width: max_x - min_x + 2.0 * MARGIN + loop_room,
+        height,
+    }
+}
+
+/// The layout of a very large pipeline, in time and size linear in stages + edges: the stages
+/// one under the other in declaration order, an edge to the next stage straight down, every
+/// other edge in a lane beside the column, forward ones on the right and backward ones (drawn as
+/// back edges) on the left, farther out the more stages they span.
+pub fn column(nodes: &[NodeSize], edges: &[EdgeIn]) -> Layout {
+    let widest = nodes.iter().map(|s| s.width).fold(0.0, f64::max);
+    let lane = |e: &EdgeIn| (e.from.abs_diff(e.to).max(1).ilog2() as usize).min(MAX_LANE);
+    let lanes = |forward: bool| {
+        (edges.iter())
+            .filter(|e| e.from != e.to && (e.to > e.from) == forward && e.to != e.from + 1)
+            .map(|e| lane(e) as f64 + 1.0)
+            .fold(0.0, f64::max)
+    };
+    let (left, right) = (lanes(false), lanes(true));
+    let x = MARGIN + left * LANE_GAP + widest / 2.0;
+    let mut y = MARGIN;
+    let placed: Vec<Placed> = nodes
+        .iter()
+        .map(|s| {
+            let p = Placed {
+                x,
+                y: y + s.height / 2.0,
+            };
+            y += s.height + LAYER_GAP / 2.0;
+            p
+        })
+        .collect();
+    let height = y - LAYER_GAP / 2.0 + MARGIN;
+    let routes = edges
+        .iter()
+        .map(|e| {
+            let (a, b) = (placed[e.from], placed[e.to]);
+            let (sa, sb) = (nodes[e.from], nodes[e.to]);
+            if e.from == e.to {
+                return Route {
+                    points: vec![
+                        (x + sa.width / 2.0, a.y - 6.0),
+                        (x + sa.width / 2.0, a.y + 6.0),
+                    ],
+                    back: false,
+                    self_loop: true,
+                };
+            }
+            if e.to == e.from + 1 {
+                return Route {
+                    points: vec![(x, a.y + sa.height / 2.0), (x, b.y - sb.height / 2.0)],
+                    back: false,
+                    self_loop: false,
+                };
+            }
+            let forward = e.to > e.from;
+            let side = if forward { 1.0 } else { -1.0 };
+            let lane_x = x + side * (widest / 2.0 + (lane(e) as f64 + 1.0) * LANE_GAP);
+            Route {
+                points: vec![
+                    (x + side * sa.width / 2.0, a.y),
+                    (lane_x, a.y),
+                    (lane_x, b.y),
+                    (x + side * sb.width / 2.0, b.y),
+                ],
+                back: !forward,
+                self_loop: false,
+            }
+        })
+        .collect();
+    let loop_room = if edges.iter().any(|e| e.from == e.to) {
+        24.0
+    } else {
+        0.0
+    };
+    Layout {
+        nodes: placed,
+        edges: routes,
+        width: 2.0 * MARGIN + (left + right) * LANE_GAP + widest + loop_room,
         height,
     }
 }
@@ -476,6 +579,40 @@ mod tests {
         assert!(l.edges[2].back);
         assert_eq!(l.edges[3].points.len(), 3, "a dummy in the middle layer");
         assert_eq!(l, layout(&[node(), node(), node()], &edges, 0));
+    }
+
+    #[test]
+    fn a_huge_pipeline_is_one_column_with_lanes_beside_it() {
+        let n = LAYERED_MAX_STAGES + 1;
+        let mut edges: Vec<EdgeIn> = (0..n - 1).map(|i| EdgeIn { from: i, to: i + 1 }).collect();
+        edges.push(EdgeIn { from: 0, to: 5 });
+        edges.push(EdgeIn { from: 9, to: 1 });
+        edges.push(EdgeIn { from: 3, to: 3 });
+        let l = layout(&vec![node(); n], &edges, 0);
+        assert!(
+            l.nodes
+                .windows(2)
+                .all(|w| w[0].x == w[1].x && w[0].y < w[1].y)
+        );
+        assert_eq!(
+            l.edges[0].points.len(),
+            2,
+            "straight down to the next stage"
+        );
+        let (skip, back) = (&l.edges[n - 1], &l.edges[n]);
+        assert!(
+            !skip.back && skip.points[1].0 > l.nodes[0].x + 40.0,
+            "forward on the right"
+        );
+        assert!(
+            back.back && back.points[1].0 < l.nodes[0].x - 40.0,
+            "backward on the left"
+        );
+        assert!(l.edges[n + 1].self_loop);
+        // Every point inside the picture.
+        for p in l.edges.iter().flat_map(|e| &e.points) {
+            assert!((0.0..=l.width).contains(&p.0) && (0.0..=l.height).contains(&p.1));
+        }
     }
 
     #[test]

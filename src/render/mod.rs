@@ -104,8 +104,9 @@ impl Renderer for ChecklistRenderer<'_> {
         let index = ChecklistIndexContext::new(doc, name, &lists);
         let text = self.templates.render("checklists.md", doc.lang, &index)?;
         out.push(Output::new(dir.join("README.md"), text));
+        let doc_value = minijinja::Value::from(minijinja::value::Serde(doc));
         for list in &lists {
-            let cx = ChecklistContext::new(doc, name, list);
+            let cx = ChecklistContext::new(doc, &doc_value, name, list);
             for ext in ["md", "html"] {
                 let text = self
                     .templates

@@ -1,6 +1,7 @@
 //! A pipeline as an inline SVG for the HTML handbook, laid out by [`super::layout`]: no scripts,
 //! no external fonts, every text escaped.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::layout::{self, EdgeIn, NodeSize, Route};
@@ -197,21 +198,69 @@ impl Rect {
     }
 }
 
-/// Where an edge's label goes: on its first segment, at the first of a few fixed spots along it
-/// (then beside it) that overlaps no node and no label placed before; the middle if none is free.
-fn label_position(route: &Route, w: f64, taken: &[Rect]) -> (f64, f64) {
+/// Boxes already taken, in a grid of square cells so that a lookup only looks at the boxes
+/// nearby: placing labels stays linear in their number on a picture of thousands of stages.
+struct Taken {
+    cells: HashMap<(i64, i64), Vec<usize>>,
+    rects: Vec<Rect>,
+}
+
+/// The side of a grid cell: about a label's width.
+const CELL: f64 = 128.0;
+
+impl Taken {
+    fn new() -> Taken {
+        Taken {
+            cells: HashMap::new(),
+            rects: Vec::new(),
+        }
+    }
+
+    fn span(r: &Rect) -> impl Iterator<Item = (i64, i64)> {
+        let cell = |v: f64| (v / CELL).floor() as i64;
+        let (x0, x1, y0, y1) = (cell(r.x0), cell(r.x1), cell(r.y0), cell(r.y1));
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+
+    fn push(&mut self, r: Rect) {
+        let i = self.rects.len();
+        self.rects.push(r);
+        for c in Taken::span(&r) {
+            self.cells.entry(c).or_default().push(i);
+        }
+    }
+
+    /// Whether `r` overlaps any box taken: the same answer as looking at every box.
+    fn overlaps(&self, r: &Rect) -> bool {
+        Taken::span(r).any(|c| {
+            self.cells
+                .get(&c)
+                .is_some_and(|list| list.iter().any(|&i| self.rects[i].overlaps(r)))
+        })
+    }
+}
+
+/// Where an edge's label goes: on its first segment (its lane, for an edge beside a column of
+/// stages), at the first of a few fixed spots along it (then beside it) that overlaps no node and
+/// no label placed before; the middle if none is free.
+fn label_position(route: &Route, w: f64, taken: &Taken) -> (f64, f64) {
     let (x1, y1) = route.points[0];
     let (x2, y2) = route.points[1];
     if route.self_loop {
         return (x1 + 30.0 + w / 2.0, (y1 + y2) / 2.0);
     }
+    // An edge in a lane beside a column of stages starts level; its label goes along the lane.
+    let ((x1, y1), (x2, y2)) = match route.points.get(2) {
+        Some(&lane) if y1 == y2 => ((x2, y2), lane),
+        _ => ((x1, y1), (x2, y2)),
+    };
     let along = [0.5, 0.32, 0.68, 0.2, 0.8];
     let beside = [0.0, w / 2.0 + 4.0, -(w / 2.0 + 4.0)];
     for dx in beside {
         for t in along {
             let (x, y) = (x1 + (x2 - x1) * t + dx, y1 + (y2 - y1) * t);
             let r = Rect::centred(x, y, w, LABEL_HEIGHT);
-            if !taken.iter().any(|o| o.overlaps(&r)) {
+            if !taken.overlaps(&r) {
                 return (x, y);
             }
         }
@@ -238,9 +287,13 @@ pub fn pipeline(p: &PipelineView, n: usize) -> String {
         .collect();
     let mut edges = Vec::new();
     let mut whens = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(p.stages.len());
+    for (i, s) in p.stages.iter().enumerate() {
+        index.entry(s.id.as_str()).or_insert(i);
+    }
     for (from, s) in p.stages.iter().enumerate() {
         for t in &s.transitions {
-            if let Some(to) = p.stages.iter().position(|x| x.id == t.to.id) {
+            if let Some(&to) = index.get(t.to.id.as_str()) {
                 edges.push(EdgeIn { from, to });
                 whens.push(t.when.clone());
             }
@@ -257,9 +310,10 @@ pub fn pipeline(p: &PipelineView, n: usize) -> String {
         y1: l.height,
     };
     // Boxes already taken: the nodes, then each label placed.
-    let mut taken: Vec<Rect> = (l.nodes.iter().zip(&sizes))
-        .map(|(p, s)| Rect::centred(p.x, p.y, s.width, s.height))
-        .collect();
+    let mut taken = Taken::new();
+    for (p, s) in l.nodes.iter().zip(&sizes) {
+        taken.push(Rect::centred(p.x, p.y, s.width, s.height));
+    }
     for (route, when) in l.edges.iter().zip(&whens) {
         let Some(when) = when else { continue };
         let text = truncate(when, LABEL_FONT_SIZE, MAX_LABEL_WIDTH);

@@ -1,6 +1,7 @@
 //! `sopc audit`: figures checked by hand, input formats, the JSON shape, gates and properties.
 
 mod figures;
+pub mod hostile;
 mod input;
 mod props;
 mod shape;
