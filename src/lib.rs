@@ -10,5 +10,6 @@ pub mod model;
 pub mod parallel;
 pub mod render;
 pub mod syntax;
+pub mod text;
 
 pub use app::run;

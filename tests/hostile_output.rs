@@ -372,3 +372,35 @@ fn ordinary_documents_print_as_before() {
     );
     assert!(!run.stdout.contains("\\u{"));
 }
+
+/// File names reach sopc's own messages too (skipped links, unreadable files, formatting, the
+/// list of built outputs): there they are escaped like everywhere else.
+#[cfg(unix)]
+#[test]
+fn file_names_in_messages_are_escaped() {
+    let evil = "e\n::error file=x.sop::INJECTED\u{1b}]0;t\u{7}";
+    let p = Project::new().file("sopc.yaml", "").file(
+        &format!("{evil}.sop"),
+        "sop s  { owner r review weekly }\nrole r { responsibilities \"x\" }\n",
+    );
+    let dir = p.path();
+    std::os::unix::fs::symlink("/etc/hostname", dir.join(format!("{evil}-out.sop"))).unwrap();
+    std::os::unix::fs::symlink(dir.join("missing"), dir.join(format!("{evil}-gone.sop"))).unwrap();
+    for args in [
+        &["check", "."][..],
+        &["fmt", "--check", "."],
+        &["fmt", "--diff", "."],
+        &["build", ".", "-o", "out"],
+    ] {
+        let run = p.run(args);
+        assert!(
+            run.stderr.contains("e\\u{a}::error"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        for out in [&run.stderr, &run.stdout] {
+            // A unified diff's header holds a tab, as `diff -u` writes it.
+            assert_safe(&out.replace('\t', " "));
+        }
+    }
+}

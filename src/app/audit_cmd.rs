@@ -1,5 +1,6 @@
 //! `sopc audit SOP_FILE LOG`: check the SOP, read the log, print the audit, apply the gates.
 
+use crate::text::ShowPath;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -7,6 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::audit_text::labels;
 use super::check::{CheckOptions, PathError, check_paths};
+use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_html, audit_human, human};
 use crate::audit::log::{Columns, InputFormat, LogError, ReadOptions};
 use crate::audit::report::Report;
@@ -116,7 +118,7 @@ pub(super) fn run(args: AuditArgs) -> u8 {
     match run_audit(&args) {
         Ok(code) => code,
         Err(Usage(message)) => {
-            eprintln!("error: {message}");
+            say!("error: {message}");
             EXIT_USAGE
         }
     }
@@ -140,7 +142,7 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     if args.sop.is_dir() {
         return Err(Usage(format!(
             "`{}` is a directory; name the `.sop` file to audit against",
-            args.sop.display()
+            args.sop.shown()
         )));
     }
     let options = CheckOptions {
@@ -166,7 +168,7 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     let Some(model) = outcome.models.first() else {
         return Err(Usage(format!(
             "`{}` is not an SOP document",
-            args.sop.display()
+            args.sop.shown()
         )));
     };
     let pipeline = choose_pipeline(model, args.pipeline.as_deref())?;
@@ -181,7 +183,7 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     let stage_map = match &args.stage_map {
         Some(p) => Some(
             read::read_regular(p, read::SMALL_LIMIT)
-                .map_err(|e| Usage(format!("cannot read the stage map `{}`: {e}", p.display())))?,
+                .map_err(|e| Usage(format!("cannot read the stage map `{}`: {e}", p.shown())))?,
         ),
         None => None,
     };
@@ -189,7 +191,7 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         model,
         db: &outcome.db,
         pipeline,
-        sop_name: args.sop.display().to_string(),
+        sop_name: args.sop.shown().to_string(),
         log_name: args.log.clone(),
         data,
         read,
@@ -226,13 +228,8 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     if let Some(path) = &args.html {
         let page = audit_html::page(&report, model, lang, labels(lang));
         // Beside and renamed: a full disk keeps the previous report whole.
-        write_atomically(path, page.as_bytes(), Keep::Mode).map_err(|e| {
-            Usage(format!(
-                "cannot write `{}`: {}",
-                path.display(),
-                describe(&e)
-            ))
-        })?;
+        write_atomically(path, page.as_bytes(), Keep::Mode)
+            .map_err(|e| Usage(format!("cannot write `{}`: {}", path.shown(), describe(&e))))?;
     }
     Ok(code)
 }
@@ -402,7 +399,7 @@ fn explain(error: &AuditError, args: &AuditArgs) -> String {
             let file = args
                 .stage_map
                 .as_ref()
-                .map_or_else(String::new, |p| p.display().to_string());
+                .map_or_else(String::new, |p| p.shown().to_string());
             format!("{file}:{}: {}", e.line, e.message)
         }
         AuditError::Log(LogError::MissingColumns { missing, found }) => {

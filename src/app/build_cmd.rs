@@ -1,6 +1,7 @@
 //! `sopc build`: check, render every document in memory, then move all outputs into place at
 //! once (`files::write::staged`), so a failure never leaves a half-written handbook.
 
+use crate::text::ShowPath;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -8,6 +9,7 @@ use std::path::Path;
 
 use super::check::{CheckOptions, PathError, check_paths, report_inputs};
 use super::cli::{BuildArgs, LangArg};
+use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
 use crate::diag::Severity;
 use crate::files::write::describe;
@@ -29,7 +31,7 @@ pub(super) fn run(args: BuildArgs) -> u8 {
     ) {
         Ok(o) => o,
         Err(PathError(message)) => {
-            eprintln!("error: {message}");
+            say!("error: {message}");
             return EXIT_USAGE;
         }
     };
@@ -43,7 +45,7 @@ pub(super) fn run(args: BuildArgs) -> u8 {
     }
     report_inputs(&outcome);
     if outcome.count(Severity::Error) > 0 {
-        eprintln!("error: nothing was built: fix the errors above first");
+        say!("error: nothing was built: fix the errors above first");
         return EXIT_FAIL;
     }
     if !outcome.unreadable.is_empty() {
@@ -51,12 +53,12 @@ pub(super) fn run(args: BuildArgs) -> u8 {
     }
     let documents = match documents(&outcome) {
         Ok(d) if d.is_empty() => {
-            eprintln!("error: no document to build: no file has a `sop` header");
+            say!("error: no document to build: no file has a `sop` header");
             return EXIT_USAGE;
         }
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -64,7 +66,7 @@ pub(super) fn run(args: BuildArgs) -> u8 {
         Some(dir) => match Templates::from_dir(dir) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 return EXIT_USAGE;
             }
         },
@@ -80,8 +82,8 @@ pub(super) fn run(args: BuildArgs) -> u8 {
         match render_document(&view, name, &templates) {
             Ok(files) => outputs.extend(files),
             Err(e) => {
-                eprintln!("error: template {e}");
-                eprintln!("nothing was written");
+                say!("error: template {e}");
+                say!("nothing was written");
                 return EXIT_USAGE;
             }
         }
@@ -90,22 +92,23 @@ pub(super) fn run(args: BuildArgs) -> u8 {
     match staged::publish(&args.output, &outputs) {
         Ok(()) => {}
         Err(PublishError::Unchanged(why)) => {
-            eprintln!(
+            say!(
                 "error: cannot write to `{}`: {why}\nnothing was changed",
-                args.output.display()
+                args.output.shown()
             );
             return EXIT_USAGE;
         }
         Err(PublishError::Partial(why)) => {
-            eprintln!("error: cannot write to `{}`: {why}", args.output.display());
+            say!("error: cannot write to `{}`: {why}", args.output.shown());
             return EXIT_USAGE;
         }
     }
     for (name, (source, _)) in &documents {
         let _ = writeln!(
             stdout,
-            "built {source} -> {}",
-            args.output.join(format!("{name}.*")).display()
+            "built {} -> {}",
+            crate::text::visible(source),
+            args.output.join(format!("{name}.*")).shown()
         );
     }
     EXIT_OK
@@ -117,25 +120,25 @@ fn recover(dir: &Path) -> bool {
     match staged::recover(dir) {
         Ok(Recovered::Nothing | Recovered::Cleaned) => true,
         Ok(Recovered::Finished) => {
-            eprintln!(
+            say!(
                 "note: an earlier `sopc build` into `{}` was interrupted; its new outputs are now all in place",
-                dir.display()
+                dir.shown()
             );
             true
         }
         Ok(Recovered::PutBack) => {
-            eprintln!(
+            say!(
                 "note: an earlier `sopc build` into `{}` was interrupted; the outputs before it were put back",
-                dir.display()
+                dir.shown()
             );
             true
         }
         Err(e) => {
-            eprintln!(
+            say!(
                 "error: an earlier `sopc build` into `{}` was interrupted, and finishing it failed: {}\nfix the problem and run again; the build's work folder is `{}`",
-                dir.display(),
+                dir.shown(),
                 describe(&e),
-                dir.join(staged::WORK).display()
+                dir.join(staged::WORK).shown()
             );
             false
         }

@@ -1,10 +1,12 @@
 //! `sopc check`: find the files, build each document, run the checks, report.
 
+use crate::text::ShowPath;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::cli::{CheckArgs, Color, Deny, Format};
+use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human, json, sarif};
 use crate::diag::{Diagnostic, FileId, Loc, Severity};
 use crate::files::walk;
@@ -283,7 +285,7 @@ pub(super) fn expand(paths: &[PathBuf]) -> Result<Inputs, PathError> {
     let mut out = Inputs::default();
     for p in paths {
         let meta = std::fs::metadata(p)
-            .map_err(|_| PathError(format!("`{}` does not exist", p.display())))?;
+            .map_err(|_| PathError(format!("`{}` does not exist", p.shown())))?;
         if !meta.is_dir() {
             // Named by the user: read wherever it leads, but only if it is a regular file.
             out.files.push((p.clone(), p.display().to_string()));
@@ -339,7 +341,7 @@ fn nothing_found(dir: &Path, found: &walk::Walk) -> String {
             format!("{n} paths were skipped (below)")
         });
     }
-    let mut message = format!("no `.sop` file found in `{}`", dir.display());
+    let mut message = format!("no `.sop` file found in `{}`", dir.shown());
     if reasons.is_empty() {
         message.push_str("; name the folder or the files that hold your SOPs");
     } else {
@@ -351,7 +353,7 @@ fn nothing_found(dir: &Path, found: &walk::Walk) -> String {
     for (path, why) in &found.skipped {
         message.push_str(&format!(
             "\nnote: skipped `{}`: {why}",
-            display_path(dir, path)
+            crate::text::visible(&display_path(dir, path))
         ));
     }
     message
@@ -360,10 +362,10 @@ fn nothing_found(dir: &Path, found: &walk::Walk) -> String {
 /// Prints on stderr what was left out of the run (notes) and what could not be read (errors).
 pub(super) fn report_inputs(outcome: &CheckOutcome) {
     for (path, why) in &outcome.skipped {
-        eprintln!("note: skipped `{path}`: {why}");
+        say!("note: skipped `{}`: {why}", crate::text::visible(path));
     }
     for (path, why) in &outcome.unreadable {
-        eprintln!("error: cannot read `{path}`: {why}");
+        say!("error: cannot read `{}`: {why}", crate::text::visible(path));
     }
 }
 
@@ -385,7 +387,7 @@ pub(super) fn run(args: CheckArgs) -> u8 {
     let outcome = match check_paths(&args.paths, &options) {
         Ok(o) => o,
         Err(PathError(message)) => {
-            eprintln!("error: {message}");
+            say!("error: {message}");
             return EXIT_USAGE;
         }
     };

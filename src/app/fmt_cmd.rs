@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::check::{CheckOutcome, Finding, PathError, expand};
 use super::cli::FmtArgs;
+use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
 use crate::diag::{Diagnostic, Loc, Severity};
 use crate::files::read::{self, SOP_LIMIT};
@@ -24,7 +25,7 @@ pub(super) fn run(args: FmtArgs) -> u8 {
     };
     let stdin = args.paths.iter().any(|p| p == Path::new("-"));
     if stdin && args.paths.len() > 1 {
-        eprintln!("error: `-` (standard input) cannot be given with other paths");
+        say!("error: `-` (standard input) cannot be given with other paths");
         return EXIT_USAGE;
     }
     let done = if stdin {
@@ -41,7 +42,7 @@ pub(super) fn run(args: FmtArgs) -> u8 {
     }
     if run.check && run.changed > 0 && !stdin {
         let files = if run.changed == 1 { "file" } else { "files" };
-        eprintln!(
+        say!(
             "{} {files} would be reformatted; run `sopc fmt` to format",
             run.changed
         );
@@ -72,14 +73,14 @@ struct Fmt {
 impl Fmt {
     fn paths(&mut self, paths: &[PathBuf]) -> Result<(), u8> {
         let inputs = expand(paths).map_err(|PathError(message)| {
-            eprintln!("error: {message}");
+            say!("error: {message}");
             EXIT_USAGE
         })?;
         for (path, why) in &inputs.skipped {
-            eprintln!("note: skipped `{path}`: {why}");
+            say!("note: skipped `{}`: {why}", crate::text::visible(path));
         }
         for (path, why) in &inputs.unreadable {
-            eprintln!("error: cannot read `{path}`: {why}");
+            say!("error: cannot read `{}`: {why}", crate::text::visible(path));
             self.unusable = true;
         }
         let files = inputs.files;
@@ -99,20 +100,21 @@ impl Fmt {
                 read::read_regular(path, SOP_LIMIT).map(format_bytes)
             });
             for ((path, display), read) in batch.iter().zip(done) {
+                let display = crate::text::visible(display);
                 if let Some(e) = interrupted(path) {
-                    eprintln!("error: cannot format `{display}`: {}", describe(&e));
+                    say!("error: cannot format `{display}`: {}", describe(&e));
                     self.unusable = true;
                     continue;
                 }
                 let formatted = match read {
                     Ok(f) => f,
                     Err(e) => {
-                        eprintln!("error: cannot read `{display}`: {e}");
+                        say!("error: cannot read `{display}`: {e}");
                         self.unusable = true;
                         continue;
                     }
                 };
-                let Some((old, new)) = self.settle(display, path, formatted) else {
+                let Some((old, new)) = self.settle(&display, path, formatted) else {
                     continue;
                 };
                 if old == new {
@@ -120,13 +122,13 @@ impl Fmt {
                 }
                 self.changed += 1;
                 let written = if self.diff {
-                    stdout.write_all(unified_diff(display, &old, &new).as_bytes())
+                    stdout.write_all(unified_diff(&display, &old, &new).as_bytes())
                 } else if self.check {
                     writeln!(stdout, "{display}")
                 } else {
                     // Written beside and renamed, keeping mode, owner and hard links.
                     if let Err(e) = write_atomically(path, new.as_bytes(), Keep::Everything) {
-                        eprintln!("error: cannot write `{display}`: {}", describe(&e));
+                        say!("error: cannot write `{display}`: {}", describe(&e));
                         self.unusable = true;
                     }
                     Ok(())
@@ -142,7 +144,7 @@ impl Fmt {
     /// Standard input to standard output; with `--check`, only whether it would change.
     fn stdin(&mut self) -> Result<(), u8> {
         let bytes = read::read_stdin(SOP_LIMIT).map_err(|e| {
-            eprintln!("error: cannot read standard input: {e}");
+            say!("error: cannot read standard input: {e}");
             EXIT_USAGE
         })?;
         let Some((old, new)) = self.format(STDIN, Path::new(STDIN), bytes) else {
@@ -188,11 +190,11 @@ impl Fmt {
                 None
             }
             Formatted::WouldChangeMeaning(why) => {
-                eprintln!(
+                say!(
                     "internal error: formatting `{display}` would change its meaning; please report this"
                 );
                 if std::env::var_os("SOPC_DEBUG").is_some() {
-                    eprintln!("{why}");
+                    say!("{why}");
                 }
                 self.failed = true;
                 None

@@ -1,9 +1,11 @@
 //! `sopc graph FILE --format mermaid|dot`: the pipelines of one document, as text.
 
+use crate::text::ShowPath;
 use std::io::{self, Write};
 
 use super::check::{CheckOptions, PathError, check_paths, report_inputs};
 use super::cli::{GraphArgs, GraphFormat};
+use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
 use crate::diag::Severity;
 use crate::render::{DocumentView, graph};
@@ -18,7 +20,7 @@ pub(super) fn run(args: GraphArgs) -> u8 {
     ) {
         Ok(o) => o,
         Err(PathError(message)) => {
-            eprintln!("error: {message}");
+            say!("error: {message}");
             return EXIT_USAGE;
         }
     };
@@ -32,7 +34,7 @@ pub(super) fn run(args: GraphArgs) -> u8 {
         return EXIT_USAGE;
     }
     let Some(model) = outcome.models.iter().find(|m| !m.pipelines.is_empty()) else {
-        eprintln!("error: `{}` has no pipeline", args.file.display());
+        say!("error: `{}` has no pipeline", args.file.shown());
         return EXIT_USAGE;
     };
     let view = DocumentView::from_model(model, None);

@@ -1,8 +1,10 @@
 //! `sopc init [DIR]`: a small working project to start from. It never overwrites a file.
 
+use crate::text::ShowPath;
 use std::path::{Path, PathBuf};
 
 use super::cli::InitArgs;
+use super::terminal::say;
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::files::write::{describe, file_in_the_way, write_new};
 
@@ -21,11 +23,11 @@ pub(super) fn run(args: InitArgs) -> u8 {
         .filter_map(|(p, _)| dir.join(p).parent().map(Path::to_path_buf));
     for folder in std::iter::once(dir.clone()).chain(folders) {
         if let Some(file) = file_in_the_way(&folder) {
-            eprintln!(
+            say!(
                 "error: `{}` is a file, not a folder: sopc init needs a folder there (it creates one that does not exist)",
-                file.display()
+                file.shown()
             );
-            eprintln!("nothing was written: give sopc init another folder, or move the file away");
+            say!("nothing was written: give sopc init another folder, or move the file away");
             return EXIT_USAGE;
         }
     }
@@ -36,23 +38,23 @@ pub(super) fn run(args: InitArgs) -> u8 {
         .collect();
     if !existing.is_empty() {
         for p in &existing {
-            eprintln!("error: `{}` already exists", p.display());
+            say!("error: `{}` already exists", p.shown());
         }
-        eprintln!("nothing was written: sopc init never overwrites a file");
+        say!("nothing was written: sopc init never overwrites a file");
         return EXIT_USAGE;
     }
     if let Err((path, e)) = write(&dir) {
-        eprintln!("error: cannot write `{}`: {}", path.display(), describe(&e));
+        say!("error: cannot write `{}`: {}", path.shown(), describe(&e));
         return EXIT_USAGE;
     }
     for (p, _) in FILES {
-        println!("created {}", dir.join(p).display());
+        println!("created {}", dir.join(p).shown());
     }
     println!();
     println!(
         "next: sopc check {0} && sopc build {0} -o {1}",
-        dir.display(),
-        dir.join("out").display()
+        dir.shown(),
+        dir.join("out").shown()
     );
     EXIT_OK
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::cli::{ExplainArgs, ListFormat, RulesArgs};
+use super::terminal::say;
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::diag::did_you_mean;
 use crate::lint::{RULES, find_rule};
@@ -57,11 +58,11 @@ pub(super) fn explain(args: ExplainArgs) -> u8 {
             EXIT_OK
         }
         None => {
-            eprintln!("error: no check is named `{}`", args.rule);
+            say!("error: no check is named `{}`", args.rule);
             if let Some(s) = did_you_mean(&args.rule, RULES.iter().map(|r| r.name)) {
-                eprintln!("help: did you mean `{s}`?");
+                say!("help: did you mean `{s}`?");
             } else {
-                eprintln!("help: `sopc rules` lists every check");
+                say!("help: `sopc rules` lists every check");
             }
             EXIT_USAGE
         }

@@ -308,6 +308,23 @@ impl SourceCode for Snippet {
     }
 }
 
+/// Writes a message of sopc's own to standard error, a line at a time: its line breaks are
+/// kept, every other hidden character escaped, and no line starts like a workflow command. User
+/// text inside it is escaped where it is put in ([`crate::text::visible`], `path.shown()`), so it
+/// cannot break a line either.
+pub(super) fn eprint_message(message: &str) {
+    let text = visible_with(message, |c| c == '\n');
+    eprintln!("{}", guard_lines(&text));
+}
+
+/// `eprintln!` for messages: see [`eprint_message`].
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::app::terminal::eprint_message(&format!($($arg)*))
+    };
+}
+pub(super) use say;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 pub mod fault;
 pub mod staged;
 
+use crate::text::ShowPath;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -206,7 +207,7 @@ fn create_beside(target: &Path, like: Option<&fs::Metadata>) -> io::Result<(Path
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(worded(
                     e.kind(),
-                    format!("the folder `{}` does not exist", dir.display()),
+                    format!("the folder `{}` does not exist", dir.shown()),
                 ));
             }
             Err(e) => {
@@ -214,7 +215,7 @@ fn create_beside(target: &Path, like: Option<&fs::Metadata>) -> io::Result<(Path
                     &e,
                     format_args!(
                         "cannot create a temporary file in `{}` to write it",
-                        dir.display()
+                        dir.shown()
                     ),
                 ));
             }
@@ -224,7 +225,7 @@ fn create_beside(target: &Path, like: Option<&fs::Metadata>) -> io::Result<(Path
         io::ErrorKind::AlreadyExists,
         format!(
             "cannot create a temporary file in `{}`: too many are left there",
-            dir.display()
+            dir.shown()
         ),
     ))
 }
@@ -281,7 +282,7 @@ fn rewrite_in_place(target: &Path, bytes: &[u8]) -> io::Result<()> {
                     format!(
                         "{}; its previous text is in `{}`",
                         describe(&e),
-                        backup.display()
+                        backup.shown()
                     ),
                 ))
             }
@@ -307,7 +308,7 @@ pub fn interrupted(path: &Path) -> Option<io::Error> {
             io::ErrorKind::AlreadyExists,
             format!(
                 "an earlier run was stopped while rewriting it, and its previous text is in `{}`: compare the two, keep the right text in the file, then remove the backup",
-                backup.display()
+                backup.shown()
             ),
         )
     })

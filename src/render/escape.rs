@@ -2,37 +2,9 @@
 //! function turns any string into text that the format shows as that string and nothing more: no
 //! markup, no line structure, no terminal control sequence.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// A character a terminal (or a viewer of the file) would not show as itself: the C0 and C1
-/// control characters, DEL, and the Unicode bidirectional controls (U+202A–U+202E,
-/// U+2066–U+2069), which reorder the text around them.
-pub fn is_hidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// `s` with every [`is_hidden`] character for which `keep` says no written as a visible escape in
-/// the language's own notation (`\u{1b}`). Borrows when there is nothing to escape.
-pub fn visible_with(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
-    if !s.chars().any(|c| is_hidden(c) && !keep(c)) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if is_hidden(c) && !keep(c) {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// `s` as one line of terminal text: every hidden character, line breaks included, escaped.
-pub fn visible(s: &str) -> Cow<'_, str> {
-    visible_with(s, |_| false)
-}
+pub use crate::text::{is_hidden, visible, visible_with};
 
 /// Backslash-escapes what Markdown would read as markup in running text, on one line: line breaks
 /// become spaces, other control characters visible escapes. Constructs that only open at the start
@@ -188,14 +160,6 @@ pub fn dot_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hidden_characters_become_visible() {
-        assert_eq!(visible("a\u{1b}]0;x\u{7}b"), "a\\u{1b}]0;x\\u{7}b");
-        assert_eq!(visible("x\ny"), "x\\u{a}y");
-        assert_eq!(visible("\u{202e}abc"), "\\u{202e}abc");
-        assert!(matches!(visible("线索 plain"), Cow::Borrowed(_)));
-    }
 
     #[test]
     fn inline_markdown_stays_one_line_of_text() {

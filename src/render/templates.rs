@@ -1,6 +1,7 @@
 //! The minijinja templates: embedded in the binary, each overridable by a file of the same name in
 //! a user's folder (`--templates DIR`), the way mdBook's theme folder works.
 
+use crate::text::ShowPath;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -51,7 +52,7 @@ pub struct TemplateError {
 impl fmt::Display for TemplateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.path {
-            Some(p) => write!(f, "{}", p.display())?,
+            Some(p) => write!(f, "{}", p.shown())?,
             None => write!(f, "{} (built in)", self.template)?,
         }
         if let Some(line) = self.line {
@@ -142,15 +143,15 @@ impl Templates {
             Ok(m) if m.is_dir() => Ok(Templates::with_dir(dir)),
             Ok(_) => Err(TemplateDirError(format!(
                 "`--templates {0}`: `{0}` is a file, not a folder; give the folder that holds your templates",
-                dir.display()
+                dir.shown()
             ))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(TemplateDirError(format!(
                 "templates folder `{}` does not exist",
-                dir.display()
+                dir.shown()
             ))),
             Err(e) => Err(TemplateDirError(format!(
                 "cannot read the templates folder `{}`: {e}",
-                dir.display()
+                dir.shown()
             ))),
         }
     }
@@ -184,16 +185,16 @@ impl Templates {
             {
                 return Ok(None);
             }
-            Err(e) => return Err(format!("cannot read `{}`: {e}", shown.display())),
+            Err(e) => return Err(format!("cannot read `{}`: {e}", shown.shown())),
         }
         let resolved = path
             .canonicalize()
-            .map_err(|e| format!("cannot read `{}`: {e}", shown.display()))?;
+            .map_err(|e| format!("cannot read `{}`: {e}", shown.shown()))?;
         if !resolved.starts_with(&dir.canonical) {
             return Err(format!(
                 "`{}` leads outside the templates folder `{}` (through a symbolic link); copy the file into the folder instead",
-                shown.display(),
-                dir.given.display()
+                shown.shown(),
+                dir.given.shown()
             ));
         }
         Ok(Some(resolved))
@@ -203,10 +204,10 @@ impl Templates {
         if let Some(path) = self.override_file(name)? {
             let shown = self.shown_path(name).unwrap_or(path.clone());
             let bytes = read::read_regular(&path, read::SMALL_LIMIT)
-                .map_err(|e| format!("cannot read `{}`: {e}", shown.display()))?;
+                .map_err(|e| format!("cannot read `{}`: {e}", shown.shown()))?;
             return String::from_utf8(bytes)
                 .map(Some)
-                .map_err(|_| format!("`{}` is not UTF-8 text", shown.display()));
+                .map_err(|_| format!("`{}` is not UTF-8 text", shown.shown()));
         }
         Ok(EMBEDDED
             .iter()

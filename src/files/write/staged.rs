@@ -14,6 +14,7 @@
 //! So after a failure or a kill at any step, `DIR` holds the whole old set or, once the next
 //! build has started, the whole new set.
 
+use crate::text::ShowPath;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
@@ -115,7 +116,7 @@ fn recover_locked(dir: &Path) -> io::Result<Recovered> {
                 io::ErrorKind::AlreadyExists,
                 format!(
                     "`{}` is in the way: sopc keeps its work folder there; remove it",
-                    work.display()
+                    work.shown()
                 ),
             ));
         }
@@ -160,12 +161,12 @@ pub fn publish(dir: &Path, outputs: &[(PathBuf, Vec<u8>)]) -> Result<(), Publish
     let unchanged = |e: io::Error| PublishError::Unchanged(describe(&e));
     if let Some(file) = file_in_the_way(dir) {
         let what = if file == dir {
-            format!("`{}` is a file, not a folder", dir.display())
+            format!("`{}` is a file, not a folder", dir.shown())
         } else {
             format!(
                 "`{}` is a file, so the folder `{}` cannot be made in it",
-                file.display(),
-                dir.display()
+                file.shown(),
+                dir.shown()
             )
         };
         return Err(PublishError::Unchanged(format!(
@@ -183,7 +184,7 @@ pub fn publish(dir: &Path, outputs: &[(PathBuf, Vec<u8>)]) -> Result<(), Publish
     recover_locked(dir).map_err(|e| {
         undo_created(PublishError::Unchanged(format!(
             "cannot finish the interrupted build left in `{}`: {}",
-            dir.join(WORK).display(),
+            dir.join(WORK).shown(),
             describe(&e)
         )))
     })?;
@@ -195,7 +196,7 @@ pub fn publish(dir: &Path, outputs: &[(PathBuf, Vec<u8>)]) -> Result<(), Publish
         let list: Vec<String> = refused.iter().map(|r| format!("\n  {r}")).collect();
         return Err(undo_created(PublishError::Unchanged(format!(
             "sopc replaces only what it wrote itself (it keeps the list in `{}`), and these are not:{}\nmove or remove them, or build into another folder with `-o`",
-            dir.join(RECORD).display(),
+            dir.join(RECORD).shown(),
             list.concat()
         ))));
     }
@@ -219,7 +220,7 @@ pub fn publish(dir: &Path, outputs: &[(PathBuf, Vec<u8>)]) -> Result<(), Publish
         let _ = remove_work(&work);
         undo_created(PublishError::Unchanged(format!(
             "cannot write the new outputs into `{}`: {}",
-            work.display(),
+            work.shown(),
             describe(&e)
         )))
     })?;
@@ -301,7 +302,7 @@ fn move_in(dir: &Path, work: &Path, order: Vec<String>) -> Result<(), PublishErr
         let _ = remove_work(work);
         return Err(PublishError::Unchanged(format!(
             "cannot write the journal of the build in `{}`: {}",
-            work.display(),
+            work.shown(),
             describe(&e)
         )));
     }
@@ -317,7 +318,7 @@ fn move_in(dir: &Path, work: &Path, order: Vec<String>) -> Result<(), PublishErr
         return remove_work(work).map_err(|e| {
             PublishError::Unchanged(format!(
                 "the new outputs are in place, but `{}` could not be removed: {}",
-                work.display(),
+                work.shown(),
                 describe(&e)
             ))
         });
@@ -342,7 +343,7 @@ fn move_in(dir: &Path, work: &Path, order: Vec<String>) -> Result<(), PublishErr
             "{}; then putting the previous outputs back failed: {}\n`{}` is left partly updated: once the problem is fixed, run `sopc build` into it again, which first completes or undoes this build",
             describe(&e),
             describe(&undo),
-            dir.display()
+            dir.shown()
         ))),
     }
 }
@@ -439,7 +440,7 @@ fn exists(path: &Path) -> bool {
 fn rename(from: &Path, to: &Path, doing: &str) -> io::Result<()> {
     fs::rename(from, to).map_err(|e| {
         let name = if doing.ends_with("new") { to } else { from };
-        context(&e, format_args!("{doing} `{}`", name.display()))
+        context(&e, format_args!("{doing} `{}`", name.shown()))
     })
 }
 
@@ -462,7 +463,7 @@ fn create_dirs(dir: &Path) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir).map_err(|e| {
         context(
             &e,
-            format_args!("cannot create the folder `{}`", dir.display()),
+            format_args!("cannot create the folder `{}`", dir.shown()),
         )
     })?;
     Ok(missing.into_iter().rev().collect())
@@ -485,7 +486,7 @@ fn refusals(dir: &Path, record: Option<&Record>, entries: &BTreeSet<String>) -> 
     if exists(&dir.join(RECORD)) && record.is_none() {
         out.push(format!(
             "`{}` is not a record sopc wrote",
-            dir.join(RECORD).display()
+            dir.join(RECORD).shown()
         ));
     }
     for name in entries {
@@ -507,7 +508,7 @@ fn check_entry(dir: &Path, rel: &Path, files: &BTreeMap<String, String>, out: &m
         }
         return;
     }
-    let shown = path.display();
+    let shown = path.shown();
     if meta.is_dir() {
         let mut children: Vec<PathBuf> = match fs::read_dir(&path) {
             Ok(rd) => rd
