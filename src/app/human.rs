@@ -104,8 +104,23 @@ fn source(db: &SourceDb, loc: Loc) -> Source {
     let src = db.get(loc.file);
     Source {
         name: src.display.clone(),
-        text: src.text.clone(),
+        text: lone_cr_as_lf(&src.text),
     }
+}
+
+/// A lone CR ends a line as LF does (as in every other output format); miette is given LF
+/// there, one byte for one, so its lines match and every span stays where it was.
+fn lone_cr_as_lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') {
+            '\n'
+        } else {
+            c
+        });
+    }
+    out
 }
 
 fn span(loc: Loc) -> miette::SourceSpan {

@@ -10,6 +10,9 @@ pub struct LineCol {
 }
 
 /// Byte offsets of line starts, for turning spans into lines and columns.
+///
+/// A line ends at LF, CRLF or a lone CR: the same lines every output format counts, and the
+/// ones the quoted source in human output shows.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
@@ -17,11 +20,13 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
         starts.extend(
-            text.bytes()
+            bytes
+                .iter()
                 .enumerate()
-                .filter(|(_, b)| *b == b'\n')
+                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
                 .map(|(i, _)| i + 1),
         );
         LineIndex { starts }
@@ -79,6 +84,19 @@ mod tests {
         let x = text.find('x').unwrap();
         assert_eq!(idx.line_col(text, x), LineCol { line: 2, column: 6 });
         assert_eq!(idx.line_span(text, 1), Span::new(0, 2));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "a\rb\r\nc\nd\r";
+        let idx = LineIndex::new(text);
+        let at = |c: char| idx.line_col(text, text.find(c).unwrap());
+        assert_eq!(at('b'), LineCol { line: 2, column: 1 });
+        assert_eq!(at('c'), LineCol { line: 3, column: 1 });
+        assert_eq!(at('d'), LineCol { line: 4, column: 1 });
+        assert_eq!(idx.line_span(text, 0), Span::new(0, 1));
+        assert_eq!(idx.line_span(text, 2), Span::new(2, 3));
+        assert_eq!(idx.line_of(text.len()), 4);
     }
 
     #[test]
