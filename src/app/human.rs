@@ -104,20 +104,21 @@ fn source(db: &SourceDb, loc: Loc) -> Source {
     let src = db.get(loc.file);
     Source {
         name: src.display.clone(),
-        text: lone_cr_as_lf(&src.text),
+        text: as_shown(&src.text),
     }
 }
 
-/// A lone CR ends a line as LF does (as in every other output format); miette is given LF
-/// there, one byte for one, so its lines match and every span stays where it was.
-fn lone_cr_as_lf(text: &str) -> String {
+/// The text miette quotes, with the same length and spans: a lone CR ends a line as LF does
+/// (as in every other output format), so it becomes LF; a bidirectional control character,
+/// which would reorder the quoted line on the terminal, becomes U+FFFD (both three bytes).
+fn as_shown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        out.push(if c == '\r' && chars.peek() != Some(&'\n') {
-            '\n'
-        } else {
-            c
+        out.push(match c {
+            '\r' if chars.peek() != Some(&'\n') => '\n',
+            c if crate::syntax::bidi::control_name(c).is_some() => '\u{FFFD}',
+            c => c,
         });
     }
     out
