@@ -123,6 +123,15 @@ pub fn did_you_mean<'a>(
 /// of thousands of similar names the suggestion is the best of the first ones tried.
 const DISTANCES_PER_NAME: usize = 400;
 
+/// How many edit distances one namespace may cost in all. Hundreds of typos among hundreds of
+/// names stay far below it; past it (thousands of unknown names among thousands of similar
+/// ones), a name is only matched when it differs from one in case.
+const DISTANCES_PER_NAMESPACE: usize = 200_000;
+
+/// How many candidates one namespace may look at in all (a few nanoseconds each, to rule one
+/// out by length and characters).
+const LOOKS_PER_NAMESPACE: usize = 20_000_000;
+
 /// Did-you-mean over one namespace, prepared once and asked many times: a document with
 /// thousands of unknown names in a namespace of thousands stays fast.
 ///
@@ -136,6 +145,10 @@ pub struct Suggester<'a> {
     /// Lowercase text to the candidates with it, sorted.
     by_lower: std::collections::HashMap<String, Vec<&'a str>>,
     cache: std::collections::HashMap<String, Option<&'a str>>,
+    /// Edit distances left to compute, of [`DISTANCES_PER_NAMESPACE`].
+    budget: usize,
+    /// Candidates left to look at, of [`LOOKS_PER_NAMESPACE`].
+    looks: usize,
 }
 
 struct Candidate<'a> {
@@ -174,6 +187,8 @@ impl<'a> Suggester<'a> {
             candidates: list,
             by_lower,
             cache: Default::default(),
+            budget: DISTANCES_PER_NAMESPACE,
+            looks: LOOKS_PER_NAMESPACE,
         }
     }
 
@@ -187,18 +202,21 @@ impl<'a> Suggester<'a> {
         found
     }
 
-    fn search(&self, word: &str) -> Option<&'a str> {
+    fn search(&mut self, word: &str) -> Option<&'a str> {
         let lower = word.to_lowercase();
         if let Some(names) = self.by_lower.get(&lower)
             && let Some(same) = names.iter().find(|n| **n != word)
         {
             return Some(same);
         }
+        if self.budget == 0 || self.looks == 0 {
+            return None;
+        }
         let chars: Vec<char> = lower.chars().collect();
         let word_mask = mask(&chars);
         let len = chars.len();
         let mut best: Option<(usize, &'a str)> = None;
-        let mut budget = DISTANCES_PER_NAME;
+        let mut budget = DISTANCES_PER_NAME.min(self.budget);
         let mut rows = Rows::default();
         // Lengths nearest to the word's first: a distance is at least the difference in length.
         for diff in [0isize, -1, 1, -2, 2, -3, 3] {
@@ -208,6 +226,10 @@ impl<'a> Suggester<'a> {
             let from = self.candidates.partition_point(|c| c.lower.len() < want);
             let to = self.candidates.partition_point(|c| c.lower.len() <= want);
             for c in &self.candidates[from..to] {
+                if self.looks == 0 {
+                    return best.map(|(_, n)| n);
+                }
+                self.looks -= 1;
                 let bound = best.map_or(c.limit, |(d, _)| c.limit.min(d));
                 let missing = (word_mask & !c.mask)
                     .count_ones()
@@ -219,6 +241,7 @@ impl<'a> Suggester<'a> {
                     return best.map(|(_, n)| n);
                 }
                 budget -= 1;
+                self.budget -= 1;
                 let Some(d) = rows.distance(&chars, &c.lower, bound) else {
                     continue;
                 };
