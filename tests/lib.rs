@@ -12,6 +12,7 @@ mod documents;
 mod examples;
 mod fmt;
 mod fuzz_regressions;
+mod hostile_checks;
 mod json;
 mod mangled;
 mod parser;
