@@ -320,3 +320,17 @@ fn nested_suppressions_silence_what_they_cover_and_only_that() {
         ]
     );
 }
+
+#[test]
+fn with_bidi_control_off_an_identifier_holding_one_is_still_a_syntax_error() {
+    let p = Project::new()
+        .file("sopc.yaml", "rules:\n  bidi-control: off\n")
+        .file(
+            "lib.sop",
+            "role sales\u{202E}rep { responsibilities \"x\" }\n# \u{202E}\n",
+        );
+    let run = p.run(&["check", "--format", "json", "lib.sop"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let rules: Vec<String> = run.rules_and_lines().into_iter().map(|(r, _)| r).collect();
+    assert_eq!(rules, ["syntax"], "{}", run.stdout);
+}

@@ -133,7 +133,10 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
             diags.extend(lint::rules::bidi_control::findings(id, &src.text));
         }
         if let Err(e) = &src.parsed {
-            if lint::rules::bidi_control::explains(e, &src.text) {
+            // Said by the bidi-control finding at the character, unless that check is off.
+            if lint::rules::bidi_control::explains(e, &src.text)
+                && configs.level(&outcome.db, "bidi-control", id) != lint::Level::Off
+            {
                 continue;
             }
             let mut d =
