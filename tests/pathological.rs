@@ -345,3 +345,39 @@ fn twenty_thousand_suppressions_each_over_its_own_stage() {
         run.stdout
     );
 }
+
+#[test]
+fn fifty_thousand_findings_on_one_line() {
+    // A minified file: every column is counted on the same 1.5 MB line.
+    let n = 50_000;
+    let mut text = HEAD.replace('\n', " ");
+    text.push_str("pipeline p { ");
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!("s{}", i + 1)
+        } else {
+            "end".into()
+        };
+        write!(text, "stage s{i} {{ owner r -> {next} }} ").unwrap();
+    }
+    text.push_str("stage end { terminal } }\n");
+    let p = Project::new().file("doc.sop", &text);
+    let run = within(60, "50,000 findings on one line", || {
+        p.run(&["check", "--format", "json", "doc.sop"])
+    });
+    let found = run.rules_and_lines();
+    assert_eq!(
+        found.len(),
+        n,
+        "{}",
+        &run.stdout[..500.min(run.stdout.len())]
+    );
+    assert!(
+        found
+            .iter()
+            .all(|(r, l)| r == "stage-without-exit-criteria" && *l == 1)
+    );
+    let last = &run.json()["diagnostics"][n - 1];
+    let column = last["column"].as_u64().unwrap() as usize;
+    assert_eq!(&text[column - 1..column + 6], "stage s");
+}
