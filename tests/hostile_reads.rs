@@ -2,6 +2,7 @@
 //! read, sizes are bounded, templates stay in their folder and within their budget, and a
 //! folder with nothing to check says so.
 
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -20,10 +21,24 @@ fn run_bounded(dir: &Path, args: &[&str], secs: u64) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("sopc runs");
+    // The pipes are drained on their own threads while this one watches the clock: a child
+    // whose output fills a pipe must not look like a hang.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr.read_to_end(&mut buf);
+        buf
+    });
     let start = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            break;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
         }
         if start.elapsed() > Duration::from_secs(secs) {
             let _ = child.kill();
@@ -31,12 +46,12 @@ fn run_bounded(dir: &Path, args: &[&str], secs: u64) -> Run {
             panic!("`sopc {}` did not finish in {secs} s", args.join(" "));
         }
         std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().expect("output");
+    };
+    let (stdout, stderr) = (out_reader.join().unwrap(), err_reader.join().unwrap());
     Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
     }
 }
 

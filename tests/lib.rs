@@ -12,6 +12,7 @@ mod documents;
 mod examples;
 mod fmt;
 mod fuzz_regressions;
+mod hostile_checks;
 mod hostile_output;
 mod hostile_reads;
 mod hostile_writes;

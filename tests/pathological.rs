@@ -210,3 +210,174 @@ fn inputs_that_would_make_a_backtracking_parser_crawl() {
         assert!(found[0].0.starts_with("syntax: "), "{found:?}");
     }
 }
+
+/// Runs `f` and fails when it takes longer than `limit`: what took minutes must now take
+/// seconds, even in a debug build on a busy machine.
+fn within<T>(limit_secs: u64, what: &str, f: impl FnOnce() -> T) -> T {
+    let start = std::time::Instant::now();
+    let out = f();
+    let took = start.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(limit_secs),
+        "{what} took {took:?}"
+    );
+    out
+}
+
+#[test]
+fn ten_thousand_unknown_names_among_ten_thousand_similar_roles() {
+    let n = 10_000;
+    let mut text = String::from(HEAD);
+    for i in 0..n {
+        writeln!(text, "role role_{i:05} {{ responsibilities \"x\" }}").unwrap();
+    }
+    text.push_str("pipeline p {\n");
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!("s{}", i + 1)
+        } else {
+            "end".into()
+        };
+        writeln!(
+            text,
+            "stage s{i} {{ owner rolx_{i:05} exit \"x\" -> {next} }}"
+        )
+        .unwrap();
+    }
+    text.push_str("stage end { terminal }\n}\n");
+    let found = within(60, "10,000 unknown roles", || rules_of(&text));
+    assert!(
+        found.contains(&("undefined-reference".to_string(), n)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn fifty_thousand_unknown_stages_in_one_pipeline() {
+    let n = 50_000;
+    let mut text = String::from(HEAD);
+    text.push_str("pipeline p {\nstage s0 { owner r exit \"x\" -> end }\n");
+    for i in 1..n {
+        writeln!(text, "stage s{i} {{ owner r exit \"x\" -> q{i} }}").unwrap();
+    }
+    text.push_str("stage end { terminal }\n}\n");
+    let found = within(60, "50,000 unknown stages", || rules_of(&text));
+    assert!(
+        found.contains(&("undefined-reference".to_string(), n - 1)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_stage_of_100000_tasks() {
+    let mut text = String::from(HEAD);
+    text.push_str("pipeline p {\nstage a { owner r exit \"x\"\n");
+    for i in 0..100_000 {
+        writeln!(text, "task t{i} {{ due 1h done_when \"x\" }}").unwrap();
+    }
+    text.push_str("task t5 { due 1h done_when \"again\" }\n-> end }\nstage end { terminal }\n}\n");
+    let found = within(60, "100,000 tasks", || rules_of(&text));
+    assert_eq!(found, vec![("duplicate-definition".to_string(), 1)]);
+}
+
+#[test]
+fn ten_thousand_kpis_naming_stages_of_ten_thousand_pipelines() {
+    let mut text = String::from(HEAD);
+    for i in 0..10_000 {
+        writeln!(
+            text,
+            "pipeline p{i} {{ stage s{i} {{ owner r exit \"x\" -> e{i} }} stage e{i} {{ terminal }} }}"
+        )
+        .unwrap();
+    }
+    for i in 0..10_000 {
+        writeln!(text, "kpi k{i} {{ owner r target >= 1 stage s{i} }}").unwrap();
+        writeln!(text, "kpi m{i} {{ owner r target >= 1 stage p{i}.x{i} }}").unwrap();
+    }
+    let found = within(60, "20,000 kpi stages", || rules_of(&text));
+    assert_eq!(found, vec![("undefined-reference".to_string(), 10_000)]);
+}
+
+#[test]
+fn twenty_thousand_small_reporting_cycles() {
+    let mut text = String::from(HEAD);
+    for i in 0..20_000 {
+        writeln!(
+            text,
+            "role a{i} {{ responsibilities \"x\" reports_to b{i} }}\n\
+             role b{i} {{ responsibilities \"x\" reports_to a{i} }}"
+        )
+        .unwrap();
+    }
+    let found = within(60, "20,000 cycles", || rules_of(&text));
+    assert_eq!(found, vec![("reporting-cycle".to_string(), 20_000)]);
+}
+
+#[test]
+fn twenty_thousand_suppressions_each_over_its_own_stage() {
+    let n = 20_000;
+    let mut text = String::from(HEAD);
+    text.push_str("pipeline p {\n");
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!("s{}", i + 1)
+        } else {
+            "end".into()
+        };
+        writeln!(
+            text,
+            "# sopc: allow(stage-without-exit-criteria)\nstage s{i} {{ owner r -> {next} }}"
+        )
+        .unwrap();
+    }
+    // One that silences nothing, and one finding no suppression covers.
+    text.push_str("# sopc: allow(stage-without-owner)\nstage end { terminal }\n}\n");
+    text.push_str("kpi k { owner r stage p.end }\n");
+    let p = Project::new().file("doc.sop", &text);
+    let run = within(60, "20,000 suppressions", || {
+        p.run(&["check", "--format", "json", "doc.sop"])
+    });
+    let rules: Vec<String> = run.rules_and_lines().into_iter().map(|(r, _)| r).collect();
+    assert_eq!(
+        rules,
+        ["unused-suppression", "kpi-without-target"],
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn fifty_thousand_findings_on_one_line() {
+    // A minified file: every column is counted on the same 1.5 MB line.
+    let n = 50_000;
+    let mut text = HEAD.replace('\n', " ");
+    text.push_str("pipeline p { ");
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!("s{}", i + 1)
+        } else {
+            "end".into()
+        };
+        write!(text, "stage s{i} {{ owner r -> {next} }} ").unwrap();
+    }
+    text.push_str("stage end { terminal } }\n");
+    let p = Project::new().file("doc.sop", &text);
+    let run = within(60, "50,000 findings on one line", || {
+        p.run(&["check", "--format", "json", "doc.sop"])
+    });
+    let found = run.rules_and_lines();
+    assert_eq!(
+        found.len(),
+        n,
+        "{}",
+        &run.stdout[..500.min(run.stdout.len())]
+    );
+    assert!(
+        found
+            .iter()
+            .all(|(r, l)| r == "stage-without-exit-criteria" && *l == 1)
+    );
+    let last = &run.json()["diagnostics"][n - 1];
+    let column = last["column"].as_u64().unwrap() as usize;
+    assert_eq!(&text[column - 1..column + 6], "stage s");
+}

@@ -140,7 +140,17 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
     diags.append(&mut configs.diagnostics);
     outcome.unreadable.append(&mut configs.unreadable);
     for id in outcome.db.ids() {
-        if let Err(e) = &outcome.db.get(id).parsed {
+        let src = outcome.db.get(id);
+        if src.is_sop() {
+            diags.extend(lint::rules::bidi_control::findings(id, &src.text));
+        }
+        if let Err(e) = &src.parsed {
+            // Said by the bidi-control finding at the character, unless that check is off.
+            if lint::rules::bidi_control::explains(e, &src.text)
+                && configs.level(&outcome.db, "bidi-control", id) != lint::Level::Off
+            {
+                continue;
+            }
             let mut d =
                 Diagnostic::new("syntax", Loc::new(id, e.span), e.message()).with_label(e.label());
             if let Some(h) = e.help() {

@@ -159,13 +159,18 @@ fn excerpt(
         if to < full.end {
             out.push('…');
         }
-        // The line ending as in the file, so miette counts lines as it would there.
+        // The line ending as in the file, so miette counts lines as it would there; but a lone
+        // CR, which ends a line in every output format, as LF: a terminal would go back to the
+        // start of the line and draw the next one over it.
         let next = if line < last_line {
             line_start(text, lines, line + 1)
         } else {
             text.len()
         };
-        out.push_str(&text[full.end..next]);
+        match &text[full.end..next] {
+            "\r" => out.push('\n'),
+            ending => out.push_str(ending),
+        }
     }
     let place = |offset: usize| -> usize {
         let line = lines.line_of(offset).clamp(first_line, end_line);

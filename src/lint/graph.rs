@@ -36,52 +36,76 @@ pub fn reaching<N, E>(graph: &DiGraph<N, E>, targets: &[NodeIndex]) -> Vec<bool>
 /// One cycle per strongly connected component.
 pub fn cycles<N, E>(graph: &DiGraph<N, E>) -> Vec<Vec<NodeIndex>> {
     let mut out = Vec::new();
+    // Shared by every component and cleared after each, so many small cycles in a big graph
+    // cost their own size, not the graph's each.
+    let mut walk = Walk {
+        in_scc: vec![false; graph.node_count()],
+        parent: vec![None; graph.node_count()],
+        seen: vec![false; graph.node_count()],
+        touched: Vec::new(),
+    };
     for scc in kosaraju_scc(graph) {
         let self_loop = scc.len() == 1 && graph.contains_edge(scc[0], scc[0]);
         if scc.len() < 2 && !self_loop {
             continue;
         }
-        let mut in_scc = vec![false; graph.node_count()];
         for n in &scc {
-            in_scc[n.index()] = true;
+            walk.in_scc[n.index()] = true;
         }
         let first = *scc.iter().min().expect("non-empty");
-        out.push(cycle_through(graph, first, &in_scc));
+        out.push(walk.cycle_through(graph, first));
+        for n in &scc {
+            walk.in_scc[n.index()] = false;
+        }
+        for n in walk.touched.drain(..) {
+            walk.seen[n.index()] = false;
+            walk.parent[n.index()] = None;
+        }
     }
     out.sort();
     out
 }
 
-/// A simple cycle from `first` back to it, staying inside the component (breadth-first, so the
-/// shortest one).
-fn cycle_through<N, E>(graph: &DiGraph<N, E>, first: NodeIndex, in_scc: &[bool]) -> Vec<NodeIndex> {
-    let mut parent: Vec<Option<NodeIndex>> = vec![None; graph.node_count()];
-    let mut queue = std::collections::VecDeque::from([first]);
-    let mut seen = vec![false; graph.node_count()];
-    seen[first.index()] = true;
-    while let Some(n) = queue.pop_front() {
-        let mut next: Vec<NodeIndex> = graph
-            .edges_directed(n, Direction::Outgoing)
-            .map(|e| e.target())
-            .collect();
-        next.sort();
-        for m in next {
-            if m == first {
-                let mut path = vec![n];
-                let mut cur = n;
-                while let Some(p) = parent[cur.index()] {
-                    path.push(p);
-                    cur = p;
+struct Walk {
+    in_scc: Vec<bool>,
+    parent: Vec<Option<NodeIndex>>,
+    seen: Vec<bool>,
+    /// The nodes whose `seen` or `parent` were set.
+    touched: Vec<NodeIndex>,
+}
+
+impl Walk {
+    /// A simple cycle from `first` back to it, staying inside the component (breadth-first, so
+    /// the shortest one).
+    fn cycle_through<N, E>(&mut self, graph: &DiGraph<N, E>, first: NodeIndex) -> Vec<NodeIndex> {
+        let mut queue = std::collections::VecDeque::from([first]);
+        self.seen[first.index()] = true;
+        self.touched.push(first);
+        while let Some(n) = queue.pop_front() {
+            let mut next: Vec<NodeIndex> = graph
+                .edges_directed(n, Direction::Outgoing)
+                .map(|e| e.target())
+                .collect();
+            next.sort();
+            for m in next {
+                if m == first {
+                    let mut path = vec![n];
+                    let mut cur = n;
+                    while let Some(p) = self.parent[cur.index()] {
+                        path.push(p);
+                        cur = p;
+                    }
+                    path.reverse();
+                    return path;
                 }
-                path.reverse();
-                return path;
-            }
-            if in_scc[m.index()] && !seen[m.index()] {
-                seen[m.index()] = true;
-                parent[m.index()] = Some(n);
-                queue.push_back(m);
+                if self.in_scc[m.index()] && !self.seen[m.index()] {
+                    self.seen[m.index()] = true;
+                    self.parent[m.index()] = Some(n);
+                    self.touched.push(m);
+                    queue.push_back(m);
+                }
             }
         }
+        vec![first]
     }
-    vec![first]
 }

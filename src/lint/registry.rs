@@ -120,6 +120,7 @@ pub static RULES: &[&RuleInfo] = &[
     &rules::unused_definition::UNUSED_DEFINITION,
     &rules::unused_suppression::UNUSED_SUPPRESSION,
     &rules::invalid_config::INVALID_CONFIG,
+    &rules::bidi_control::BIDI_CONTROL,
 ];
 
 /// The check with this name.

@@ -1,5 +1,7 @@
 //! `# sopc: allow(rule, ...) -- reason` comments directly above a block.
 
+use std::collections::HashMap;
+
 use crate::diag::{Diagnostic, FileId, Loc};
 use crate::lint::registry::{RULES, find_rule};
 use crate::model::SourceDb;
@@ -63,16 +65,19 @@ pub fn collect_in(db: &SourceDb, ids: impl IntoIterator<Item = FileId>) -> Vec<S
     for id in ids {
         let src = db.get(id);
         let Some(ast) = src.ast() else { continue };
-        let blocks = block_starts(ast);
+        // The first block starting on each line, so each comment finds its block at once.
+        let mut first_on_line: HashMap<usize, Span> = HashMap::new();
+        for (start, span) in block_starts(ast) {
+            first_on_line
+                .entry(src.lines.line_of(start))
+                .or_insert(span);
+        }
         for c in ast.comments.iter().filter(|c| c.own_line) {
             let Some((rules, reason)) = parse(&c.text, c.span) else {
                 continue;
             };
             let below = src.lines.line_of(c.span.start) + 1;
-            let block = blocks
-                .iter()
-                .find(|(start, _)| src.lines.line_of(*start) == below)
-                .map(|(_, span)| *span);
+            let block = first_on_line.get(&below).copied();
             out.push(Suppression {
                 file: id,
                 span: c.span,
@@ -103,6 +108,79 @@ fn block_starts(ast: &SourceFile) -> Vec<(usize, Span)> {
     out
 }
 
+/// The blocks that suppressions cover, per file, sorted by start, each with its enclosing
+/// covered block: the suppressions over a finding are found without trying each one.
+struct Covers {
+    by_file: HashMap<FileId, Vec<Cover>>,
+}
+
+struct Cover {
+    span: Span,
+    /// The suppressions on this block.
+    sups: Vec<usize>,
+    /// The nearest covered block that holds this one.
+    parent: Option<usize>,
+}
+
+impl Covers {
+    fn new(sups: &[Suppression]) -> Self {
+        let mut spans: HashMap<FileId, Vec<(Span, usize)>> = HashMap::new();
+        for (si, s) in sups.iter().enumerate() {
+            if let Some(block) = s.block {
+                spans.entry(s.file).or_default().push((block, si));
+            }
+        }
+        let mut by_file = HashMap::new();
+        for (file, mut list) in spans {
+            // Blocks nest or are apart; sorting by start, longer first, puts a block after all
+            // that hold it.
+            list.sort_by_key(|(span, si)| (span.start, std::cmp::Reverse(span.end), *si));
+            let mut covers: Vec<Cover> = Vec::new();
+            let mut open: Vec<usize> = Vec::new();
+            for (span, si) in list {
+                if let Some(last) = covers.last_mut()
+                    && last.span == span
+                {
+                    last.sups.push(si);
+                    continue;
+                }
+                while let Some(&top) = open.last() {
+                    if covers[top].span.contains(span) {
+                        break;
+                    }
+                    open.pop();
+                }
+                covers.push(Cover {
+                    span,
+                    sups: vec![si],
+                    parent: open.last().copied(),
+                });
+                open.push(covers.len() - 1);
+            }
+            by_file.insert(file, covers);
+        }
+        Covers { by_file }
+    }
+
+    /// Calls `f` with every suppression whose block holds `loc`.
+    fn each_covering(&self, loc: Loc, mut f: impl FnMut(usize)) {
+        let Some(covers) = self.by_file.get(&loc.file) else {
+            return;
+        };
+        // The last block starting at or before the finding; any block holding the finding is
+        // it or one of the blocks that hold it.
+        let mut at = covers
+            .partition_point(|c| c.span.start <= loc.span.start)
+            .checked_sub(1);
+        while let Some(i) = at {
+            if covers[i].span.contains(loc.span) {
+                covers[i].sups.iter().copied().for_each(&mut f);
+            }
+            at = covers[i].parent;
+        }
+    }
+}
+
 /// Drops the findings a suppression covers; adds `unused-suppression` for those that covered
 /// nothing, and (with `require_reason`) for those without a reason.
 pub fn apply(
@@ -114,6 +192,7 @@ pub fn apply(
     for (u, s) in used.iter_mut().zip(sups) {
         *u = vec![false; s.rules.len()];
     }
+    let covers = Covers::new(sups);
     let mut kept: Vec<Diagnostic> = diags
         .into_iter()
         .filter(|d| {
@@ -121,18 +200,14 @@ pub fn apply(
                 return true;
             }
             let mut silenced = false;
-            for (si, s) in sups.iter().enumerate() {
-                let Some(block) = s.block else { continue };
-                if s.file != d.loc.file || !block.contains(d.loc.span) {
-                    continue;
-                }
-                for (ri, (name, _)) in s.rules.iter().enumerate() {
+            covers.each_covering(d.loc, |si| {
+                for (ri, (name, _)) in sups[si].rules.iter().enumerate() {
                     if name == d.rule {
                         used[si][ri] = true;
                         silenced = true;
                     }
                 }
-            }
+            });
             !silenced
         })
         .collect();

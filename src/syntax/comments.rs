@@ -10,7 +10,7 @@ pub fn scan(text: &str) -> Vec<Comment> {
     let mut line_start = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'\n' => {
+            b'\n' | b'\r' => {
                 i += 1;
                 line_start = i;
             }
@@ -19,25 +19,20 @@ pub fn scan(text: &str) -> Vec<Comment> {
                 let end = text[body..]
                     .find("\"\"\"")
                     .map_or(bytes.len(), |e| body + e + 3);
-                if let Some(nl) = text[i..end].rfind('\n') {
+                if let Some(nl) = text[i..end].rfind(['\n', '\r']) {
                     line_start = i + nl + 1;
                 }
                 i = end;
             }
             b'"' => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n' | b'\r') {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
                 i += 1;
             }
             b'#' => {
-                let end = text[i..].find('\n').map_or(bytes.len(), |e| i + e);
-                let end = if end > i && bytes[end - 1] == b'\r' {
-                    end - 1
-                } else {
-                    end
-                };
+                let end = text[i..].find(['\n', '\r']).map_or(bytes.len(), |e| i + e);
                 let before = &text[line_start..i];
                 comments.push(Comment {
                     text: text[i + 1..end].to_string(),
@@ -60,7 +55,7 @@ mod tests {
 
     #[test]
     fn skips_hashes_in_strings() {
-        let text = "# a\nx \"#no\" # b\r\ny \"\"\"\n # no\n\"\"\"\n  # c";
+        let text = "# a\nx \"#no\" # b\r\ny \"\"\"\n # no\n\"\"\"\n  # c\r# d\rz # e";
         let found: Vec<(String, bool)> = scan(text)
             .into_iter()
             .map(|c| (c.text, c.own_line))
@@ -70,7 +65,9 @@ mod tests {
             vec![
                 (" a".to_string(), true),
                 (" b".to_string(), false),
-                (" c".to_string(), true)
+                (" c".to_string(), true),
+                (" d".to_string(), true),
+                (" e".to_string(), false)
             ]
         );
     }

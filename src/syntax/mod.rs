@@ -1,6 +1,7 @@
 //! Syntax: text to AST. Only this module sees pest.
 
 pub mod ast;
+pub mod bidi;
 mod comments;
 pub mod errors;
 mod parser;

@@ -10,21 +10,56 @@ pub struct LineCol {
 }
 
 /// Byte offsets of line starts, for turning spans into lines and columns.
+///
+/// A line ends at LF, CRLF or a lone CR: the same lines every output format counts, and the
+/// ones the quoted source in human output shows.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `chars_before[k]`: how many characters start before byte `k * CHUNK`, so a column on
+    /// a very long line (a minified file) costs at most one chunk of counting, not the line.
+    chars_before: Vec<usize>,
+}
+
+/// Bytes per entry of [`LineIndex::chars_before`].
+const CHUNK: usize = 1024;
+
+/// How many characters start in `bytes` (UTF-8 continuation bytes do not start one).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
         starts.extend(
-            text.bytes()
+            bytes
+                .iter()
                 .enumerate()
-                .filter(|(_, b)| *b == b'\n')
+                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
                 .map(|(i, _)| i + 1),
         );
-        LineIndex { starts }
+        let mut chars_before = Vec::with_capacity(bytes.len() / CHUNK + 1);
+        let mut total = 0;
+        chars_before.push(0);
+        for chunk in bytes.chunks(CHUNK) {
+            total += count_chars(chunk);
+            chars_before.push(total);
+        }
+        LineIndex {
+            starts,
+            chars_before,
+        }
+    }
+
+    /// How many characters start before byte `offset`.
+    fn chars_to(&self, text: &str, offset: usize) -> usize {
+        let k = offset / CHUNK;
+        match self.chars_before.get(k) {
+            Some(&before) => before + count_chars(&text.as_bytes()[k * CHUNK..offset]),
+            None => count_chars(&text.as_bytes()[..offset]),
+        }
     }
 
     /// Line and column of a byte offset. An offset inside a character counts as that character;
@@ -37,11 +72,15 @@ impl LineIndex {
         while !text.is_char_boundary(prefix_end) {
             prefix_end -= 1;
         }
-        let prefix = &text[start..prefix_end];
-        let bom = usize::from(line == 0 && prefix.starts_with('\u{FEFF}'));
+        let bom = usize::from(line == 0 && text[start..prefix_end].starts_with('\u{FEFF}'));
+        let chars = if prefix_end - start <= CHUNK {
+            text[start..prefix_end].chars().count()
+        } else {
+            self.chars_to(text, prefix_end) - self.chars_to(text, start)
+        };
         LineCol {
             line: line + 1,
-            column: prefix.chars().count() - bom + 1,
+            column: chars - bom + 1,
         }
     }
 
@@ -79,6 +118,51 @@ mod tests {
         let x = text.find('x').unwrap();
         assert_eq!(idx.line_col(text, x), LineCol { line: 2, column: 6 });
         assert_eq!(idx.line_span(text, 1), Span::new(0, 2));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "a\rb\r\nc\nd\r";
+        let idx = LineIndex::new(text);
+        let at = |c: char| idx.line_col(text, text.find(c).unwrap());
+        assert_eq!(at('b'), LineCol { line: 2, column: 1 });
+        assert_eq!(at('c'), LineCol { line: 3, column: 1 });
+        assert_eq!(at('d'), LineCol { line: 4, column: 1 });
+        assert_eq!(idx.line_span(text, 0), Span::new(0, 1));
+        assert_eq!(idx.line_span(text, 2), Span::new(2, 3));
+        assert_eq!(idx.line_of(text.len()), 4);
+    }
+
+    #[test]
+    fn columns_on_a_very_long_line() {
+        let text = format!("{}x", "中a".repeat(5000));
+        let idx = LineIndex::new(&text);
+        let x = text.len() - 1;
+        assert_eq!(
+            idx.line_col(&text, x),
+            LineCol {
+                line: 1,
+                column: 10_001
+            }
+        );
+        let text = format!("a\n{}", text);
+        let idx = LineIndex::new(&text);
+        assert_eq!(
+            idx.line_col(&text, x + 2),
+            LineCol {
+                line: 2,
+                column: 10_001
+            }
+        );
+        // Inside a character counts as that character.
+        assert_eq!(idx.line_col(&text, 2 + 1), LineCol { line: 2, column: 1 });
+        assert_eq!(
+            idx.line_col(&text, 2 + 3000 * 4 + 1),
+            LineCol {
+                line: 2,
+                column: 6001
+            }
+        );
     }
 
     #[test]

@@ -53,9 +53,12 @@ pub(super) struct Duplicate {
 
 /// Parses one YAML document. An empty document (or only comments) is [`NodeKind::Null`].
 pub(super) fn parse(text: &str) -> Result<(Node, Vec<Duplicate>), YamlError> {
-    // Repeated keys reach the tree so that both places can be shown.
+    // Repeated keys reach the tree so that both places can be shown. Comments are not read
+    // into the tree: emitted, they are buffered while the parser looks ahead for a key, and a
+    // buffer limit (32 by default) would refuse a config with a longer run of comment lines.
     let options = serde_saphyr::options! {
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
+        emit_comments: false,
     };
     match serde_saphyr::from_str_with_options::<Spanned<RawNode>>(text, options) {
         Ok(raw) => {

@@ -1,6 +1,7 @@
 //! One file per check, named after the bad pattern.
 
 pub mod ambiguous_branch;
+pub mod bidi_control;
 pub mod dead_end_stage;
 pub mod duplicate_definition;
 pub mod duplicate_transition;

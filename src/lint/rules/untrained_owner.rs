@@ -43,6 +43,17 @@ crate::declare_rule! {
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
+    // (training, role) for every `for`, so a stage's check does not walk a long `for` list.
+    let planned: std::collections::HashSet<(usize, usize)> = m
+        .trainings
+        .iter()
+        .enumerate()
+        .flat_map(|(ti, t)| {
+            t.for_roles
+                .iter()
+                .filter_map(move |f| Some((ti, f.target?)))
+        })
+        .collect();
     for p in &m.pipelines {
         for s in &p.stages {
             let Some(owner) = s.owner.as_ref() else {
@@ -52,7 +63,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for r in &s.requires {
                 let Some(ti) = r.target else { continue };
                 let training = &m.trainings[ti];
-                if training.for_roles.iter().any(|f| f.target == Some(role)) {
+                if planned.contains(&(ti, role)) {
                     continue;
                 }
                 out.push(

@@ -6,7 +6,7 @@ use petgraph::graph::DiGraph;
 
 use super::resolve::undefined_stage;
 use super::{Lowering, Once, def, duplicate, text, unresolved};
-use crate::diag::{Diagnostic, FileId, Loc};
+use crate::diag::{Diagnostic, FileId, Loc, Suggester};
 use crate::model::types::*;
 use crate::syntax::{self, AttrKey, Block, TrainingWhen, Value};
 
@@ -158,11 +158,11 @@ impl Lowering {
             p.stages.push(stage);
         }
         // Stage names resolve within their pipeline, so do it here.
+        let mut unknown: Vec<Ref> = Vec::new();
         if let Some(start) = &mut p.start {
             start.target = p.stage_index.get(&start.name).copied();
             if start.target.is_none() {
-                let start = start.clone();
-                self.diags.push(undefined_stage(&start, &p));
+                unknown.push(start.clone());
             }
         }
         for si in 0..p.stages.len() {
@@ -177,11 +177,15 @@ impl Lowering {
                         let (a, b) = (p.stages[si].node, p.stages[to].node);
                         p.graph.add_edge(a, b, ti);
                     }
-                    None => {
-                        let r = p.stages[si].transitions[ti].target.clone();
-                        self.diags.push(undefined_stage(&r, &p));
-                    }
+                    None => unknown.push(p.stages[si].transitions[ti].target.clone()),
                 }
+            }
+        }
+        if !unknown.is_empty() {
+            let mut names = Suggester::new(p.stage_index.keys().map(String::as_str));
+            for r in &unknown {
+                let suggestion = names.suggest(&r.name);
+                self.diags.push(undefined_stage(r, &p.def.id, suggestion));
             }
         }
         p
@@ -203,6 +207,8 @@ impl Lowering {
             node: Default::default(),
         };
         let mut once = Once::new(file);
+        // First definition of each task id, so a repeat is found without a search.
+        let mut task_locs: HashMap<&str, Loc> = HashMap::new();
         for entry in &block.entries {
             match entry {
                 syntax::Entry::Attr(attr) => {
@@ -236,13 +242,13 @@ impl Lowering {
                 }),
                 syntax::Entry::Block(tb) => {
                     let loc = Loc::new(file, tb.header_span());
-                    if let Some(earlier) = s.tasks.iter().find(|t| t.def.id == tb.id.name) {
-                        let earlier = earlier.def.loc;
+                    if let Some(&earlier) = task_locs.get(tb.id.name.as_str()) {
                         self.diags
                             .push(duplicate("task", &tb.id.name, loc, earlier, "stage"));
                         self.task(file, tb);
                         continue;
                     }
+                    task_locs.insert(&tb.id.name, loc);
                     let task = self.task(file, tb);
                     s.tasks.push(task);
                 }

@@ -3,18 +3,18 @@
 use std::collections::HashMap;
 
 use super::Lowering;
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Diagnostic, Suggester};
 use crate::model::types::*;
 
 impl Lowering {
     pub(super) fn resolve(&mut self) {
         let m = &mut self.model;
         let diags = &mut self.diags;
-        let roles = &m.role_index;
-        let trainings = &m.training_index;
-        let kpis = &m.kpi_index;
-        let goals = &m.goal_index;
-        let mut role = |r: &mut Ref| resolve_in(r, roles, "role", diags);
+        let mut roles = Namespace::new(&m.role_index, "role");
+        let mut trainings = Namespace::new(&m.training_index, "training");
+        let mut kpis = Namespace::new(&m.kpi_index, "kpi");
+        let mut goals = Namespace::new(&m.goal_index, "goal");
+        let mut role = |r: &mut Ref| roles.resolve(r, diags);
         if let Some(h) = &mut m.header
             && let Some(o) = &mut h.owner
         {
@@ -64,55 +64,70 @@ impl Lowering {
         for p in &mut m.pipelines {
             for s in &mut p.stages {
                 for r in &mut s.requires {
-                    resolve_in(r, trainings, "training", diags);
+                    trainings.resolve(r, diags);
                 }
             }
         }
         for t in &mut m.trainings {
             for r in &mut t.requires {
-                resolve_in(r, trainings, "training", diags);
+                trainings.resolve(r, diags);
             }
         }
         for g in &mut m.goals {
             for t in &mut g.targets {
-                resolve_in(&mut t.kpi, kpis, "kpi", diags);
+                kpis.resolve(&mut t.kpi, diags);
             }
         }
         for s in &mut m.strategies {
             for r in &mut s.supports {
-                resolve_in(r, goals, "goal", diags);
+                goals.resolve(r, diags);
             }
         }
         for f in &mut m.feedbacks {
             for r in &mut f.covers {
-                resolve_in(r, kpis, "kpi", diags);
+                kpis.resolve(r, diags);
             }
         }
-        let pipelines = &m.pipelines;
+        let mut stages = StageLookup::new(&m.pipelines);
         for k in &mut m.kpis {
             if let Some(sr) = &mut k.stage {
-                resolve_stage_ref(sr, pipelines, diags);
+                stages.resolve(sr, diags);
             }
         }
     }
 }
 
-fn resolve_in(
-    r: &mut Ref,
-    index: &HashMap<String, usize>,
-    kind: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
-    r.target = index.get(&r.name).copied();
-    if r.target.is_none() {
-        diags.push(undefined(r, kind, index.keys().map(String::as_str)));
+/// One namespace of names, with its did-you-mean prepared the first time a name is unknown.
+struct Namespace<'a> {
+    index: &'a HashMap<String, usize>,
+    kind: &'static str,
+    suggester: Option<Suggester<'a>>,
+}
+
+impl<'a> Namespace<'a> {
+    fn new(index: &'a HashMap<String, usize>, kind: &'static str) -> Self {
+        Namespace {
+            index,
+            kind,
+            suggester: None,
+        }
+    }
+
+    fn resolve(&mut self, r: &mut Ref, diags: &mut Vec<Diagnostic>) {
+        r.target = self.index.get(&r.name).copied();
+        if r.target.is_none() {
+            let index = self.index;
+            let suggestion = self
+                .suggester
+                .get_or_insert_with(|| Suggester::new(index.keys().map(String::as_str)))
+                .suggest(&r.name);
+            diags.push(undefined(r, self.kind, suggestion));
+        }
     }
 }
 
-fn undefined<'a>(r: &Ref, kind: &str, candidates: impl Iterator<Item = &'a str>) -> Diagnostic {
-    let mut names: Vec<&str> = candidates.collect();
-    names.sort_unstable();
-    let help = match did_you_mean(&r.name, names.iter().copied()) {
+fn undefined(r: &Ref, kind: &str, suggestion: Option<&str>) -> Diagnostic {
+    let help = match suggestion {
         Some(s) => format!("did you mean `{s}`?"),
         None => format!(
             "define it with `{kind} {} {{ ... }}` or import the file that does",
@@ -129,88 +144,125 @@ fn undefined<'a>(r: &Ref, kind: &str, candidates: impl Iterator<Item = &'a str>)
     .with_names([r.name.clone()])
 }
 
-pub(super) fn undefined_stage(r: &Ref, p: &Pipeline) -> Diagnostic {
-    let mut names: Vec<&str> = p.stage_index.keys().map(String::as_str).collect();
-    names.sort_unstable();
-    let help = match did_you_mean(&r.name, names.iter().copied()) {
+/// A reference to a stage of pipeline `pipeline` that names none; `suggestion` is the closest
+/// stage name.
+pub(super) fn undefined_stage(r: &Ref, pipeline: &str, suggestion: Option<&str>) -> Diagnostic {
+    let help = match suggestion {
         Some(s) => format!("did you mean `{s}`?"),
-        None => format!(
-            "add `stage {} {{ ... }}` to pipeline `{}`",
-            r.name, p.def.id
-        ),
+        None => format!("add `stage {} {{ ... }}` to pipeline `{pipeline}`", r.name),
     };
     Diagnostic::new(
         "undefined-reference",
         r.loc,
-        format!("no stage named `{}` in pipeline `{}`", r.name, p.def.id),
+        format!("no stage named `{}` in pipeline `{pipeline}`", r.name),
     )
     .with_label("not a stage of this pipeline")
     .with_help(help)
     .with_names([r.name.clone()])
 }
 
-fn resolve_stage_ref(sr: &mut StageRef, pipelines: &[Pipeline], diags: &mut Vec<Diagnostic>) {
-    let written = match &sr.pipeline {
-        Some(p) => format!("{p}.{}", sr.stage),
-        None => sr.stage.clone(),
-    };
-    let all: Vec<String> = pipelines
-        .iter()
-        .flat_map(|p| {
-            p.stages
-                .iter()
-                .map(move |s| format!("{}.{}", p.def.id, s.def.id))
-        })
-        .collect();
-    let fail = |message: String, help: String| {
-        Diagnostic::new("undefined-reference", sr.loc, message)
-            .with_label("not a stage")
-            .with_help(help)
-            .with_names([written.clone()])
-    };
-    match &sr.pipeline {
-        Some(pname) => {
-            let Some(pi) = pipelines.iter().position(|p| &p.def.id == pname) else {
-                let names: Vec<&str> = pipelines.iter().map(|p| p.def.id.as_str()).collect();
-                let help = did_you_mean(pname, names).map_or_else(
-                    || format!("define `pipeline {pname}` or name an existing one"),
-                    |s| format!("did you mean `{s}`?"),
-                );
-                diags.push(fail(format!("no pipeline named `{pname}`"), help));
-                return;
-            };
-            match pipelines[pi].stage_index.get(&sr.stage) {
-                Some(&si) => sr.target = Some((pi, si)),
-                None => diags.push(undefined_stage(
-                    &Ref {
-                        name: sr.stage.clone(),
-                        loc: sr.loc,
-                        target: None,
-                    },
-                    &pipelines[pi],
-                )),
+/// The stages of every pipeline, found by name without a search: a kpi's `stage` names one.
+struct StageLookup<'a> {
+    pipelines: &'a [Pipeline],
+    by_id: HashMap<&'a str, usize>,
+    /// Stage id to the (pipeline, stage) pairs that have it, in reading order.
+    by_stage: HashMap<&'a str, Vec<(usize, usize)>>,
+    pipeline_names: Option<Suggester<'a>>,
+    stage_names: Option<Suggester<'a>>,
+    stages_of: HashMap<usize, Suggester<'a>>,
+}
+
+impl<'a> StageLookup<'a> {
+    fn new(pipelines: &'a [Pipeline]) -> Self {
+        let mut by_id = HashMap::new();
+        let mut by_stage: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+        for (pi, p) in pipelines.iter().enumerate() {
+            by_id.entry(p.def.id.as_str()).or_insert(pi);
+            for (name, &si) in &p.stage_index {
+                by_stage.entry(name.as_str()).or_default().push((pi, si));
             }
         }
-        None => {
-            let found: Vec<(usize, usize)> = pipelines
-                .iter()
-                .enumerate()
-                .filter_map(|(pi, p)| p.stage_index.get(&sr.stage).map(|&si| (pi, si)))
-                .collect();
-            match found.as_slice() {
-                [one] => sr.target = Some(*one),
-                [] => {
-                    let stage_names: Vec<&str> = pipelines
-                        .iter()
-                        .flat_map(|p| p.stages.iter().map(|s| s.def.id.as_str()))
-                        .collect();
-                    let help = did_you_mean(&sr.stage, stage_names).map_or_else(
-                        || "name a stage of one of the document's pipelines".to_string(),
-                        |s| format!("did you mean `{s}`?"),
-                    );
+        for found in by_stage.values_mut() {
+            found.sort_unstable();
+        }
+        StageLookup {
+            pipelines,
+            by_id,
+            by_stage,
+            pipeline_names: None,
+            stage_names: None,
+            stages_of: HashMap::new(),
+        }
+    }
+
+    fn resolve(&mut self, sr: &mut StageRef, diags: &mut Vec<Diagnostic>) {
+        let pipelines = self.pipelines;
+        let written = match &sr.pipeline {
+            Some(p) => format!("{p}.{}", sr.stage),
+            None => sr.stage.clone(),
+        };
+        let fail = |message: String, help: String| {
+            Diagnostic::new("undefined-reference", sr.loc, message)
+                .with_label("not a stage")
+                .with_help(help)
+                .with_names([written.clone()])
+        };
+        match &sr.pipeline {
+            Some(pname) => {
+                let Some(&pi) = self.by_id.get(pname.as_str()) else {
+                    let help = self
+                        .pipeline_names
+                        .get_or_insert_with(|| {
+                            Suggester::new(pipelines.iter().map(|p| p.def.id.as_str()))
+                        })
+                        .suggest(pname)
+                        .map_or_else(
+                            || format!("define `pipeline {pname}` or name an existing one"),
+                            |s| format!("did you mean `{s}`?"),
+                        );
+                    diags.push(fail(format!("no pipeline named `{pname}`"), help));
+                    return;
+                };
+                let p = &pipelines[pi];
+                match p.stage_index.get(&sr.stage) {
+                    Some(&si) => sr.target = Some((pi, si)),
+                    None => {
+                        let suggestion = self
+                            .stages_of
+                            .entry(pi)
+                            .or_insert_with(|| {
+                                Suggester::new(p.stage_index.keys().map(String::as_str))
+                            })
+                            .suggest(&sr.stage);
+                        let r = Ref {
+                            name: sr.stage.clone(),
+                            loc: sr.loc,
+                            target: None,
+                        };
+                        diags.push(undefined_stage(&r, &p.def.id, suggestion));
+                    }
+                }
+            }
+            None => match self.by_stage.get(sr.stage.as_str()).map(Vec::as_slice) {
+                Some([one]) => sr.target = Some(*one),
+                None | Some([]) => {
+                    let help = self
+                        .stage_names
+                        .get_or_insert_with(|| {
+                            Suggester::new(
+                                pipelines
+                                    .iter()
+                                    .flat_map(|p| p.stages.iter().map(|s| s.def.id.as_str())),
+                            )
+                        })
+                        .suggest(&sr.stage)
+                        .map_or_else(
+                            || "name a stage of one of the document's pipelines".to_string(),
+                            |s| format!("did you mean `{s}`?"),
+                        );
                     diags.push(fail(format!("no stage named `{}`", sr.stage), help));
                 }
-                many => {
+                Some(many) => {
                     let choices: Vec<String> = many
                         .iter()
                         .map(|(pi, si)| format!("`{}`", all_name(pipelines, *pi, *si)))
@@ -220,10 +272,9 @@ fn resolve_stage_ref(sr: &mut StageRef, pipelines: &[Pipeline], diags: &mut Vec<
                         format!("say which: {}", choices.join(" or ")),
                     ));
                 }
-            }
+            },
         }
     }
-    let _ = all;
 }
 
 fn all_name(pipelines: &[Pipeline], pi: usize, si: usize) -> String {

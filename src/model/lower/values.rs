@@ -6,6 +6,10 @@ use crate::diag::{Diagnostic, FileId, Loc};
 use crate::model::types::*;
 use crate::syntax::{self, Cadence};
 
+/// The longest duration, in minutes: its seconds still fit a signed 64-bit count, which is what
+/// the audit measures time in.
+pub(super) const MAX_MINUTES: u64 = i64::MAX as u64 / 60;
+
 impl Lowering {
     pub(super) fn duration(&mut self, file: FileId, d: &syntax::Duration) -> At<syntax::Duration> {
         match d.amount {
@@ -18,16 +22,24 @@ impl Lowering {
                 .with_label("zero")
                 .with_help("give a time longer than zero, e.g. `24h`"),
             ),
-            Some(n) if n.checked_mul(d.unit.minutes()).is_some() => {}
-            _ => self.diags.push(
-                Diagnostic::new(
-                    "invalid-value",
-                    Loc::new(file, d.span),
-                    format!("duration `{}` is too long", d.text),
+            Some(n) if n <= MAX_MINUTES / d.unit.minutes() => {}
+            _ => {
+                let largest = format!("{}{}", MAX_MINUTES / d.unit.minutes(), d.unit.suffix());
+                self.diags.push(
+                    Diagnostic::new(
+                        "invalid-value",
+                        Loc::new(file, d.span),
+                        format!(
+                            "duration `{}` is too long: the largest allowed is `{largest}`",
+                            d.text
+                        ),
+                    )
+                    .with_label("too long")
+                    .with_help(format!(
+                        "give a duration of at most `{largest}` (about 292 billion years)"
+                    )),
                 )
-                .with_label("too long")
-                .with_help("use a larger unit, e.g. `2w` instead of `20160m`"),
-            ),
+            }
         }
         At {
             value: d.clone(),
@@ -63,7 +75,8 @@ impl Lowering {
                     Loc::new(file, q.number_span),
                     format!("number `{}` is too large", q.text),
                 )
-                .with_label("too large"),
+                .with_label("too large")
+                .with_help("a number must be below 1.8 × 10^308; write it in a larger unit"),
             );
         }
     }
