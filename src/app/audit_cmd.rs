@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::audit_text::labels;
-use super::check::{CheckOptions, PathError, check_paths};
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_html, audit_human, human};
 use crate::audit::log::{Columns, InputFormat, LogError, ReadOptions};
 use crate::audit::report::Report;
 use crate::audit::timestamp::{Timestamp, parse_offset};
 use crate::audit::{AuditError, AuditInput, audit};
 use crate::diag::Severity;
+use crate::driver::{CheckOptions, PathError, check_paths};
 use crate::files::read;
 use crate::files::write::{Keep, describe, write_atomically};
 
