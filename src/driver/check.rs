@@ -58,12 +58,18 @@ pub struct PathError(pub String);
 
 /// Checks `paths` (files, or directories searched for `*.sop`).
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOutcome, PathError> {
+    Ok(check_inputs(SourceDb::new(), expand(paths)?, options))
+}
+
+/// Checks the files of `inputs`, reading them (and their imports) into `db`.
+pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions) -> CheckOutcome {
     let Inputs {
         files,
         skipped,
         unreadable,
-    } = expand(paths)?;
+    } = inputs;
     let mut outcome = CheckOutcome {
+        db,
         skipped,
         unreadable,
         ..CheckOutcome::default()
@@ -173,7 +179,7 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOut
         )
     });
     outcome.findings = findings;
-    Ok(outcome)
+    outcome
 }
 
 /// Files read, parsed and checked together before their ASTs are dropped.

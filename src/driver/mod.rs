@@ -7,6 +7,8 @@
 
 mod check;
 mod inputs;
+mod workspace;
 
 pub use check::{CheckOptions, CheckOutcome, Finding, PathError, check_paths};
 pub use inputs::{Inputs, expand};
+pub use workspace::{DocumentResult, Stats, Workspace};
