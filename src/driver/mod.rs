@@ -11,4 +11,4 @@ mod workspace;
 
 pub use check::{CheckOptions, CheckOutcome, Finding, PathError, check_paths};
 pub use inputs::{Inputs, expand};
-pub use workspace::{DocumentResult, Stats, Workspace};
+pub use workspace::{DocumentResult, Stats, Workspace, check_source};

@@ -94,12 +94,12 @@ struct State {
 }
 
 struct Overlay {
-    text: Arc<str>,
+    text: Arc<[u8]>,
     version: u64,
 }
 
 impl Sources for State {
-    fn overlay(&self, path: &Path) -> Option<Arc<str>> {
+    fn overlay(&self, path: &Path) -> Option<Arc<[u8]>> {
         let overlays = self.overlays.read().unwrap_or_else(|e| e.into_inner());
         overlays.get(path).map(|o| o.text.clone())
     }
@@ -151,12 +151,13 @@ impl Workspace {
     }
 
     /// Holds `text` in place of the file at `path` (which need not exist on disk) until
-    /// [`Workspace::remove_overlay`]. A `sopc.yaml` can be held too.
-    pub fn set_overlay(&mut self, path: &Path, text: impl Into<Arc<str>>) {
+    /// [`Workspace::remove_overlay`]. A `sopc.yaml` can be held too. Bytes that are not UTF-8
+    /// are reported as the file on disk would be.
+    pub fn set_overlay(&mut self, path: &Path, text: impl Into<Vec<u8>>) {
         let key = overlay_key(path);
         let version = self.state.next_version.fetch_add(1, Ordering::Relaxed);
         let overlay = Overlay {
-            text: text.into(),
+            text: text.into().into(),
             version,
         };
         let mut overlays = self
@@ -297,4 +298,22 @@ impl Workspace {
     fn db(&self) -> SourceDb {
         SourceDb::with_sources(self.state.clone())
     }
+}
+
+/// Checks `bytes` as the file at `path` (which need not exist), with its imports and its
+/// project's `sopc.yaml` read from disk: for text that has no file of its own (fuzzing, tests,
+/// benchmarks).
+pub fn check_source(
+    path: &Path,
+    bytes: impl Into<Vec<u8>>,
+    options: &CheckOptions,
+) -> CheckOutcome {
+    let mut ws = Workspace::new();
+    ws.set_overlay(path, bytes);
+    let key = overlay_key(path);
+    let inputs = Inputs {
+        files: vec![(key, path.display().to_string())],
+        ..Inputs::default()
+    };
+    check_inputs(ws.db(), inputs, options)
 }

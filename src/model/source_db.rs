@@ -68,7 +68,7 @@ pub struct SourceDb {
 pub trait Sources: Send + Sync {
     /// The text that takes the place of the file at `path` (absolute, without `.` or `..`;
     /// canonical when the file exists on disk), if there is one.
-    fn overlay(&self, path: &Path) -> Option<Arc<str>>;
+    fn overlay(&self, path: &Path) -> Option<Arc<[u8]>>;
 
     /// Decodes and parses one file's bytes, as [`read_source`] does; may give back an earlier
     /// parse of the same bytes.
@@ -99,8 +99,8 @@ impl SourceDb {
         }
     }
 
-    /// The text held in memory for `path` (absolute, normalized), if any.
-    pub fn overlay(&self, path: &Path) -> Option<Arc<str>> {
+    /// The bytes held in memory for `path` (absolute, normalized), if any.
+    pub fn overlay(&self, path: &Path) -> Option<Arc<[u8]>> {
         self.sources.as_ref().and_then(|s| s.0.overlay(path))
     }
 
@@ -120,9 +120,8 @@ impl SourceDb {
 
     /// Reads and parses the file at `canonical`: its overlay, else the disk.
     fn read(&self, canonical: &Path, display: String) -> Result<SourceText, ReadError> {
-        if let Some(text) = self.overlay(canonical) {
-            let bytes = text.as_bytes().to_vec();
-            return Ok(self.parse(display, canonical.to_path_buf(), bytes));
+        if let Some(bytes) = self.overlay(canonical) {
+            return Ok(self.parse(display, canonical.to_path_buf(), bytes.to_vec()));
         }
         let bytes = read::read_regular(canonical, SOP_LIMIT)?;
         Ok(self.parse(display, canonical.to_path_buf(), bytes))

@@ -165,8 +165,8 @@ impl Configs {
     fn read(&mut self, db: &mut SourceDb, root: &Path, display: String) -> Config {
         let path = root.join(FILE_NAME);
         // An editor's unsaved text of it.
-        if let Some(text) = db.overlay(&path) {
-            return self.parse(db, root, display, path, text.as_bytes().to_vec());
+        if let Some(bytes) = db.overlay(&path) {
+            return self.parse(db, root, display, path, bytes.to_vec());
         }
         // A `sopc.yaml` that is a link is read only when it leads to a file of the project:
         // its text is shown in findings, and `/proc/self/environ` is not a configuration.
