@@ -228,3 +228,74 @@ fn a_workspace_without_overlays_checks_as_the_command_line_does() {
     assert!(!plain.findings.is_empty());
     assert_eq!(key(&plain), key(&through));
 }
+
+/// The layers import downwards only: nothing below the front ends reaches `app/`, the driver
+/// never reaches a front end, the layers below the driver never reach it, and `lint/` and
+/// `render/` never reach each other (see docs/architecture.md).
+#[test]
+fn the_layers_import_downwards_only() {
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let src = crate::support::repo().join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    let below_driver = [
+        "syntax",
+        "model",
+        "lint",
+        "render",
+        "format",
+        "files",
+        "diag.rs",
+        "parallel.rs",
+    ];
+    let mut wrong = Vec::new();
+    for file in &all {
+        let rel = file.strip_prefix(&src).unwrap();
+        let top = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        let mut banned: Vec<&str> = Vec::new();
+        if top != "app" && top != "main.rs" && top != "lib.rs" {
+            banned.push("crate::app");
+        }
+        if top == "driver" {
+            banned.push("crate::audit");
+        }
+        if below_driver.contains(&top.as_ref()) {
+            banned.push("crate::driver");
+        }
+        match top.as_ref() {
+            "lint" => banned.push("crate::render"),
+            "render" => banned.push("crate::lint"),
+            _ => {}
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            for b in &banned {
+                if line.contains(b) {
+                    wrong.push(format!("{}:{}: {}", rel.display(), i + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "imports against the layers:\n{}",
+        wrong.join("\n")
+    );
+}

@@ -302,18 +302,32 @@ impl Workspace {
 
 /// Checks `bytes` as the file at `path` (which need not exist), with its imports and its
 /// project's `sopc.yaml` read from disk: for text that has no file of its own (fuzzing, tests,
-/// benchmarks).
+/// benchmarks). Nothing is cached.
 pub fn check_source(
     path: &Path,
     bytes: impl Into<Vec<u8>>,
     options: &CheckOptions,
 ) -> CheckOutcome {
-    let mut ws = Workspace::new();
-    ws.set_overlay(path, bytes);
     let key = overlay_key(path);
+    let sources = OneText {
+        path: key.clone(),
+        bytes: bytes.into().into(),
+    };
     let inputs = Inputs {
         files: vec![(key, path.display().to_string())],
         ..Inputs::default()
     };
-    check_inputs(ws.db(), inputs, options)
+    check_inputs(SourceDb::with_sources(Arc::new(sources)), inputs, options)
+}
+
+/// One text in place of one file, parsed as read.
+struct OneText {
+    path: PathBuf,
+    bytes: Arc<[u8]>,
+}
+
+impl Sources for OneText {
+    fn overlay(&self, path: &Path) -> Option<Arc<[u8]>> {
+        (path == self.path).then(|| self.bytes.clone())
+    }
 }
