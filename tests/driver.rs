@@ -299,3 +299,24 @@ fn the_layers_import_downwards_only() {
         wrong.join("\n")
     );
 }
+
+#[test]
+fn a_change_on_disk_is_seen_and_findings_are_given_per_file() {
+    let p = project();
+    let doc = p.path().join("doc.sop");
+    let lib = p.path().join("lib.sop");
+    let mut ws = Workspace::new();
+    assert!(!has_undefined(&ws.check_document(&doc).unwrap()));
+    // Another length: seen without any call telling the workspace.
+    std::fs::write(&lib, format!("{LIB_WITHOUT_REP}# saved\n")).unwrap();
+    let result = ws.check_document(&doc).unwrap();
+    assert!(has_undefined(&result));
+    assert_eq!(ws.stats().checks, 2);
+    // A syntax error in the library is reported in the library, not in the document.
+    ws.set_overlay(&lib, "role r {\n");
+    let result = ws.check_document(&doc).unwrap();
+    let in_lib: Vec<&str> = result.findings_in(&lib).map(|f| f.diag.rule).collect();
+    assert_eq!(in_lib, vec!["syntax"]);
+    assert!(result.findings_in(&doc).all(|f| f.diag.rule != "syntax"));
+    assert!(result.model.is_none(), "a broken import gives no model");
+}
