@@ -47,23 +47,16 @@ fn parse(bencher: divan::Bencher, stages: usize) {
         .bench(|| sopc::syntax::parse(divan::black_box(&text)).is_ok());
 }
 
+/// The whole check of one document through the driver: parse, lower, every check,
+/// configuration and suppressions.
 #[divan::bench(args = [100, 1000, 10_000])]
 fn check(bencher: divan::Bencher, stages: usize) {
     let text = document(stages);
+    let path = PathBuf::from("/bench/doc.sop");
+    let options = sopc::driver::CheckOptions::default();
     bencher.counter(BytesCount::new(text.len())).bench(|| {
-        let mut db = sopc::model::SourceDb::new();
-        let file = db.add(
-            "doc.sop".into(),
-            PathBuf::from("/bench/doc.sop"),
-            text.clone().into_bytes(),
-        );
-        let (m, mut diags) = sopc::model::lower(&db, &[file], file);
-        let cx = sopc::lint::Context {
-            db: &db,
-            model: &m,
-            given: true,
-        };
-        diags.extend(sopc::lint::check(&cx));
-        diags.len()
+        sopc::driver::check_source(&path, text.as_bytes(), &options)
+            .findings
+            .len()
     });
 }

@@ -1,110 +1,21 @@
-//! The assertions of the fuzz targets (`fuzz/`, see `docs/robustness.md`), run in-process on
-//! fixed inputs. Every crash, timeout or out-of-memory a fuzzer finds lands here as its
-//! minimized input, so that `cargo test` keeps it fixed; until then the table holds inputs shaped
+//! The assertions of the fuzz targets (`fuzz/src/lib.rs`, included below; see
+//! `docs/robustness.md`), run in-process on fixed inputs. Every crash, timeout or
+//! out-of-memory a fuzzer finds lands here as its minimized input, so that `cargo test` keeps it fixed; until then the table holds inputs shaped
 //! like the fuzzers' dictionary (`fuzz/sop.dict`), which keep these assertions themselves
 //! running in CI, where the fuzz crate is not built.
 
-use std::path::{Path, PathBuf};
-
-use sopc::diag::{FileId, Loc};
-use sopc::model::SourceDb;
-use sopc::syntax::Span;
-
-use crate::support::repo;
-
-/// `span` lies inside `text`, on character boundaries, not reversed.
-fn assert_span(text: &str, span: Span, what: &str) {
-    assert!(
-        span.start <= span.end && span.end <= text.len(),
-        "{what}: span {span:?} outside the text of {} bytes",
-        text.len()
-    );
-    assert!(
-        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
-        "{what}: span {span:?} splits a character"
-    );
-}
-
-fn assert_loc(db: &SourceDb, loc: Loc, what: &str) {
-    assert!(
-        loc.file.0 < db.len(),
-        "{what}: {:?} not in the run",
-        loc.file
-    );
-    let src = db.get(loc.file);
-    assert_span(&src.text, loc.span, what);
-    let _ = src.line_col(loc.span.start);
-    let _ = src.line_col(loc.span.end);
-}
-
-/// The `parse` target: bytes decoded lossily, then parsed; the error's place is sound.
-fn parse(bytes: &[u8]) {
-    let text = String::from_utf8_lossy(bytes);
-    if let Err(e) = sopc::syntax::parse(&text) {
-        assert_span(&text, e.span, "syntax error");
-        assert!(!e.message().is_empty());
-        let _ = (e.label(), e.help());
-    }
-}
-
-/// The `check` target: bytes as a file of the sales example, through imports, lowering, every
-/// check and the suppressions; every diagnostic and label points soundly into its file.
-fn check(bytes: &[u8]) {
-    let project: PathBuf = repo().join("examples/sales");
-    let mut db = SourceDb::new();
-    let file: FileId = db.add(
-        "fuzz.sop".into(),
-        project.join("fuzz-input.sop"),
-        bytes.to_vec(),
-    );
-    let mut diags = Vec::new();
-    if let Err(e) = &db.get(file).parsed {
-        assert_span(&db.get(file).text, e.span, "syntax error");
-    } else {
-        let doc = sopc::model::document_files(&mut db, file, Path::new(&project));
-        diags.extend(doc.diagnostics);
-        let (m, found) = sopc::model::lower(&db, &doc.files, file);
-        diags.extend(found);
-        let cx = sopc::lint::Context {
-            db: &db,
-            model: &m,
-            given: true,
-        };
-        diags.extend(sopc::lint::check(&cx));
-    }
-    let sups = sopc::lint::suppress::collect(&db);
-    for d in sopc::lint::suppress::apply(sopc::lint::dedup(diags), &sups, true) {
-        assert!(!d.message.is_empty(), "empty message: {d:?}");
-        assert_loc(&db, d.loc, d.rule);
-        for l in &d.labels {
-            assert_loc(&db, l.loc, d.rule);
-        }
-    }
-}
-
-/// The `format` target: text that parses formats without a "would change meaning" refusal, the
-/// result parses, and formatting it again changes nothing.
-fn format(bytes: &[u8]) {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return;
-    };
-    if sopc::syntax::parse(text).is_err() {
-        return;
-    }
-    let once = sopc::format::format(text).unwrap_or_else(|e| panic!("format refused: {e:?}"));
-    assert!(
-        sopc::syntax::parse(&once).is_ok(),
-        "output does not parse:\n{once}"
-    );
-    let twice = sopc::format::format(&once).unwrap_or_else(|e| panic!("second format: {e:?}"));
-    assert_eq!(once, twice, "formatting is not idempotent");
-}
+/// The fuzz crate's assertions, the same code its targets run.
+#[path = "../fuzz/src/lib.rs"]
+#[allow(dead_code, reason = "the fuzz targets use parts the tests do not")]
+mod targets;
 
 /// Every input through all three targets.
 fn all(bytes: &[u8]) {
-    parse(bytes);
-    check(bytes);
-    format(bytes);
+    targets::parse(&String::from_utf8_lossy(bytes));
+    targets::check(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        targets::format(text);
+    }
 }
 
 /// Found by `cargo fuzz run format` (2026-11-27, 83 s into a run with `-max_len=65536`; the

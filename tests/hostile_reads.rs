@@ -497,13 +497,13 @@ mod templates {
     #[test]
     fn the_built_in_templates_stay_far_within_the_budget() {
         // The sales example renders with a thousandth of the fuel of a real build.
-        let options = sopc::app::CheckOptions {
+        let options = sopc::driver::CheckOptions {
             keep_models: true,
             ..Default::default()
         };
         let sales = crate::support::repo().join("examples/sales/sales.sop");
         let outcome =
-            sopc::app::check_paths(&[sales], &options).unwrap_or_else(|e| panic!("{e:?}"));
+            sopc::driver::check_paths(&[sales], &options).unwrap_or_else(|e| panic!("{e:?}"));
         let model = outcome.models.iter().find(|m| m.header.is_some()).unwrap();
         let view = sopc::render::DocumentView::from_model(model, None);
         let templates = Templates::embedded().with_limits(sopc::render::FUEL / 1000, 1024 * 1024);

@@ -9,6 +9,7 @@ mod ci;
 mod cli;
 mod config;
 mod documents;
+mod driver;
 mod examples;
 mod fmt;
 mod fuzz_regressions;

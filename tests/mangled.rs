@@ -1,7 +1,5 @@
 //! No input makes sopc panic: mangled files get a clean diagnostic with a place inside the file.
 
-use std::path::PathBuf;
-
 use proptest::prelude::*;
 
 use crate::support::{Project, repo};
@@ -125,40 +123,27 @@ fn a_syntax_error_in_one_file_does_not_stop_the_others() {
     );
 }
 
-/// Mutations of a valid document, checked in-process.
+/// Mutations of a valid document, checked in-process through the driver.
 fn lint_text(text: &[u8]) {
-    let mut db = sopc::model::SourceDb::new();
-    let file = db.add(
-        "doc.sop".into(),
-        PathBuf::from("/nonexistent/doc.sop"),
-        text.to_vec(),
-    );
-    let src = db.get(file);
-    let mut spans = Vec::new();
-    if let Err(e) = &src.parsed {
-        spans.push(e.span);
-    } else {
-        let doc = sopc::model::document_files(&mut db, file, &repo());
-        spans.extend(doc.diagnostics.iter().map(|d| d.loc.span));
-        let (m, diags) = sopc::model::lower(&db, &doc.files, file);
-        spans.extend(diags.iter().map(|d| d.loc.span));
-        let cx = sopc::lint::Context {
-            db: &db,
-            model: &m,
-            given: true,
-        };
-        spans.extend(sopc::lint::check(&cx).iter().map(|d| d.loc.span));
-    }
-    let text = &db.get(file).text;
-    for s in spans {
-        assert!(
-            s.start <= s.end && s.end <= text.len(),
-            "span {s:?} outside the text"
-        );
-        assert!(
-            text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
-            "span {s:?} splits a character"
-        );
+    let options = sopc::driver::CheckOptions::default();
+    // Beside the file it mutates, so that its imports resolve.
+    let path = repo().join("examples/sales/doc-mangled.sop");
+    let outcome = sopc::driver::check_source(&path, text.to_vec(), &options);
+    let db = &outcome.db;
+    for f in &outcome.findings {
+        let locs = std::iter::once(f.diag.loc).chain(f.diag.labels.iter().map(|l| l.loc));
+        for loc in locs {
+            let text = &db.get(loc.file).text;
+            let s = loc.span;
+            assert!(
+                s.start <= s.end && s.end <= text.len(),
+                "span {s:?} outside the text"
+            );
+            assert!(
+                text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+                "span {s:?} splits a character"
+            );
+        }
     }
 }
 

@@ -9,27 +9,14 @@ use crate::support::Project;
 
 /// Checks one text in-process; the rules that fired, with how often.
 fn rules_of(text: &str) -> Vec<(String, usize)> {
-    let mut db = sopc::model::SourceDb::new();
-    let file = db.add(
-        "doc.sop".into(),
-        PathBuf::from("/nonexistent/doc.sop"),
-        text.as_bytes().to_vec(),
-    );
-    let doc = sopc::model::document_files(&mut db, file, std::path::Path::new("/nonexistent"));
-    let mut diags = doc.diagnostics;
-    if let Err(e) = &db.get(file).parsed {
-        return vec![(format!("syntax: {}", e.message()), 1)];
-    }
-    let (m, lowered) = sopc::model::lower(&db, &doc.files, file);
-    diags.extend(lowered);
-    let cx = sopc::lint::Context {
-        db: &db,
-        model: &m,
-        given: true,
-    };
-    diags.extend(sopc::lint::check(&cx));
+    let path = PathBuf::from("/nonexistent/doc.sop");
+    let outcome = sopc::driver::check_source(&path, text, &sopc::driver::CheckOptions::default());
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-    for d in diags {
+    for f in outcome.findings {
+        let d = f.diag;
+        if d.rule == "syntax" {
+            return vec![(format!("syntax: {}", d.message), 1)];
+        }
         *counts.entry(d.rule.to_string()).or_default() += 1;
     }
     counts.into_iter().collect()

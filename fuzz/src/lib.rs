@@ -1,4 +1,6 @@
 //! What the fuzz targets assert, in one place so that the three targets say it the same way.
+//! `tests/fuzz_regressions.rs` includes this file (`#[path]`), so that `cargo test` runs the
+//! same assertions on fixed inputs: it must not use `libfuzzer-sys`, only `sopc` and `std`.
 //!
 //! Every target turns the fuzzer's bytes into text, runs one stage of sopc on it and panics —
 //! which libFuzzer records as a crash — when sopc panics itself, or when a place it reports does
@@ -7,7 +9,8 @@
 
 use std::path::{Path, PathBuf};
 
-use sopc::diag::{Diagnostic, FileId};
+use sopc::diag::FileId;
+use sopc::driver::{CheckOptions, check_source};
 use sopc::model::SourceDb;
 use sopc::syntax::{
     self, Block, Cadence, Entry, Item, SourceFile, Span, Str, SyntaxError, TrainingWhen, Value,
@@ -154,48 +157,56 @@ fn assert_value(text: &str, v: &Value) {
 }
 
 /// The folder the `check` target's file pretends to live in: the sales example, so that
-/// `import "shared/roles.sop"` finds a real library and the checks run across files.
+/// `import "shared/roles.sop"` finds a real library and the checks run across files. (The
+/// manifest is the fuzz crate's, or the main crate's when the tests include this file.)
 pub fn project() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/sales")
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let here = manifest.join("examples/sales");
+    if here.is_dir() {
+        here
+    } else {
+        manifest.join("../examples/sales")
+    }
 }
 
-/// The `check` target: `bytes` as a file of the sales example, through the whole pipeline of
-/// `sopc check` short of configuration and output: decoding, parsing, imports, lowering, every
-/// check, suppressions; then every diagnostic's place (and its labels' places) is sound in the
-/// file it points into, and has a line and a column.
+/// The `check` target: `bytes` as a file of the sales example, through the driver, the whole
+/// pipeline of `sopc check` short of output: decoding, parsing, imports, lowering, every check,
+/// configuration, suppressions (with reasons required); the file's own tree or syntax error is
+/// sound, and every finding's place (and its labels' places) is sound in the file it points
+/// into, and has a line and a column.
 pub fn check(bytes: &[u8]) {
-    let project = project();
-    let mut db = SourceDb::new();
-    let file = db.add(
-        "fuzz.sop".into(),
-        project.join("fuzz-input.sop"),
-        bytes.to_vec(),
-    );
-    let mut diags: Vec<Diagnostic> = Vec::new();
+    let options = CheckOptions {
+        require_reason: true,
+        keep_models: true,
+    };
+    let outcome = check_source(&project().join("fuzz-input.sop"), bytes, &options);
+    let db = &outcome.db;
+    let file = db
+        .ids()
+        .find(|&id| db.get(id).display.ends_with("fuzz-input.sop"))
+        .expect("the input is in the run");
+    // The run drops a document's tree once it is checked: parse its text again to look at it.
+    let text = &db.get(file).text;
     match &db.get(file).parsed {
-        Err(e) => assert_syntax_error(&db.get(file).text, e),
-        Ok(ast) => assert_tree(&db.get(file).text, ast),
+        Err(e) => assert_syntax_error(text, e),
+        Ok(_) => match syntax::parse(text) {
+            Ok(ast) => assert_tree(text, &ast),
+            Err(e) => panic!("the run parsed the text, a second parse did not: {e:?}"),
+        },
     }
-    if db.get(file).ast().is_some() {
-        let doc = sopc::model::document_files(&mut db, file, &project);
-        diags.extend(doc.diagnostics);
-        let (m, found) = sopc::model::lower(&db, &doc.files, file);
-        diags.extend(found);
-        let cx = sopc::lint::Context {
-            db: &db,
-            model: &m,
-            given: true,
-        };
-        diags.extend(sopc::lint::check(&cx));
-    }
-    let sups = sopc::lint::suppress::collect(&db);
-    let diags = sopc::lint::suppress::apply(sopc::lint::dedup(diags), &sups, true);
-    for d in &diags {
+    for f in &outcome.findings {
+        let d = &f.diag;
         assert!(!d.message.is_empty(), "empty message: {d:?}");
-        assert_loc(&db, d.loc.file, d.loc.span, d.rule);
+        assert_loc(db, d.loc.file, d.loc.span, d.rule);
         for l in &d.labels {
-            assert_loc(&db, l.loc.file, l.loc.span, d.rule);
+            assert_loc(db, l.loc.file, l.loc.span, d.rule);
         }
+    }
+    for m in &outcome.models {
+        assert!(
+            m.files.iter().all(|f| f.0 < db.len()),
+            "model file not in the run"
+        );
     }
 }
 

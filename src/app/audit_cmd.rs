@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::audit_text::labels;
-use super::check::{CheckOptions, PathError, check_paths};
 use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_html, audit_human, human};
 use crate::audit::log::{Columns, InputFormat, LogError, ReadOptions};
@@ -15,6 +14,7 @@ use crate::audit::report::Report;
 use crate::audit::timestamp::{Timestamp, parse_offset};
 use crate::audit::{AuditError, AuditInput, audit};
 use crate::diag::Severity;
+use crate::driver::{CheckOptions, PathError, check_paths};
 use crate::files::read;
 use crate::files::write::{Keep, describe, write_atomically};
 

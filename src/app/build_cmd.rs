@@ -7,11 +7,12 @@ use std::io::{self, Write};
 
 use std::path::Path;
 
-use super::check::{CheckOptions, PathError, check_paths, report_inputs};
+use super::check::report_inputs;
 use super::cli::{BuildArgs, LangArg};
 use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
 use crate::diag::Severity;
+use crate::driver::{CheckOptions, PathError, check_paths};
 use crate::files::write::describe;
 use crate::files::write::staged::{self, PublishError, Recovered};
 use crate::model::Model;
@@ -146,7 +147,9 @@ fn recover(dir: &Path) -> bool {
 }
 
 /// Every document of the run (a model with a `sop` header), by output name, with its source path.
-fn documents(outcome: &super::CheckOutcome) -> Result<BTreeMap<String, (String, &Model)>, String> {
+fn documents(
+    outcome: &crate::driver::CheckOutcome,
+) -> Result<BTreeMap<String, (String, &Model)>, String> {
     let mut out: BTreeMap<String, (String, &Model)> = BTreeMap::new();
     for m in &outcome.models {
         let (Some(root), Some(_)) = (m.root, &m.header) else {

@@ -5,11 +5,11 @@ use std::fs;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::check::{CheckOutcome, Finding, PathError, expand};
 use super::cli::FmtArgs;
 use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
 use crate::diag::{Diagnostic, Loc, Severity};
+use crate::driver::{CheckOutcome, Finding, PathError, expand};
 use crate::files::read::{self, SOP_LIMIT};
 use crate::files::write::{Keep, describe, interrupted, write_atomically};
 use crate::format::{self, FormatError};

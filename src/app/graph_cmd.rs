@@ -3,11 +3,12 @@
 use crate::text::ShowPath;
 use std::io::{self, Write};
 
-use super::check::{CheckOptions, PathError, check_paths, report_inputs};
+use super::check::report_inputs;
 use super::cli::{GraphArgs, GraphFormat};
 use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
 use crate::diag::Severity;
+use crate::driver::{CheckOptions, PathError, check_paths};
 use crate::render::{DocumentView, graph};
 
 pub(super) fn run(args: GraphArgs) -> u8 {

@@ -5,9 +5,9 @@ use std::io::{self, Write};
 
 use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
-use super::check::{CheckOutcome, Finding};
 use super::terminal::{self, Snippet};
 use crate::diag::{Loc, Severity};
+use crate::driver::{CheckOutcome, Finding};
 use crate::model::SourceDb;
 
 /// One finding as miette sees it.

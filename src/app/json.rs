@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::check::CheckOutcome;
 use crate::diag::{Loc, Severity};
+use crate::driver::CheckOutcome;
 use crate::model::SourceDb;
 
 #[derive(Serialize)]

@@ -21,7 +21,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use check::{CheckOptions, CheckOutcome, Finding, check_paths};
 pub use cli::{Cli, Command};
 
 /// Exit code: no error.

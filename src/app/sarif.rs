@@ -7,9 +7,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::check::CheckOutcome;
 use super::json::region;
 use crate::diag::{Loc, Severity};
+use crate::driver::CheckOutcome;
 use crate::lint::{Level, RULES, RuleInfo};
 use crate::model::SourceDb;
 

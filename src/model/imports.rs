@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
-use super::source_db::{ReadError, SourceDb};
+use super::source_db::{ReadError, SourceDb, overlay_key};
 use crate::diag::{Diagnostic, FileId, Loc};
 use crate::syntax::{Item, Str};
 
@@ -155,6 +155,13 @@ fn resolve(
     }
     let canonical = match on_disk.canonicalize() {
         Ok(p) => p,
+        // A file not saved yet, held in memory.
+        Err(e)
+            if e.kind() == std::io::ErrorKind::NotFound
+                && db.overlay(&overlay_key(&on_disk)).is_some() =>
+        {
+            overlay_key(&on_disk)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(fail(
                 format!("imported file `{}` does not exist", import.value),
@@ -209,7 +216,7 @@ fn resolve(
 }
 
 /// `a/./b/../c` -> `a/c`, without touching the disk.
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

@@ -6,7 +6,7 @@ mod lower;
 mod source_db;
 mod types;
 
-pub use imports::{DocumentFiles, document_files, project_root, project_root_of_dir};
+pub use imports::{DocumentFiles, document_files, normalize, project_root, project_root_of_dir};
 pub use lower::lower;
-pub use source_db::{FileKind, ReadError, SourceDb, SourceText};
+pub use source_db::{FileKind, ReadError, SourceDb, SourceText, Sources, overlay_key, read_source};
 pub use types::*;

@@ -2,12 +2,13 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diag::FileId;
 use crate::syntax::{self, LineCol, LineIndex, SourceFile, Span, SyntaxError};
 
 /// A file that was read.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceText {
     /// The path as the user gave it, or as reached through imports.
     pub display: String,
@@ -57,11 +58,80 @@ use crate::files::read::{self, SOP_LIMIT};
 pub struct SourceDb {
     files: Vec<SourceText>,
     by_path: HashMap<PathBuf, FileId>,
+    /// Where texts come from besides the disk (an editor's unsaved buffers), and earlier parses.
+    sources: Option<SharedSources>,
+}
+
+/// Texts held in memory in place of files on disk, and a cache of parses: what a language
+/// server gives a run (see `crate::driver::Workspace`). Without one, every file is read from
+/// disk and parsed.
+pub trait Sources: Send + Sync {
+    /// The text that takes the place of the file at `path` (absolute, without `.` or `..`;
+    /// canonical when the file exists on disk), if there is one.
+    fn overlay(&self, path: &Path) -> Option<Arc<[u8]>>;
+
+    /// Decodes and parses one file's bytes, as [`read_source`] does; may give back an earlier
+    /// parse of the same bytes.
+    fn source(&self, display: String, canonical: PathBuf, bytes: Vec<u8>) -> SourceText {
+        read_source(display, canonical, bytes)
+    }
+}
+
+#[derive(Clone)]
+struct SharedSources(Arc<dyn Sources>);
+
+impl std::fmt::Debug for SharedSources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sources")
+    }
 }
 
 impl SourceDb {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A database that reads through `sources`: their overlays first, then the disk.
+    pub fn with_sources(sources: Arc<dyn Sources>) -> Self {
+        SourceDb {
+            sources: Some(SharedSources(sources)),
+            ..SourceDb::default()
+        }
+    }
+
+    /// The bytes held in memory for `path` (absolute, normalized), if any.
+    pub fn overlay(&self, path: &Path) -> Option<Arc<[u8]>> {
+        self.sources.as_ref().and_then(|s| s.0.overlay(path))
+    }
+
+    /// `path` resolved on disk; a path that exists only as an overlay is its own canonical path.
+    fn canonical(&self, path: &Path) -> Result<PathBuf, ReadError> {
+        match canonicalize(path) {
+            Err(ReadError::Missing) if self.sources.is_some() => {
+                let key = overlay_key(path);
+                match self.overlay(&key) {
+                    Some(_) => Ok(key),
+                    None => Err(ReadError::Missing),
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Reads and parses the file at `canonical`: its overlay, else the disk.
+    fn read(&self, canonical: &Path, display: String) -> Result<SourceText, ReadError> {
+        if let Some(bytes) = self.overlay(canonical) {
+            return Ok(self.parse(display, canonical.to_path_buf(), bytes.to_vec()));
+        }
+        let bytes = read::read_regular(canonical, SOP_LIMIT)?;
+        Ok(self.parse(display, canonical.to_path_buf(), bytes))
+    }
+
+    fn parse(&self, display: String, canonical: PathBuf, bytes: Vec<u8>) -> SourceText {
+        match &self.sources {
+            Some(s) => s.0.source(display, canonical, bytes),
+            None => read_source(display, canonical, bytes),
+        }
     }
 
     pub fn get(&self, id: FileId) -> &SourceText {
@@ -87,12 +157,12 @@ impl SourceDb {
 
     /// Reads and parses `path` unless it was read before.
     pub fn load(&mut self, path: &Path, display: &str) -> Result<FileId, ReadError> {
-        let canonical = canonicalize(path)?;
+        let canonical = self.canonical(path)?;
         if let Some(id) = self.by_path.get(&canonical) {
             return Ok(*id);
         }
-        let bytes = read::read_regular(&canonical, SOP_LIMIT)?;
-        Ok(self.add(display.to_string(), canonical, bytes))
+        let source = self.read(&canonical, display.to_string())?;
+        Ok(self.insert(source))
     }
 
     /// Adds text that did not come from disk (standard input, tests).
@@ -133,7 +203,10 @@ impl SourceDb {
         let canonical: Vec<Result<PathBuf, ReadError>> = paths
             .iter()
             .map(|(p, _)| {
-                let c = canonicalize(p)?;
+                let c = self.canonical(p)?;
+                if self.overlay(&c).is_some() {
+                    return Ok(c);
+                }
                 // Only what can be read: a FIFO is never opened, a directory never read.
                 read::kind_of(&c).map(|()| c)
             })
@@ -145,10 +218,10 @@ impl SourceDb {
                 Err(_) => false,
             })
             .collect();
+        let db = &*self;
         let read = crate::parallel::map(&to_read, |&i| {
             let c = canonical[i].as_ref().expect("only readable paths");
-            read::read_regular(c, SOP_LIMIT)
-                .map(|bytes| read_source(paths[i].1.clone(), c.clone(), bytes))
+            db.read(c, paths[i].1.clone())
         });
         let mut failed = std::collections::HashMap::new();
         for (i, result) in to_read.into_iter().zip(read) {
@@ -186,6 +259,20 @@ impl SourceDb {
             released: false,
         });
         id
+    }
+}
+
+/// The path an overlay of `path` is kept under: its canonical path when the file exists, else
+/// its folder's canonical path joined with its name, else the absolute path without `.` and `..`.
+pub fn overlay_key(path: &Path) -> PathBuf {
+    if let Ok(c) = path.canonicalize() {
+        return c;
+    }
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let abs = crate::model::normalize(&abs);
+    match (abs.parent().map(Path::canonicalize), abs.file_name()) {
+        (Some(Ok(dir)), Some(name)) => dir.join(name),
+        _ => abs,
     }
 }
 

@@ -3,9 +3,9 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-use sopc::app::{CheckOptions, CheckOutcome, check_paths};
 use sopc::audit::report::Report;
 use sopc::audit::{AuditInput, Columns, InputFormat, ReadOptions, TransitionKind, audit};
+use sopc::driver::{CheckOptions, CheckOutcome, check_paths};
 
 use super::DEMO_SOP;
 

@@ -153,7 +153,7 @@ impl Configs {
             return;
         }
         let path = root.join(FILE_NAME);
-        let config = if path.exists() {
+        let config = if path.exists() || db.overlay(&path).is_some() {
             let display = display_beside(&src.display, &src.canonical, &root);
             self.read(db, &root, display)
         } else {
@@ -164,6 +164,10 @@ impl Configs {
 
     fn read(&mut self, db: &mut SourceDb, root: &Path, display: String) -> Config {
         let path = root.join(FILE_NAME);
+        // An editor's unsaved text of it.
+        if let Some(bytes) = db.overlay(&path) {
+            return self.parse(db, root, display, path, bytes.to_vec());
+        }
         // A `sopc.yaml` that is a link is read only when it leads to a file of the project:
         // its text is shown in findings, and `/proc/self/environ` is not a configuration.
         let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
@@ -182,6 +186,17 @@ impl Configs {
                 return Config::default();
             }
         };
+        self.parse(db, root, display, canonical, bytes)
+    }
+
+    fn parse(
+        &mut self,
+        db: &mut SourceDb,
+        root: &Path,
+        display: String,
+        canonical: PathBuf,
+        bytes: Vec<u8>,
+    ) -> Config {
         let (text, bad_utf8) = match String::from_utf8(bytes) {
             Ok(text) => (text, None),
             Err(e) => {

@@ -1,0 +1,276 @@
+//! Checking a set of files: read them, follow their imports, lower each document, run the
+//! checks, apply configuration and suppressions.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use super::inputs::{Inputs, expand};
+use crate::diag::{Diagnostic, FileId, Loc, Severity};
+use crate::lint::{self, Context, config::Configs, suppress};
+use crate::model::{self, ReadError, SourceDb};
+use crate::syntax::{BlockKind, Item};
+
+/// What shapes a check run besides the paths.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub require_reason: bool,
+    /// Keep each document's model in [`CheckOutcome::models`] (for rendering); a plain check
+    /// drops it once the document's findings are out.
+    pub keep_models: bool,
+}
+
+/// A finding with its severity in force.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub diag: Diagnostic,
+    pub severity: Severity,
+}
+
+/// Everything a check run found.
+#[derive(Debug, Default)]
+pub struct CheckOutcome {
+    pub db: SourceDb,
+    /// Sorted by file, line, column.
+    pub findings: Vec<Finding>,
+    /// Paths that could not be read, with why.
+    pub unreadable: Vec<(String, String)>,
+    /// Paths found in directories but not read (a link leading out of the project, a FIFO),
+    /// with why: notes, not errors.
+    pub skipped: Vec<(String, String)>,
+    /// The model of every file checked as a document or a stand-alone library, in check order
+    /// (`sopc build` renders the ones with a header).
+    pub models: Vec<model::Model>,
+}
+
+impl CheckOutcome {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Why the paths on the command line give nothing to check: a path that does not exist, or a
+/// folder without a `.sop` file. The message is complete, without `error: `.
+#[derive(Debug)]
+pub struct PathError(pub String);
+
+/// Checks `paths` (files, or directories searched for `*.sop`).
+pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOutcome, PathError> {
+    Ok(check_inputs(SourceDb::new(), expand(paths)?, options))
+}
+
+/// Checks the files of `inputs`, reading them (and their imports) into `db`.
+pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions) -> CheckOutcome {
+    let Inputs {
+        files,
+        skipped,
+        unreadable,
+    } = inputs;
+    let mut outcome = CheckOutcome {
+        db,
+        skipped,
+        unreadable,
+        ..CheckOutcome::default()
+    };
+    let mut diags = Vec::new();
+    let mut sups = Vec::new();
+    let mut imported: HashSet<FileId> = HashSet::new();
+    let mut libraries: Vec<FileId> = Vec::new();
+    let mut seen: HashSet<FileId> = HashSet::new();
+    // In batches, so that memory grows with the largest documents, not with the repository:
+    // read and parse a batch on every core, follow its imports, check its documents on every
+    // core, then drop their ASTs and models. Libraries are kept: documents import them.
+    for batch in files.chunks(BATCH) {
+        let mut documents = Vec::new();
+        for ((_, display), loaded) in batch.iter().zip(outcome.db.load_many(batch)) {
+            match loaded {
+                Ok(id) if seen.insert(id) => {
+                    let src = outcome.db.get(id);
+                    if !src.is_sop() || src.ast().is_none() {
+                        continue;
+                    }
+                    if is_document(&outcome.db, id) {
+                        documents.push(id);
+                    } else {
+                        libraries.push(id);
+                    }
+                }
+                Ok(_) | Err(ReadError::Directory) => {}
+                Err(e) => outcome.unreadable.push((display.clone(), e.to_string())),
+            }
+        }
+        let mut jobs = Vec::new();
+        for &file in &documents {
+            if let Some(job) = document_job(&mut outcome.db, file, &mut imported, &mut diags) {
+                jobs.push(job);
+            }
+        }
+        run_jobs(&mut outcome, &jobs, options, &mut diags);
+        sups.extend(suppress::collect_in(&outcome.db, documents.iter().copied()));
+        for &file in &documents {
+            if !imported.contains(&file) {
+                outcome.db.release_ast(file);
+            }
+        }
+    }
+    // A library is checked on its own only when no document of the run imports it: inside a
+    // document its names can refer to the document's own definitions.
+    let mut jobs = Vec::new();
+    for &file in &libraries {
+        if imported.contains(&file) {
+            jobs.push(Job::HeaderOnly(file));
+        } else if let Some(job) = document_job(&mut outcome.db, file, &mut imported, &mut diags) {
+            jobs.push(job);
+        }
+    }
+    run_jobs(&mut outcome, &jobs, options, &mut diags);
+    let rest: Vec<FileId> = outcome
+        .db
+        .ids()
+        .filter(|id| outcome.db.get(*id).ast().is_some())
+        .collect();
+    sups.extend(suppress::collect_in(&outcome.db, rest));
+    // The `sopc.yaml` of each project root met (imports included), read once.
+    let mut configs = Configs::default();
+    for id in outcome.db.ids() {
+        if outcome.db.get(id).is_sop() {
+            configs.load_for(&mut outcome.db, id);
+        }
+    }
+    diags.append(&mut configs.diagnostics);
+    outcome.unreadable.append(&mut configs.unreadable);
+    for id in outcome.db.ids() {
+        let src = outcome.db.get(id);
+        if src.is_sop() {
+            diags.extend(lint::rules::bidi_control::findings(id, &src.text));
+        }
+        if let Err(e) = &src.parsed {
+            // Said by the bidi-control finding at the character, unless that check is off.
+            if lint::rules::bidi_control::explains(e, &src.text)
+                && configs.level(&outcome.db, "bidi-control", id) != lint::Level::Off
+            {
+                continue;
+            }
+            let mut d =
+                Diagnostic::new("syntax", Loc::new(id, e.span), e.message()).with_label(e.label());
+            if let Some(h) = e.help() {
+                d = d.with_help(h);
+            }
+            diags.push(d);
+        }
+    }
+    let diags = lint::dedup(diags);
+    let diags = suppress::apply(diags, &sups, options.require_reason);
+    let mut findings: Vec<Finding> = diags
+        .into_iter()
+        .filter_map(|d| {
+            // The level set where the finding points: that file's project, that file's path.
+            let level = configs.level(&outcome.db, d.rule, d.loc.file);
+            let severity = match (level.severity(), d.severity) {
+                (None, _) => return None,
+                (Some(_), Some(fixed)) => fixed,
+                (Some(s), None) => s,
+            };
+            Some(Finding { diag: d, severity })
+        })
+        .collect();
+    let db = &outcome.db;
+    findings.sort_by_cached_key(|f| {
+        let src = db.get(f.diag.loc.file);
+        let lc = src.line_col(f.diag.loc.span.start);
+        (
+            src.display.clone(),
+            lc.line,
+            lc.column,
+            f.diag.rule,
+            f.diag.message.clone(),
+        )
+    });
+    outcome.findings = findings;
+    outcome
+}
+
+/// Files read, parsed and checked together before their ASTs are dropped.
+const BATCH: usize = 64;
+
+/// A document is a file with a `sop` header; a file without one is a library.
+fn is_document(db: &SourceDb, f: FileId) -> bool {
+    db.get(f).ast().is_some_and(|ast| {
+        ast.items
+            .iter()
+            .any(|i| matches!(i, Item::Block(b) if b.kind == BlockKind::Sop))
+    })
+}
+
+/// Follows the imports of `file` (reading them into `db`); the job that checks it, unless a
+/// syntax error in an import stops it.
+fn document_job(
+    db: &mut SourceDb,
+    file: FileId,
+    imported: &mut HashSet<FileId>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Job> {
+    let root = model::project_root(&db.get(file).canonical);
+    let doc = model::document_files(db, file, &root);
+    diags.extend(doc.diagnostics);
+    imported.extend(doc.files.iter().copied().filter(|&f| f != file));
+    // A syntax error in an import: its own report says it all.
+    let broken = doc.files.iter().any(|f| db.get(*f).ast().is_none());
+    (!broken).then_some(Job::Document(file, doc.files))
+}
+
+/// Checks every job on every core.
+fn run_jobs(
+    outcome: &mut CheckOutcome,
+    jobs: &[Job],
+    options: &CheckOptions,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let db = &outcome.db;
+    for (found, m) in crate::parallel::map(jobs, |job| run_job(db, job)) {
+        diags.extend(found);
+        if options.keep_models {
+            outcome.models.extend(m);
+        }
+    }
+}
+
+/// One unit of checking.
+enum Job {
+    /// A file with everything it imports, checked as one document (or as a library on its own).
+    Document(FileId, Vec<FileId>),
+    /// A library the user named that a document imports: checked inside that document, but a
+    /// pipeline in it still needs a header of its own.
+    HeaderOnly(FileId),
+}
+
+fn run_job(db: &SourceDb, job: &Job) -> (Vec<Diagnostic>, Option<model::Model>) {
+    match job {
+        Job::HeaderOnly(file) => {
+            let (m, _) = model::lower(db, &[*file], *file);
+            let cx = Context {
+                db,
+                model: &m,
+                given: true,
+            };
+            let mut out = Vec::new();
+            let check = lint::rules::missing_header::MISSING_HEADER
+                .check
+                .expect("a model check");
+            check(&cx, &mut out);
+            (out, None)
+        }
+        Job::Document(file, files) => {
+            let (m, mut out) = model::lower(db, files, *file);
+            let cx = Context {
+                db,
+                model: &m,
+                given: true,
+            };
+            out.extend(lint::check(&cx));
+            (out, Some(m))
+        }
+    }
+}
