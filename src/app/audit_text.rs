@@ -267,10 +267,9 @@ pub(super) fn examples(ids: &[String]) -> String {
 
 /// `2026-03-28T18:00:00Z` as `2026-03-28 18:00 UTC`.
 pub(super) fn short_time(t: &str) -> String {
-    if t.len() >= 16 {
-        format!("{} {} UTC", &t[..10], &t[11..16])
-    } else {
-        t.to_string()
+    match (t.get(..10), t.get(11..16)) {
+        (Some(date), Some(time)) => format!("{date} {time} UTC"),
+        _ => t.to_string(),
     }
 }
 

@@ -6,6 +6,24 @@ use std::fmt::Write as _;
 
 pub use crate::text::{is_hidden, visible, visible_with};
 
+/// A relative path for a Markdown link target: every character but letters, digits (CJK
+/// included) and `-._~/` percent-encoded, so that no file name can end the link, open markup or
+/// break the line (a viewer decodes it back to the file's name).
+pub fn md_link(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_alphanumeric() || "-._~/".contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
+
 /// Backslash-escapes what Markdown would read as markup in running text, on one line: line breaks
 /// become spaces, other control characters visible escapes. Constructs that only open at the start
 /// of a line (`- `, `1. `, `===`, indentation) are escaped at the start of the text too, since a
@@ -160,6 +178,16 @@ pub fn dot_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_targets_cannot_end_the_link_or_the_line() {
+        assert_eq!(
+            md_link("销售.checklists/stage-01-a.md"),
+            "销售.checklists/stage-01-a.md"
+        );
+        assert_eq!(md_link("a b)\n[x](y"), "a%20b%29%0A%5Bx%5D%28y");
+        assert_eq!(md_link("\u{202e}"), "%E2%80%AE");
+    }
 
     #[test]
     fn inline_markdown_stays_one_line_of_text() {

@@ -373,6 +373,7 @@ fn add_filters(env: &mut Environment<'static>, lang: Lang) {
     env.add_filter("md", |s: String| escape::md_inline(&s));
     env.add_filter("md_cell", |s: String| escape::md_cell(&s));
     env.add_filter("md_text", |s: String| escape::md_text(&s));
+    env.add_filter("md_link", |s: String| escape::md_link(&s));
     env.add_filter("anchor", anchor);
     env.add_filter("number", number);
     env.add_filter("cmp", |c: String| match c.as_str() {
