@@ -230,6 +230,35 @@ fn create_beside(target: &Path, like: Option<&fs::Metadata>) -> io::Result<(Path
     ))
 }
 
+/// Creates the file at `path` with `bytes`, in a folder of sopc's own that nothing reads until
+/// [`flush_staged`] has run: no temporary name and no flush per file, which for a build of
+/// thousands of checklists is most of its time.
+pub(crate) fn write_staged(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = fs::File::create_new(path)?;
+    write_in_two(&mut file, bytes)
+}
+
+/// Makes every file written by [`write_staged`] under `dir` (`files`, relative to it) durable:
+/// on Linux one `syncfs` of the file system holding `dir`, elsewhere a flush of each file.
+pub(crate) fn flush_staged<'a>(
+    dir: &Path,
+    files: impl IntoIterator<Item = &'a Path>,
+) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = files;
+        let folder = fs::File::open(dir)?;
+        rustix::fs::syncfs(&folder).map_err(io::Error::from)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        for f in files {
+            fs::File::open(dir.join(f))?.sync_all()?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes `bytes` in two halves, with the `write` fault point between them.
 fn write_in_two(file: &mut fs::File, bytes: &[u8]) -> io::Result<()> {
     let (first, second) = bytes.split_at(bytes.len() / 2);

@@ -22,7 +22,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Keep, context, describe, fault, file_in_the_way, sync_dir, worded, write_atomically};
+use super::{
+    Keep, context, describe, fault, file_in_the_way, flush_staged, sync_dir, worded,
+    write_atomically, write_staged,
+};
 
 /// The record of outputs, in `DIR`.
 pub const RECORD: &str = ".sopc-build.json";
@@ -251,7 +254,7 @@ fn remove_old_staging(dir: &Path) {
     }
 }
 
-/// Writes the outputs and the record into `work/new`, each flushed to disk.
+/// Writes the outputs and the record into `work/new`, all flushed to disk.
 fn stage(work: &Path, outputs: &[(PathBuf, Vec<u8>)], record: &[u8]) -> io::Result<()> {
     fs::create_dir(work).map_err(|e| {
         if e.kind() == io::ErrorKind::AlreadyExists {
@@ -278,9 +281,17 @@ fn stage(work: &Path, outputs: &[(PathBuf, Vec<u8>)], record: &[u8]) -> io::Resu
         {
             fs::create_dir_all(parent)?;
         }
-        write_atomically(&full, bytes, Keep::Mode)?;
+        write_staged(&full, bytes)?;
         fault::point("stage")?;
     }
+    // Everything staged reaches the disk before the journal names it.
+    flush_staged(
+        &new,
+        outputs
+            .iter()
+            .map(|(p, _)| p.as_path())
+            .chain([record_path.as_path()]),
+    )?;
     for folder in folders.iter().rev() {
         sync_dir(folder);
     }
