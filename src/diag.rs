@@ -1,5 +1,6 @@
 //! Diagnostics: what every stage of the pipeline reports, before any output format.
 
+use crate::lint::RuleId;
 use crate::syntax::Span;
 
 /// Index of a file in a [`crate::model::SourceDb`].
@@ -48,8 +49,8 @@ pub struct Label {
 /// One finding of one check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
-    /// The check's stable name, e.g. `unreachable-stage`.
-    pub rule: &'static str,
+    /// The check; its stable name (e.g. `unreachable-stage`) is `rule.name()`.
+    pub rule: RuleId,
     pub message: String,
     pub loc: Loc,
     /// What the primary place is (shown under the underline).
@@ -64,7 +65,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+    pub fn new(rule: RuleId, loc: Loc, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
             message: message.into(),

@@ -70,7 +70,7 @@ fn an_unsaved_import_changes_the_findings_of_its_importer_without_touching_disk(
         outcome
             .findings
             .iter()
-            .all(|f| f.diag.rule != "undefined-reference")
+            .all(|f| f.diag.rule.name() != "undefined-reference")
     );
 }
 
@@ -147,7 +147,7 @@ fn configuration_is_read_through_the_overlays_per_project_root() {
     let undefined_in_second = |r: &DocumentResult| {
         r.findings
             .iter()
-            .any(|f| f.diag.rule == "undefined-reference")
+            .any(|f| f.diag.rule.name() == "undefined-reference")
     };
     assert!(undefined_in_second(
         &ws.check_document(&second_doc).unwrap()
@@ -177,7 +177,7 @@ fn a_file_held_only_in_memory_can_be_checked_and_imported() {
         result
             .findings
             .iter()
-            .all(|f| f.diag.rule != "import-error"),
+            .all(|f| f.diag.rule.name() != "import-error"),
         "{:?}",
         findings(&result)
     );
@@ -199,7 +199,7 @@ fn a_file_held_only_in_memory_can_be_checked_and_imported() {
         result
             .findings
             .iter()
-            .any(|f| f.diag.rule == "import-error")
+            .any(|f| f.diag.rule.name() == "import-error")
     );
     ws.remove_overlay(&new_doc);
     assert!(ws.check_document(&new_doc).is_err());
@@ -315,8 +315,15 @@ fn a_change_on_disk_is_seen_and_findings_are_given_per_file() {
     // A syntax error in the library is reported in the library, not in the document.
     ws.set_overlay(&lib, "role r {\n");
     let result = ws.check_document(&doc).unwrap();
-    let in_lib: Vec<&str> = result.findings_in(&lib).map(|f| f.diag.rule).collect();
+    let in_lib: Vec<&str> = result
+        .findings_in(&lib)
+        .map(|f| f.diag.rule.name())
+        .collect();
     assert_eq!(in_lib, vec!["syntax"]);
-    assert!(result.findings_in(&doc).all(|f| f.diag.rule != "syntax"));
+    assert!(
+        result
+            .findings_in(&doc)
+            .all(|f| f.diag.rule.name() != "syntax")
+    );
     assert!(result.model.is_none(), "a broken import gives no model");
 }

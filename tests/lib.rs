@@ -23,6 +23,7 @@ mod parser;
 mod pathological;
 mod pathological_audit;
 mod pathological_output;
+mod rule_ids;
 mod rules_docs;
 mod sarif;
 mod suppress;

@@ -14,7 +14,7 @@ fn rules_of(text: &str) -> Vec<(String, usize)> {
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
     for f in outcome.findings {
         let d = f.diag;
-        if d.rule == "syntax" {
+        if d.rule.name() == "syntax" {
             return vec![(format!("syntax: {}", d.message), 1)];
         }
         *counts.entry(d.rule.to_string()).or_default() += 1;

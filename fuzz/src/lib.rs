@@ -197,9 +197,9 @@ pub fn check(bytes: &[u8]) {
     for f in &outcome.findings {
         let d = &f.diag;
         assert!(!d.message.is_empty(), "empty message: {d:?}");
-        assert_loc(db, d.loc.file, d.loc.span, d.rule);
+        assert_loc(db, d.loc.file, d.loc.span, d.rule.name());
         for l in &d.labels {
-            assert_loc(db, l.loc.file, l.loc.span, d.rule);
+            assert_loc(db, l.loc.file, l.loc.span, d.rule.name());
         }
     }
     for m in &outcome.models {

@@ -13,6 +13,7 @@ use crate::driver::{CheckOutcome, Finding, PathError, expand};
 use crate::files::read::{self, SOP_LIMIT};
 use crate::files::write::{Keep, describe, interrupted, write_atomically};
 use crate::format::{self, FormatError};
+use crate::lint::RuleId;
 
 /// How standard input is named in messages.
 const STDIN: &str = "<stdin>";
@@ -208,8 +209,8 @@ impl Fmt {
         let db = &mut self.syntax.db;
         let id = db.add(display.to_string(), path.to_path_buf(), bytes);
         if let Err(e) = &db.get(id).parsed {
-            let mut diag =
-                Diagnostic::new("syntax", Loc::new(id, e.span), e.message()).with_label(e.label());
+            let mut diag = Diagnostic::new(RuleId::Syntax, Loc::new(id, e.span), e.message())
+                .with_label(e.label());
             if let Some(help) = e.help() {
                 diag = diag.with_help(help);
             }

@@ -128,7 +128,7 @@ fn report(db: &SourceDb, finding: &Finding) -> Report {
             related.push(build(db, "", Severity::Info, None, part));
         }
     }
-    let mut report = build(db, d.rule, finding.severity, d.help.as_deref(), main);
+    let mut report = build(db, d.rule.name(), finding.severity, d.help.as_deref(), main);
     report.related = related;
     report
 }

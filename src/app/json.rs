@@ -75,7 +75,7 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
             let d = &f.diag;
             let r = region(db, d.loc);
             JsonDiagnostic {
-                rule: d.rule,
+                rule: d.rule.name(),
                 severity: f.severity.as_str(),
                 message: &d.message,
                 file: &db.get(d.loc.file).display,
@@ -150,7 +150,7 @@ pub fn write_github(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<(
             escape(&db.get(f.diag.loc.file).display, true),
             r.line,
             r.column,
-            escape(f.diag.rule, true),
+            escape(f.diag.rule.name(), true),
             escape(&f.diag.message, false)
         )?;
     }

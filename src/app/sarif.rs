@@ -132,38 +132,27 @@ struct Region {
 /// Writes the SARIF log of a check run.
 pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
     let db = &outcome.db;
-    let mut rules: Vec<Rule> = RULES.iter().map(|r| rule(r)).collect();
+    let rules: Vec<Rule> = RULES.iter().map(|r| rule(r)).collect();
     let mut occurrences: HashMap<(&str, String, &str), usize> = HashMap::new();
     let results = outcome
         .findings
         .iter()
         .map(|f| {
             let d = &f.diag;
-            let rule_index = match RULES.iter().position(|r| r.name == d.rule) {
-                Some(i) => i,
-                None => {
-                    // A finding outside the registry still needs a rule to point at.
-                    if let Some(i) = rules.iter().position(|r| r.id == d.rule) {
-                        i
-                    } else {
-                        rules.push(unregistered_rule(d.rule));
-                        rules.len() - 1
-                    }
-                }
-            };
+            let rule_index = d.rule.index();
             let primary = location(db, d.loc, None, d.label.as_deref());
             let uri = primary.physical_location.artifact_location.uri.clone();
             let nth = occurrences
-                .entry((d.rule, uri.clone(), d.message.as_str()))
+                .entry((d.rule.name(), uri.clone(), d.message.as_str()))
                 .or_default();
             *nth += 1;
-            let fingerprint = fingerprint(&[d.rule, &uri, &d.message, &nth.to_string()]);
+            let fingerprint = fingerprint(&[d.rule.name(), &uri, &d.message, &nth.to_string()]);
             let text = match &d.help {
                 Some(help) => format!("{}\nhelp: {help}", d.message),
                 None => d.message.clone(),
             };
             SarifResult {
-                rule_id: d.rule,
+                rule_id: d.rule.name(),
                 rule_index,
                 level: severity_level(f.severity),
                 message: Text { text },
@@ -215,19 +204,6 @@ fn rule(info: &RuleInfo) -> Rule {
         default_configuration: Configuration {
             level: default_level(info.default),
         },
-    }
-}
-
-fn unregistered_rule(id: &'static str) -> Rule {
-    Rule {
-        id,
-        short_description: Text { text: id.into() },
-        full_description: Text { text: id.into() },
-        help: Help {
-            text: id.into(),
-            markdown: id.into(),
-        },
-        default_configuration: Configuration { level: "error" },
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::inputs::{Inputs, expand};
 use crate::diag::{Diagnostic, FileId, Loc, Severity};
+use crate::lint::RuleId;
 use crate::lint::{self, Context, config::Configs, suppress};
 use crate::model::{self, ReadError, SourceDb};
 use crate::syntax::{BlockKind, Item};
@@ -149,12 +150,12 @@ pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions)
         if let Err(e) = &src.parsed {
             // Said by the bidi-control finding at the character, unless that check is off.
             if lint::rules::bidi_control::explains(e, &src.text)
-                && configs.level(&outcome.db, "bidi-control", id) != lint::Level::Off
+                && configs.level(&outcome.db, RuleId::BidiControl, id) != lint::Level::Off
             {
                 continue;
             }
-            let mut d =
-                Diagnostic::new("syntax", Loc::new(id, e.span), e.message()).with_label(e.label());
+            let mut d = Diagnostic::new(RuleId::Syntax, Loc::new(id, e.span), e.message())
+                .with_label(e.label());
             if let Some(h) = e.help() {
                 d = d.with_help(h);
             }
@@ -184,7 +185,7 @@ pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions)
             src.display.clone(),
             lc.line,
             lc.column,
-            f.diag.rule,
+            f.diag.rule.name(),
             f.diag.message.clone(),
         )
     });

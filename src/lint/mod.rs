@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use crate::diag::{Diagnostic, FileId};
 use crate::model::{Model, SourceDb};
 
-pub use registry::{Level, RULES, RuleInfo, find_rule};
+pub use registry::{Level, RULES, RuleId, RuleInfo, find_rule};
 
 /// What a check sees: the resolved document and the files it came from.
 pub struct Context<'a> {

@@ -87,43 +87,128 @@ macro_rules! declare_rule {
     };
 }
 
-/// Every check, in the contract's order.
-pub static RULES: &[&RuleInfo] = &[
-    &rules::syntax::SYNTAX,
-    &rules::undefined_reference::UNDEFINED_REFERENCE,
-    &rules::duplicate_definition::DUPLICATE_DEFINITION,
-    &rules::import_error::IMPORT_ERROR,
-    &rules::invalid_value::INVALID_VALUE,
-    &rules::missing_header::MISSING_HEADER,
-    &rules::unreachable_stage::UNREACHABLE_STAGE,
-    &rules::unowned_task::UNOWNED_TASK,
-    &rules::missing_terminal::MISSING_TERMINAL,
-    &rules::training_cycle::TRAINING_CYCLE,
-    &rules::reporting_cycle::REPORTING_CYCLE,
-    &rules::dead_end_stage::DEAD_END_STAGE,
-    &rules::no_path_to_terminal::NO_PATH_TO_TERMINAL,
-    &rules::ambiguous_branch::AMBIGUOUS_BRANCH,
-    &rules::duplicate_transition::DUPLICATE_TRANSITION,
-    &rules::stage_without_owner::STAGE_WITHOUT_OWNER,
-    &rules::stage_without_exit_criteria::STAGE_WITHOUT_EXIT_CRITERIA,
-    &rules::task_without_done_criteria::TASK_WITHOUT_DONE_CRITERIA,
-    &rules::task_without_due::TASK_WITHOUT_DUE,
-    &rules::untrained_owner::UNTRAINED_OWNER,
-    &rules::role_without_training::ROLE_WITHOUT_TRAINING,
-    &rules::role_without_responsibilities::ROLE_WITHOUT_RESPONSIBILITIES,
-    &rules::kpi_without_target::KPI_WITHOUT_TARGET,
-    &rules::kpi_without_owner::KPI_WITHOUT_OWNER,
-    &rules::goal_without_target::GOAL_WITHOUT_TARGET,
-    &rules::goal_without_deadline::GOAL_WITHOUT_DEADLINE,
-    &rules::no_feedback::NO_FEEDBACK,
-    &rules::sop_without_review::SOP_WITHOUT_REVIEW,
-    &rules::unused_definition::UNUSED_DEFINITION,
-    &rules::unused_suppression::UNUSED_SUPPRESSION,
-    &rules::invalid_config::INVALID_CONFIG,
-    &rules::bidi_control::BIDI_CONTROL,
-];
+/// Defines the registry table and the [`RuleId`] enum from one list, so that the two cannot
+/// drift: a variant is its check's place in the table.
+macro_rules! rules {
+    ($($variant:ident => $module:ident :: $info:ident,)*) => {
+        /// A check, by its place in the registry. Its stable name is [`RuleId::name`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RuleId {
+            $($variant,)*
+        }
+
+        impl RuleId {
+            /// Every check, in the contract's order.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
+
+            /// The check's entry in the registry.
+            pub fn info(self) -> &'static RuleInfo {
+                match self {
+                    $(RuleId::$variant => &rules::$module::$info,)*
+                }
+            }
+        }
+
+        /// Every check, in the contract's order.
+        pub static RULES: &[&RuleInfo] = &[$(&rules::$module::$info,)*];
+    };
+}
+
+rules! {
+    Syntax => syntax::SYNTAX,
+    UndefinedReference => undefined_reference::UNDEFINED_REFERENCE,
+    DuplicateDefinition => duplicate_definition::DUPLICATE_DEFINITION,
+    ImportError => import_error::IMPORT_ERROR,
+    InvalidValue => invalid_value::INVALID_VALUE,
+    MissingHeader => missing_header::MISSING_HEADER,
+    UnreachableStage => unreachable_stage::UNREACHABLE_STAGE,
+    UnownedTask => unowned_task::UNOWNED_TASK,
+    MissingTerminal => missing_terminal::MISSING_TERMINAL,
+    TrainingCycle => training_cycle::TRAINING_CYCLE,
+    ReportingCycle => reporting_cycle::REPORTING_CYCLE,
+    DeadEndStage => dead_end_stage::DEAD_END_STAGE,
+    NoPathToTerminal => no_path_to_terminal::NO_PATH_TO_TERMINAL,
+    AmbiguousBranch => ambiguous_branch::AMBIGUOUS_BRANCH,
+    DuplicateTransition => duplicate_transition::DUPLICATE_TRANSITION,
+    StageWithoutOwner => stage_without_owner::STAGE_WITHOUT_OWNER,
+    StageWithoutExitCriteria => stage_without_exit_criteria::STAGE_WITHOUT_EXIT_CRITERIA,
+    TaskWithoutDoneCriteria => task_without_done_criteria::TASK_WITHOUT_DONE_CRITERIA,
+    TaskWithoutDue => task_without_due::TASK_WITHOUT_DUE,
+    UntrainedOwner => untrained_owner::UNTRAINED_OWNER,
+    RoleWithoutTraining => role_without_training::ROLE_WITHOUT_TRAINING,
+    RoleWithoutResponsibilities => role_without_responsibilities::ROLE_WITHOUT_RESPONSIBILITIES,
+    KpiWithoutTarget => kpi_without_target::KPI_WITHOUT_TARGET,
+    KpiWithoutOwner => kpi_without_owner::KPI_WITHOUT_OWNER,
+    GoalWithoutTarget => goal_without_target::GOAL_WITHOUT_TARGET,
+    GoalWithoutDeadline => goal_without_deadline::GOAL_WITHOUT_DEADLINE,
+    NoFeedback => no_feedback::NO_FEEDBACK,
+    SopWithoutReview => sop_without_review::SOP_WITHOUT_REVIEW,
+    UnusedDefinition => unused_definition::UNUSED_DEFINITION,
+    UnusedSuppression => unused_suppression::UNUSED_SUPPRESSION,
+    InvalidConfig => invalid_config::INVALID_CONFIG,
+    BidiControl => bidi_control::BIDI_CONTROL,
+}
+
+impl RuleId {
+    /// The check's stable name, e.g. `unreachable-stage`.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// The check with this name, as a user writes it in `sopc.yaml` or a suppression.
+    pub fn from_name(name: &str) -> Option<RuleId> {
+        RuleId::ALL.iter().copied().find(|r| r.name() == name)
+    }
+
+    /// The check's place in [`RULES`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl serde::Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
 
 /// The check with this name.
 pub fn find_rule(name: &str) -> Option<&'static RuleInfo> {
-    RULES.iter().copied().find(|r| r.name == name)
+    RuleId::from_name(name).map(RuleId::info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_table_agree() {
+        assert_eq!(RuleId::ALL.len(), RULES.len());
+        for (i, id) in RuleId::ALL.iter().enumerate() {
+            assert_eq!(id.index(), i);
+            assert!(std::ptr::eq(id.info(), RULES[i]));
+            assert_eq!(RuleId::from_name(id.name()), Some(*id));
+            assert_eq!(id.to_string(), id.name());
+        }
+        assert_eq!(RuleId::from_name("no-such-check"), None);
+        for id in RuleId::ALL {
+            let camel: String = id
+                .name()
+                .split('-')
+                .map(|w| w[..1].to_uppercase() + &w[1..])
+                .collect();
+            assert_eq!(
+                format!("{id:?}"),
+                camel,
+                "the variant is named after its check"
+            );
+        }
+        assert_eq!(RuleId::BidiControl.name(), "bidi-control");
+    }
 }

@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, FileId, Loc};
-use crate::lint::registry::{RULES, find_rule};
+use crate::lint::RuleId;
+use crate::lint::registry::RULES;
 use crate::model::SourceDb;
 use crate::syntax::{Block, Entry, Item, SourceFile, Span};
 
@@ -196,13 +197,13 @@ pub fn apply(
     let mut kept: Vec<Diagnostic> = diags
         .into_iter()
         .filter(|d| {
-            if d.rule == "syntax" {
+            if d.rule == RuleId::Syntax {
                 return true;
             }
             let mut silenced = false;
             covers.each_covering(d.loc, |si| {
                 for (ri, (name, _)) in sups[si].rules.iter().enumerate() {
-                    if name == d.rule {
+                    if name == d.rule.name() {
                         used[si][ri] = true;
                         silenced = true;
                     }
@@ -216,7 +217,7 @@ pub fn apply(
         if s.block.is_none() {
             kept.push(
                 Diagnostic::new(
-                    "unused-suppression",
+                    RuleId::UnusedSuppression,
                     Loc::new(s.file, s.span),
                     "this suppression is not directly above a block",
                 )
@@ -226,7 +227,7 @@ pub fn apply(
             continue;
         }
         for (name, span) in &s.rules {
-            if find_rule(name).is_some() {
+            if RuleId::from_name(name).is_some() {
                 continue;
             }
             let help = crate::diag::did_you_mean(name, names.iter().copied()).map_or_else(
@@ -235,7 +236,7 @@ pub fn apply(
             );
             kept.push(
                 Diagnostic::new(
-                    "unused-suppression",
+                    RuleId::UnusedSuppression,
                     Loc::new(s.file, *span),
                     format!("no check is named `{name}`"),
                 )
@@ -248,7 +249,7 @@ pub fn apply(
             .rules
             .iter()
             .map(|(n, _)| n.as_str())
-            .filter(|n| find_rule(n).is_some())
+            .filter(|n| RuleId::from_name(n).is_some())
             .collect();
         // The contract reports a suppression that silences nothing; one that silences something
         // with one of its names is in use.
@@ -256,7 +257,7 @@ pub fn apply(
             let list = known.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
             kept.push(
                 Diagnostic::new(
-                    "unused-suppression",
+                    RuleId::UnusedSuppression,
                     Loc::new(s.file, s.span),
                     format!(
                         "this suppression silences nothing: {} does not fire in the block below",
@@ -271,7 +272,7 @@ pub fn apply(
         if require_reason && s.reason.is_none() {
             kept.push(
                 Diagnostic::new(
-                    "unused-suppression",
+                    RuleId::UnusedSuppression,
                     Loc::new(s.file, s.span),
                     "this suppression gives no reason",
                 )

@@ -5,6 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::source_db::{ReadError, SourceDb, overlay_key};
 use crate::diag::{Diagnostic, FileId, Loc};
+use crate::lint::RuleId;
 use crate::syntax::{Item, Str};
 
 /// The project root of a file: the nearest directory holding `sopc.yaml`, else the nearest
@@ -63,7 +64,7 @@ pub fn document_files(db: &mut SourceDb, root_file: FileId, project: &Path) -> D
                     chain.push(db.get(target).display.clone());
                     out.diagnostics.push(
                         Diagnostic::new(
-                            "import-error",
+                            RuleId::ImportError,
                             loc,
                             format!("import cycle: {}", backticked(&chain).join(" -> ")),
                         )
@@ -110,7 +111,7 @@ fn resolve(
     let loc = Loc::new(from, import.span);
     let fail = |message: String, help: &str| {
         Box::new(
-            Diagnostic::new("import-error", loc, message)
+            Diagnostic::new(RuleId::ImportError, loc, message)
                 .with_help(help.to_string())
                 .with_names([import.value.clone()]),
         )

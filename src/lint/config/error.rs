@@ -1,6 +1,7 @@
 //! What can be wrong in `sopc.yaml`, kept as data until it becomes an `invalid-config` finding.
 
 use crate::diag::{Diagnostic, FileId, Loc, did_you_mean};
+use crate::lint::RuleId;
 use crate::lint::registry::{Level, RULES};
 use crate::syntax::Span;
 
@@ -168,9 +169,13 @@ impl ConfigError {
 
     /// The `invalid-config` finding in `file` (the `sopc.yaml` it was found in).
     pub fn into_diagnostic(self, file: FileId) -> Diagnostic {
-        let mut d = Diagnostic::new("invalid-config", Loc::new(file, self.span), self.message())
-            .with_label(self.label())
-            .with_names(self.names());
+        let mut d = Diagnostic::new(
+            RuleId::InvalidConfig,
+            Loc::new(file, self.span),
+            self.message(),
+        )
+        .with_label(self.label())
+        .with_names(self.names());
         if let Some(help) = self.help() {
             d = d.with_help(help);
         }

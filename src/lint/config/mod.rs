@@ -15,7 +15,7 @@ use globset::GlobSet;
 
 pub use error::{ConfigError, ConfigErrorKind};
 
-use super::registry::{Level, RULES};
+use super::registry::{Level, RuleId};
 use crate::diag::{Diagnostic, FileId};
 use crate::files::read as files;
 use crate::model::{self, SourceDb};
@@ -58,8 +58,8 @@ impl Preset {
     }
 }
 
-/// Levels set by name, keyed by the check's registry name.
-type Levels = HashMap<&'static str, Level>;
+/// Levels set by name, keyed by the check.
+type Levels = HashMap<RuleId, Level>;
 
 /// `rules:` that apply to the files one set of globs matches.
 #[derive(Debug, Clone)]
@@ -106,23 +106,20 @@ impl Config {
     }
 
     /// The level of `rule` outside every override.
-    pub fn level(&self, rule: &str) -> Level {
-        let Some(info) = RULES.iter().find(|r| r.name == rule) else {
-            return Level::Error;
-        };
+    pub fn level(&self, rule: RuleId) -> Level {
         self.rules
-            .get(info.name)
+            .get(&rule)
             .copied()
-            .unwrap_or_else(|| self.preset.apply(info.default))
+            .unwrap_or_else(|| self.preset.apply(rule.info().default))
     }
 
     /// The level of `rule` in the file at `path`, relative to the project root.
-    pub fn level_for(&self, rule: &str, path: &Path) -> Level {
+    pub fn level_for(&self, rule: RuleId, path: &Path) -> Level {
         self.overrides
             .iter()
             .rev()
             .filter(|o| o.globs.is_match(path))
-            .find_map(|o| o.rules.get(rule).copied())
+            .find_map(|o| o.rules.get(&rule).copied())
             .unwrap_or_else(|| self.level(rule))
     }
 }
@@ -221,7 +218,7 @@ impl Configs {
 
     /// The level of `rule` for a finding in `file`: its project root's configuration, with the
     /// overrides that match the file's path inside that root. Files never loaded get defaults.
-    pub fn level(&self, db: &SourceDb, rule: &str, file: FileId) -> Level {
+    pub fn level(&self, db: &SourceDb, rule: RuleId, file: FileId) -> Level {
         let Some(root) = self.roots.get(&file) else {
             return Config::default().level(rule);
         };
@@ -275,38 +272,41 @@ mod tests {
         let c = config(
             "extends: strict\nrules:\n  dead-end-stage: info\noverrides:\n  - files: legacy/**\n    rules: { task-without-due: off }\n  - files: [legacy/keep/*.sop]\n    rules: { task-without-due: warning }\n",
         );
-        assert_eq!(c.level("task-without-due"), Level::Error);
-        assert_eq!(c.level("dead-end-stage"), Level::Info);
-        assert_eq!(c.level("unused-definition"), Level::Info);
+        assert_eq!(c.level(RuleId::TaskWithoutDue), Level::Error);
+        assert_eq!(c.level(RuleId::DeadEndStage), Level::Info);
+        assert_eq!(c.level(RuleId::UnusedDefinition), Level::Info);
         assert_eq!(
-            c.level_for("task-without-due", Path::new("legacy/a/b.sop")),
+            c.level_for(RuleId::TaskWithoutDue, Path::new("legacy/a/b.sop")),
             Level::Off
         );
         assert_eq!(
-            c.level_for("task-without-due", Path::new("legacy/keep/b.sop")),
+            c.level_for(RuleId::TaskWithoutDue, Path::new("legacy/keep/b.sop")),
             Level::Warning
         );
         // `*` stays within one folder.
         assert_eq!(
-            c.level_for("task-without-due", Path::new("legacy/keep/x/b.sop")),
+            c.level_for(RuleId::TaskWithoutDue, Path::new("legacy/keep/x/b.sop")),
             Level::Off
         );
         assert_eq!(
-            c.level_for("task-without-due", Path::new("a.sop")),
+            c.level_for(RuleId::TaskWithoutDue, Path::new("a.sop")),
             Level::Error
         );
         let minimal = config("extends: minimal\n");
-        assert_eq!(minimal.level("task-without-due"), Level::Off);
-        assert_eq!(minimal.level("unused-definition"), Level::Off);
-        assert_eq!(minimal.level("syntax"), Level::Error);
-        assert_eq!(Config::default().level("task-without-due"), Level::Warning);
+        assert_eq!(minimal.level(RuleId::TaskWithoutDue), Level::Off);
+        assert_eq!(minimal.level(RuleId::UnusedDefinition), Level::Off);
+        assert_eq!(minimal.level(RuleId::Syntax), Level::Error);
+        assert_eq!(
+            Config::default().level(RuleId::TaskWithoutDue),
+            Level::Warning
+        );
     }
 
     #[test]
     fn errors_keep_what_is_valid() {
         let text = "rules:\n  task-without-due: error\n  task-withot-done-criteria: off\n  dead-end-stage: loud\nextend: strict\n";
         let (c, errors) = Config::from_yaml(text);
-        assert_eq!(c.level("task-without-due"), Level::Error);
+        assert_eq!(c.level(RuleId::TaskWithoutDue), Level::Error);
         let kinds: Vec<_> = errors.iter().map(|e| &e.kind).collect();
         assert!(
             matches!(kinds[0], ConfigErrorKind::UnknownRule { name } if name == "task-withot-done-criteria")

@@ -5,7 +5,7 @@ use globset::{GlobBuilder, GlobSetBuilder};
 use super::error::{ConfigError, ConfigErrorKind, OVERRIDE_KEYS, TOP_KEYS};
 use super::yaml::{Node, NodeKind};
 use super::{Config, Levels, Override, Preset};
-use crate::lint::registry::{Level, find_rule};
+use crate::lint::registry::{Level, RuleId};
 
 /// Reads a whole document. Errors do not stop reading: every valid setting still applies.
 pub(super) fn config(root: &Node, errors: &mut Vec<ConfigError>) -> Config {
@@ -67,7 +67,7 @@ fn levels(node: &Node, errors: &mut Vec<ConfigError>) -> Levels {
     };
     for (key, value) in entries {
         let name = text(key);
-        let Some(rule) = find_rule(&name) else {
+        let Some(rule) = RuleId::from_name(&name) else {
             errors.push(ConfigError::new(
                 ConfigErrorKind::UnknownRule { name },
                 key.span,
@@ -77,7 +77,7 @@ fn levels(node: &Node, errors: &mut Vec<ConfigError>) -> Levels {
         match &value.kind {
             NodeKind::Scalar(word) => match Level::parse(word) {
                 Some(level) => {
-                    out.insert(rule.name, level);
+                    out.insert(rule, level);
                 }
                 None => errors.push(ConfigError::new(
                     ConfigErrorKind::UnknownLevel {

@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -45,7 +46,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let mut d = Diagnostic::new(
-                AMBIGUOUS_BRANCH.name,
+                RuleId::AmbiguousBranch,
                 s.def.loc,
                 match bare.as_slice() {
                     [one] => format!(

@@ -1,4 +1,5 @@
 use crate::diag::{Diagnostic, FileId, Loc};
+use crate::lint::RuleId;
 use crate::syntax::SyntaxError;
 use crate::syntax::bidi::{self, Place};
 
@@ -73,7 +74,7 @@ pub fn findings(file: FileId, text: &str) -> Vec<Diagnostic> {
                     "`{name}` stands between words, where it can make the source read differently from what it does"
                 ),
             };
-            Diagnostic::new(BIDI_CONTROL.name, Loc::new(file, b.span), message)
+            Diagnostic::new(RuleId::BidiControl, Loc::new(file, b.span), message)
             .with_label(format!("`{name}` here"))
             .with_help(help)
             .with_names([name])

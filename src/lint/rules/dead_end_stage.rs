@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -44,7 +45,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .filter(|s| !s.terminal && s.transitions.is_empty())
         {
             out.push(
-                Diagnostic::new(DEAD_END_STAGE.name, s.def.loc, format!("stage `{}` has no way out", s.def.id))
+                Diagnostic::new(RuleId::DeadEndStage, s.def.loc, format!("stage `{}` has no way out", s.def.id))
                     .with_label("no `->` and not `terminal`")
                     .with_help("add `-> NEXT_STAGE` to say what comes next, or mark it `terminal` if the process ends here")
                     .with_names([p.def.id.clone(), s.def.id.clone()]),

@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -48,7 +49,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     }
                     Some(earlier) => out.push(
                         Diagnostic::new(
-                            DUPLICATE_TRANSITION.name,
+                            RuleId::DuplicateTransition,
                             t.loc,
                             format!("stage `{}` has `-> {}` twice", s.def.id, t.target.name),
                         )

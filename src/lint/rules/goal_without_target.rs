@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -32,7 +33,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for g in cx.model.goals.iter().filter(|g| g.targets.is_empty()) {
         out.push(
             Diagnostic::new(
-                GOAL_WITHOUT_TARGET.name,
+                RuleId::GoalWithoutTarget,
                 g.def.loc,
                 format!("goal `{}` has no target", g.def.id),
             )

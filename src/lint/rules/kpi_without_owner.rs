@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -32,7 +33,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for k in cx.model.kpis.iter().filter(|k| k.owner.is_none()) {
         out.push(
             Diagnostic::new(
-                KPI_WITHOUT_OWNER.name,
+                RuleId::KpiWithoutOwner,
                 k.def.loc,
                 format!("kpi `{}` has no owner", k.def.id),
             )

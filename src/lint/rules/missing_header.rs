@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -46,7 +47,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     };
     out.push(
         Diagnostic::new(
-            MISSING_HEADER.name,
+            RuleId::MissingHeader,
             pipeline.def.loc,
             format!("pipeline `{}` is in a file without a `sop` header", pipeline.def.id),
         )

@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -51,7 +52,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             format!("pipeline `{}` has no terminal stage", p.def.id)
         };
         out.push(
-            Diagnostic::new(MISSING_TERMINAL.name, p.def.loc, message)
+            Diagnostic::new(RuleId::MissingTerminal, p.def.loc, message)
                 .with_label("the work in this pipeline never ends")
                 .with_help("add a stage that ends the process, e.g. `stage won \"Won\" { terminal }`, and lead to it with `->`")
                 .with_names([p.def.id.clone()]),

@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -45,7 +46,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     out.push(
         Diagnostic::new(
-            NO_FEEDBACK.name,
+            RuleId::NoFeedback,
             header.def.loc,
             format!("document `{}` has a pipeline but no feedback loop", header.def.id),
         )

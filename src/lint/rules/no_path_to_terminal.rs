@@ -1,4 +1,5 @@
 use crate::diag::Diagnostic;
+use crate::lint::RuleId;
 use crate::lint::{Context, graph};
 
 crate::declare_rule! {
@@ -55,7 +56,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if reachable[i] && !ends[i] && !s.transitions.is_empty() {
                 out.push(
                     Diagnostic::new(
-                        NO_PATH_TO_TERMINAL.name,
+                        RuleId::NoPathToTerminal,
                         s.def.loc,
                         format!("no terminal stage can be reached from stage `{}`", s.def.id),
                     )

@@ -1,6 +1,7 @@
 use petgraph::graph::DiGraph;
 
 use crate::diag::Diagnostic;
+use crate::lint::RuleId;
 use crate::lint::{Context, graph};
 
 crate::declare_rule! {
@@ -58,7 +59,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .join(" -> ");
         names.pop();
         let mut d = Diagnostic::new(
-            REPORTING_CYCLE.name,
+            RuleId::ReportingCycle,
             link.loc,
             format!("reporting lines form a cycle: {shown}"),
         )

@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -37,7 +38,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     {
         out.push(
             Diagnostic::new(
-                ROLE_WITHOUT_RESPONSIBILITIES.name,
+                RuleId::RoleWithoutResponsibilities,
                 role.def.loc,
                 format!("role `{}` has no responsibilities", role.def.id),
             )

@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -65,7 +66,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if owns[i] && !trained[i] {
             out.push(
                 Diagnostic::new(
-                    ROLE_WITHOUT_TRAINING.name,
+                    RuleId::RoleWithoutTraining,
                     role.def.loc,
                     format!("role `{}` owns work but has no training", role.def.id),
                 )

@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -36,7 +37,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     out.push(
         Diagnostic::new(
-            SOP_WITHOUT_REVIEW.name,
+            RuleId::SopWithoutReview,
             header.def.loc,
             format!("sop `{}` has no review cadence", header.def.id),
         )

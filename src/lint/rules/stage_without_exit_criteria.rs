@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -39,7 +40,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for s in p.stages.iter().filter(|s| !s.terminal && s.exit.is_empty()) {
             out.push(
                 Diagnostic::new(
-                    STAGE_WITHOUT_EXIT_CRITERIA.name,
+                    RuleId::StageWithoutExitCriteria,
                     s.def.loc,
                     format!("stage `{}` has no exit criteria", s.def.id),
                 )

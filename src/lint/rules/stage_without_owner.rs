@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -44,7 +45,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             out.push(
                 Diagnostic::new(
-                    STAGE_WITHOUT_OWNER.name,
+                    RuleId::StageWithoutOwner,
                     s.def.loc,
                     format!("stage `{}` has no owner", s.def.id),
                 )

@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -46,7 +47,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for t in s.tasks.iter().filter(|t| t.done_when.is_none()) {
                 out.push(
                     Diagnostic::new(
-                        TASK_WITHOUT_DONE_CRITERIA.name,
+                        RuleId::TaskWithoutDoneCriteria,
                         t.def.loc,
                         format!("task `{}` has no completion criteria", t.def.id),
                     )

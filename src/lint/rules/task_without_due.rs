@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -45,7 +46,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for t in s.tasks.iter().filter(|t| t.due.is_none()) {
                 out.push(
                     Diagnostic::new(
-                        TASK_WITHOUT_DUE.name,
+                        RuleId::TaskWithoutDue,
                         t.def.loc,
                         format!("task `{}` has no due time", t.def.id),
                     )

@@ -1,6 +1,7 @@
 use petgraph::graph::DiGraph;
 
 use crate::diag::Diagnostic;
+use crate::lint::RuleId;
 use crate::lint::{Context, graph};
 
 crate::declare_rule! {
@@ -66,7 +67,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .join(" -> ");
         names.pop();
         let mut d = Diagnostic::new(
-            TRAINING_CYCLE.name,
+            RuleId::TrainingCycle,
             edge.loc,
             format!("training prerequisites form a cycle: {shown}"),
         )

@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -50,7 +51,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for task in stage.tasks.iter().filter(|t| t.owner.is_none()) {
                 out.push(
                     Diagnostic::new(
-                        UNOWNED_TASK.name,
+                        RuleId::UnownedTask,
                         task.def.loc,
                         format!(
                             "task `{}` has no owner, and stage `{}` has none either",

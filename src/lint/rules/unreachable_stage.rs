@@ -1,4 +1,5 @@
 use crate::diag::Diagnostic;
+use crate::lint::RuleId;
 use crate::lint::{Context, graph};
 
 crate::declare_rule! {
@@ -52,7 +53,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             out.push(
                 Diagnostic::new(
-                    UNREACHABLE_STAGE.name,
+                    RuleId::UnreachableStage,
                     stage.def.loc,
                     format!(
                         "stage `{}` cannot be reached from `{}`",

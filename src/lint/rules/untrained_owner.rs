@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -68,7 +69,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 out.push(
                     Diagnostic::new(
-                        UNTRAINED_OWNER.name,
+                        RuleId::UntrainedOwner,
                         r.loc,
                         format!(
                             "stage `{}` requires training `{}`, which is not for its owner `{}`",

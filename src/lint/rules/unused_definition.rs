@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Context;
+use crate::lint::RuleId;
 use crate::model::{Def, Model, Ref};
 
 crate::declare_rule! {
@@ -54,7 +55,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if m.is_own(def) {
             out.push(
                 Diagnostic::new(
-                    UNUSED_DEFINITION.name,
+                    RuleId::UnusedDefinition,
                     def.loc,
                     format!("{kind} `{}` is never used", def.id),
                 )

@@ -7,6 +7,7 @@ use petgraph::graph::DiGraph;
 use super::resolve::undefined_stage;
 use super::{Lowering, Once, def, duplicate, text, unresolved};
 use crate::diag::{Diagnostic, FileId, Loc, Suggester};
+use crate::lint::RuleId;
 use crate::model::types::*;
 use crate::syntax::{self, AttrKey, Block, TrainingWhen, Value};
 
@@ -30,7 +31,7 @@ impl Lowering {
                     if s.value != "en" && s.value != "zh" {
                         self.diags.push(
                             Diagnostic::new(
-                                "invalid-value",
+                                RuleId::InvalidValue,
                                 Loc::new(file, s.span),
                                 format!("`lang` must be \"en\" or \"zh\", not \"{}\"", s.value),
                             )
@@ -347,7 +348,7 @@ impl Lowering {
                 let earlier = k.target.as_ref().map(|t| t.loc).expect("checked");
                 self.diags.push(
                     Diagnostic::new(
-                        "duplicate-definition",
+                        RuleId::DuplicateDefinition,
                         Loc::new(file, attr.span),
                         "`target` is given twice",
                     )

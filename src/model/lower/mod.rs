@@ -8,6 +8,7 @@ mod values;
 use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, FileId, Loc};
+use crate::lint::RuleId;
 use crate::model::source_db::SourceDb;
 use crate::model::types::*;
 use crate::syntax::{self, Attr, AttrKey, Block, BlockKind, Item, Span};
@@ -68,7 +69,7 @@ impl Once {
             Some(earlier) => {
                 diags.push(
                     Diagnostic::new(
-                        "duplicate-definition",
+                        RuleId::DuplicateDefinition,
                         Loc::new(self.file, attr.span),
                         format!("`{key_word}` is given twice"),
                     )
@@ -124,7 +125,7 @@ impl Lowering {
                 let earlier = h.def.loc;
                 self.diags.push(
                     Diagnostic::new(
-                        "duplicate-definition",
+                        RuleId::DuplicateDefinition,
                         Loc::new(file, block.header_span()),
                         "a document has one `sop` header; this is the second".to_string(),
                     )
@@ -227,7 +228,7 @@ impl Lowering {
 
 fn duplicate(kind: &str, id: &str, loc: Loc, earlier: Loc, scope: &str) -> Diagnostic {
     Diagnostic::new(
-        "duplicate-definition",
+        RuleId::DuplicateDefinition,
         loc,
         format!("{kind} `{id}` is defined twice"),
     )

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::Lowering;
 use crate::diag::{Diagnostic, Suggester};
+use crate::lint::RuleId;
 use crate::model::types::*;
 
 impl Lowering {
@@ -135,7 +136,7 @@ fn undefined(r: &Ref, kind: &str, suggestion: Option<&str>) -> Diagnostic {
         ),
     };
     Diagnostic::new(
-        "undefined-reference",
+        RuleId::UndefinedReference,
         r.loc,
         format!("no {kind} named `{}`", r.name),
     )
@@ -152,7 +153,7 @@ pub(super) fn undefined_stage(r: &Ref, pipeline: &str, suggestion: Option<&str>)
         None => format!("add `stage {} {{ ... }}` to pipeline `{pipeline}`", r.name),
     };
     Diagnostic::new(
-        "undefined-reference",
+        RuleId::UndefinedReference,
         r.loc,
         format!("no stage named `{}` in pipeline `{pipeline}`", r.name),
     )
@@ -202,7 +203,7 @@ impl<'a> StageLookup<'a> {
             None => sr.stage.clone(),
         };
         let fail = |message: String, help: String| {
-            Diagnostic::new("undefined-reference", sr.loc, message)
+            Diagnostic::new(RuleId::UndefinedReference, sr.loc, message)
                 .with_label("not a stage")
                 .with_help(help)
                 .with_names([written.clone()])

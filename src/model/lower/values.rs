@@ -3,6 +3,7 @@
 
 use super::Lowering;
 use crate::diag::{Diagnostic, FileId, Loc};
+use crate::lint::RuleId;
 use crate::model::types::*;
 use crate::syntax::{self, Cadence};
 
@@ -15,7 +16,7 @@ impl Lowering {
         match d.amount {
             Some(0) => self.diags.push(
                 Diagnostic::new(
-                    "invalid-value",
+                    RuleId::InvalidValue,
                     Loc::new(file, d.span),
                     format!("duration `{}` is zero", d.text),
                 )
@@ -27,7 +28,7 @@ impl Lowering {
                 let largest = format!("{}{}", MAX_MINUTES / d.unit.minutes(), d.unit.suffix());
                 self.diags.push(
                     Diagnostic::new(
-                        "invalid-value",
+                        RuleId::InvalidValue,
                         Loc::new(file, d.span),
                         format!(
                             "duration `{}` is too long: the largest allowed is `{largest}`",
@@ -61,7 +62,7 @@ impl Lowering {
         if q.percent && q.value > 100.0 {
             self.diags.push(
                 Diagnostic::new(
-                    "invalid-value",
+                    RuleId::InvalidValue,
                     Loc::new(file, q.number_span),
                     format!("percentage `{}` is over 100%", q.text),
                 )
@@ -71,7 +72,7 @@ impl Lowering {
         } else if !q.value.is_finite() {
             self.diags.push(
                 Diagnostic::new(
-                    "invalid-value",
+                    RuleId::InvalidValue,
                     Loc::new(file, q.number_span),
                     format!("number `{}` is too large", q.text),
                 )
@@ -85,7 +86,7 @@ impl Lowering {
         if !date_exists(d.year, d.month, d.day) {
             self.diags.push(
                 Diagnostic::new(
-                    "invalid-value",
+                    RuleId::InvalidValue,
                     Loc::new(file, d.span),
                     format!("date `{}` does not exist", d.text),
                 )
