@@ -26,3 +26,4 @@ mod pathological_output;
 mod rules_docs;
 mod sarif;
 mod suppress;
+mod tidy;
