@@ -2,6 +2,8 @@
 
 use sopc::syntax;
 
+use crate::support::{self, Project};
+
 #[test]
 fn a_misspelt_keyword_is_suggested_whatever_its_case() {
     // Syntax errors use the same did-you-mean as names and rule names: case is ignored.
@@ -23,4 +25,19 @@ fn html_and_svg_share_one_escape() {
     // Control characters cannot be carried by XML and are errors in HTML: they are dropped,
     // line feeds and tabs kept.
     assert_eq!(html("a\u{1}b\u{7f}c\n\td"), "abc\n\td");
+}
+
+#[test]
+fn fmt_reports_a_syntax_error_as_check_does() {
+    let p = Project::new().file("bad.sop", "role r { skils \"x\" }\n");
+    let check = p.run(&["check", "bad.sop"]);
+    let fmt = p.run(&["fmt", "--check", "bad.sop"]);
+    assert_eq!((check.code, fmt.code), (1, 1));
+    let said = |r: &support::Run| format!("{}{}", r.stdout, r.stderr);
+    let fmt_said = said(&fmt);
+    assert!(
+        fmt_said.contains("help: did you mean `skills`?"),
+        "{fmt_said}"
+    );
+    assert!(said(&check).contains(fmt_said.trim()), "{fmt_said}");
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::cli::FmtArgs;
 use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
-use crate::diag::{Diagnostic, Loc, Severity};
+use crate::diag::Severity;
 use crate::driver::{CheckOutcome, Finding, PathError, expand};
 use crate::files::read::{self, SOP_LIMIT};
 use crate::files::write::{Keep, describe, interrupted, write_atomically};
@@ -208,13 +208,8 @@ impl Fmt {
         let db = &mut self.syntax.db;
         let id = db.add(display.to_string(), path.to_path_buf(), bytes);
         if let Err(e) = &db.get(id).parsed {
-            let mut diag =
-                Diagnostic::new("syntax", Loc::new(id, e.span), e.message()).with_label(e.label());
-            if let Some(help) = e.help() {
-                diag = diag.with_help(help);
-            }
             self.syntax.findings.push(Finding {
-                diag,
+                diag: crate::driver::syntax_diagnostic(id, e),
                 severity: Severity::Error,
             });
         }

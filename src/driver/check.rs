@@ -8,7 +8,7 @@ use super::inputs::{Inputs, expand};
 use crate::diag::{Diagnostic, FileId, Loc, Severity};
 use crate::lint::{self, Context, config::Configs, suppress};
 use crate::model::{self, ReadError, SourceDb};
-use crate::syntax::{BlockKind, Item};
+use crate::syntax::{BlockKind, Item, SyntaxError};
 
 /// What shapes a check run besides the paths.
 #[derive(Debug, Clone, Default)]
@@ -153,12 +153,7 @@ pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions)
             {
                 continue;
             }
-            let mut d =
-                Diagnostic::new("syntax", Loc::new(id, e.span), e.message()).with_label(e.label());
-            if let Some(h) = e.help() {
-                d = d.with_help(h);
-            }
-            diags.push(d);
+            diags.push(syntax_diagnostic(id, e));
         }
     }
     let diags = lint::dedup(diags);
@@ -194,6 +189,16 @@ pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions)
 
 /// Files read, parsed and checked together before their ASTs are dropped.
 const BATCH: usize = 64;
+
+/// The `syntax` finding for the syntax error of `file`: the one conversion, for `sopc check` and
+/// `sopc fmt` alike.
+pub fn syntax_diagnostic(file: FileId, e: &SyntaxError) -> Diagnostic {
+    let d = Diagnostic::new("syntax", Loc::new(file, e.span), e.message()).with_label(e.label());
+    match e.help() {
+        Some(help) => d.with_help(help),
+        None => d,
+    }
+}
 
 /// A document is a file with a `sop` header; a file without one is a library.
 fn is_document(db: &SourceDb, f: FileId) -> bool {
