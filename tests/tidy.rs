@@ -41,3 +41,25 @@ fn fmt_reports_a_syntax_error_as_check_does() {
     );
     assert!(said(&check).contains(fmt_said.trim()), "{fmt_said}");
 }
+
+#[test]
+fn comparators_and_periods_are_written_one_way() {
+    use sopc::syntax::{Comparator, Period};
+    for c in Comparator::ALL {
+        assert_eq!(Comparator::from_symbol(c.symbol()), Some(c));
+        // The view serializes the syntax's own type: the JSON says the symbol.
+        assert_eq!(
+            serde_json::to_value(c).expect("serializes"),
+            serde_json::Value::from(c.symbol())
+        );
+    }
+    for p in Period::ALL {
+        assert_eq!(Period::from_keyword(p.keyword()), Some(p));
+        assert_eq!(
+            serde_json::to_value(p).expect("serializes"),
+            serde_json::Value::from(p.keyword())
+        );
+    }
+    assert_eq!(Comparator::from_symbol("=>"), None);
+    assert_eq!(Period::from_keyword("fortnight"), None);
+}
