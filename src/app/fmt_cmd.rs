@@ -242,6 +242,10 @@ fn format_bytes(bytes: Vec<u8>) -> Formatted {
 }
 
 /// A unified diff (three lines of context) from `old` to `new`, both named `display`.
+///
+/// Written here over `similar`'s diff ops rather than with its `text` feature's unified diff:
+/// that one writes a one-line range as `N` (`@@ -1 +1,3 @@`) where sopc writes `N,1`
+/// (`@@ -1,1 +1,3 @@`), which the fmt tests pin.
 fn unified_diff(display: &str, old: &str, new: &str) -> String {
     let a: Vec<&str> = old.split_inclusive('\n').collect();
     let b: Vec<&str> = new.split_inclusive('\n').collect();
