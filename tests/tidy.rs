@@ -63,3 +63,20 @@ fn comparators_and_periods_are_written_one_way() {
     assert_eq!(Comparator::from_symbol("=>"), None);
     assert_eq!(Period::from_keyword("fortnight"), None);
 }
+
+#[test]
+fn a_name_of_zero_width_characters_is_still_cut() {
+    // Combining marks take no column, yet each counts one when a name is cut to its width.
+    let marks = "\u{301}".repeat(5_000);
+    let log = format!(
+        "case_id,stage,timestamp\nc1,lead,2026-01-01T00:00:00Z\nc1,{marks},2026-01-02T00:00:00Z\n"
+    );
+    let p = Project::new()
+        .file("demo.sop", include_str!("audit/demo.sop"))
+        .file("log.csv", &log);
+    let run = p.run(&["audit", "demo.sop", "log.csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.len() < 4_000, "{} bytes", run.stdout.len());
+    let cut = format!("unknown stage `{}…`", "\u{301}".repeat(39));
+    assert!(run.stdout.contains(&cut), "{}", run.stdout);
+}
