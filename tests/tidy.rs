@@ -30,9 +30,8 @@ fn html_and_svg_share_one_escape() {
 #[test]
 fn fmt_reports_a_syntax_error_as_check_does() {
     let p = Project::new().file("bad.sop", "role r { skils \"x\" }\n");
-    let check = p.run(&["check", "bad.sop"]);
-    let fmt = p.run(&["fmt", "--check", "bad.sop"]);
-    assert_eq!((check.code, fmt.code), (1, 1));
+    let check = p.run_code(&["check", "bad.sop"], 1);
+    let fmt = p.run_code(&["fmt", "--check", "bad.sop"], 1);
     let said = |r: &support::Run| format!("{}{}", r.stdout, r.stderr);
     let fmt_said = said(&fmt);
     assert!(
@@ -75,8 +74,19 @@ fn a_name_of_zero_width_characters_is_still_cut() {
         .file("demo.sop", include_str!("audit/demo.sop"))
         .file("log.csv", &log);
     let run = p.run(&["audit", "demo.sop", "log.csv"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.len() < 4_000, "{} bytes", run.stdout.len());
     let cut = format!("unknown stage `{}…`", "\u{301}".repeat(39));
     assert!(run.stdout.contains(&cut), "{}", run.stdout);
+}
+
+#[test]
+#[should_panic(expected = "exited 2 where 0 was expected")]
+fn a_run_must_exit_0_unless_the_test_says_otherwise() {
+    Project::new().run(&["check", "no-such-dir"]);
+}
+
+#[test]
+fn a_run_with_its_expected_code_passes() {
+    let run = Project::new().run_code(&["check", "no-such-dir"], 2);
+    assert!(run.stderr.contains("`no-such-dir`"), "{}", run.stderr);
 }
