@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::support::{repo, run_in};
+use crate::support::{repo, run_in_any};
 
 /// `(file, line, rule)` for every `# expect: a, b` marker in the files of a fixture: the file
 /// `tests/fixtures/RULE.sop` and the files of the folder `tests/fixtures/RULE/`.
@@ -63,7 +63,7 @@ fn every_check_fires_exactly_where_its_fixture_says() {
         if expected.is_empty() {
             problems.push(format!("{path}: no `# expect: {}` marker", rule.name));
         }
-        let run = run_in(&repo(), &["check", "--format", "json", &path]);
+        let run = run_in_any(&repo(), &["check", "--format", "json", &path]);
         let json = run.json();
         let actual: BTreeSet<(String, u64)> = json["diagnostics"]
             .as_array()
@@ -94,9 +94,9 @@ fn snapshots_of_every_check() {
         let Some(path) = fixture(rule.name) else {
             continue;
         };
-        let human = run_in(&repo(), &["check", &path]);
+        let human = run_in_any(&repo(), &["check", &path]);
         insta::assert_snapshot!(format!("{}.human", rule.name), human.stdout);
-        let json = run_in(&repo(), &["check", "--format", "json", &path]);
+        let json = run_in_any(&repo(), &["check", "--format", "json", &path]);
         let pretty = serde_json::to_string_pretty(&json.json()).unwrap();
         insta::assert_snapshot!(format!("{}.json", rule.name), pretty);
     }

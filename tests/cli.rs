@@ -4,8 +4,7 @@ use crate::support::Project;
 
 #[test]
 fn missing_path_exits_2() {
-    let run = Project::new().run(&["check", "no-such-dir"]);
-    assert_eq!(run.code, 2);
+    let run = Project::new().run_code(&["check", "no-such-dir"], 2);
     assert!(
         run.stderr.contains("`no-such-dir` does not exist"),
         "{}",
@@ -15,15 +14,13 @@ fn missing_path_exits_2() {
 
 #[test]
 fn bad_argument_exits_2() {
-    let run = Project::new().run(&["check", "--format", "yaml"]);
-    assert_eq!(run.code, 2);
+    Project::new().run_code(&["check", "--format", "yaml"], 2);
 }
 
 #[test]
 fn default_path_is_the_current_directory() {
     let p = Project::new().file("sub/a.sop", "role r {}\n");
     let run = p.run(&["check", "--format", "json"]);
-    assert_eq!(run.code, 0);
     assert_eq!(
         run.rules_and_lines(),
         vec![("role-without-responsibilities".to_string(), 1)]
@@ -44,9 +41,9 @@ fn paths_are_shown_as_given() {
 fn deny_warnings_and_max_warnings() {
     let p = Project::new().file("a.sop", "role r {}\nrole s {}\n");
     assert_eq!(p.run(&["check"]).code, 0);
-    assert_eq!(p.run(&["check", "--deny", "warnings"]).code, 1);
+    assert_eq!(p.run_code(&["check", "--deny", "warnings"], 1).code, 1);
     assert_eq!(p.run(&["check", "--max-warnings", "2"]).code, 0);
-    assert_eq!(p.run(&["check", "--max-warnings", "1"]).code, 1);
+    assert_eq!(p.run_code(&["check", "--max-warnings", "1"], 1).code, 1);
 }
 
 #[test]
@@ -55,8 +52,7 @@ fn summary_line_counts() {
         "b.sop",
         "role q { reports_to nobody responsibilities \"x\" }\n",
     );
-    let run = p.run(&["check"]);
-    assert_eq!(run.code, 1);
+    let run = p.run_code(&["check"], 1);
     assert!(
         run.stdout.ends_with("1 error, 1 warning in 2 files\n"),
         "{}",
@@ -70,7 +66,7 @@ fn github_format() {
         "a.sop",
         "role r {}\nrole q { reports_to nobody responsibilities \"x\" }\n",
     );
-    let run = p.run(&["check", "--format", "github"]);
+    let run = p.run_code(&["check", "--format", "github"], 1);
     assert_eq!(
         run.stdout,
         "::warning file=a.sop,line=1,col=1,title=role-without-responsibilities::role `r` has no responsibilities\n\
@@ -82,8 +78,7 @@ fn github_format() {
 fn github_format_escapes_data_and_properties() {
     // A message with `%` and a newline (from the import path), a path with `,` and `:`.
     let p = Project::new().file("a,b:c.sop", "import \"50%\\nx.sop\"\n");
-    let run = p.run(&["check", "--format", "github"]);
-    assert_eq!(run.code, 1);
+    let run = p.run_code(&["check", "--format", "github"], 1);
     assert_eq!(
         run.stdout,
         "::error file=a%2Cb%3Ac.sop,line=1,col=8,title=import-error::imported file `50%25%0Ax.sop` does not exist\n"

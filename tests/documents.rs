@@ -36,14 +36,13 @@ fn a_library_imported_by_a_document_is_checked_inside_it() {
 #[test]
 fn a_library_on_its_own_must_resolve_its_names() {
     let p = Project::new().file("lib/kpis.sop", KPIS);
-    let run = p.run(&["check", "--format", "json", "lib/kpis.sop"]);
+    let run = p.run_code(&["check", "--format", "json", "lib/kpis.sop"], 1);
     assert!(
         run.rules_and_lines()
             .contains(&("undefined-reference".to_string(), 1)),
         "{}",
         run.stdout
     );
-    assert_eq!(run.code, 1);
 }
 
 #[test]
@@ -57,7 +56,7 @@ fn a_named_library_with_a_pipeline_needs_a_header_even_when_imported() {
             "flow.sop",
             "\npipeline p {\n  stage a { exit \"x\" -> b }\n  stage b { terminal }\n}\n",
         );
-    let run = p.run(&["check", "--format", "json", "."]);
+    let run = p.run_code(&["check", "--format", "json", "."], 1);
     let rules = run.rules_and_lines();
     assert!(
         rules.contains(&("missing-header".to_string(), 2)),
@@ -102,7 +101,7 @@ fn an_import_cycle_is_reported_where_it_closes() {
             "b.sop",
             "role r { responsibilities \"x\" }\nimport \"a.sop\"\n",
         );
-    let run = p.run(&["check", "--format", "json", "a.sop"]);
+    let run = p.run_code(&["check", "--format", "json", "a.sop"], 1);
     let json = run.json();
     let d = &json["diagnostics"][0];
     assert_eq!(d["rule"], "import-error");
@@ -127,7 +126,7 @@ fn imports_stay_inside_the_project() {
         "import \"link/roles.sop\"\nimport \"/etc/passwd\"\nimport \"../x.sop\"\n",
     );
     std::os::unix::fs::symlink(outside.path(), p.path().join("link")).unwrap();
-    let run = p.run(&["check", "--format", "json", "a.sop"]);
+    let run = p.run_code(&["check", "--format", "json", "a.sop"], 1);
     let json = run.json();
     let messages: Vec<(&str, u64)> = json["diagnostics"]
         .as_array()

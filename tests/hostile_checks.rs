@@ -9,7 +9,7 @@ const HEAD: &str = "sop s { review weekly owner r }\nrole r { responsibilities \
 
 /// `(rule, line, column)` of every finding in JSON output.
 fn findings(p: &Project, file: &str) -> Vec<(String, u64, u64)> {
-    let run = p.run(&["check", "--format", "json", file]);
+    let run = p.run_any(&["check", "--format", "json", file]);
     run.json()["diagnostics"]
         .as_array()
         .expect("diagnostics")
@@ -41,8 +41,7 @@ fn a_bidi_control_in_a_comment_or_string_is_an_error_naming_the_character() {
             ("bidi-control".to_string(), 6, 31),
         ]
     );
-    let run = p.run(&["check", "--format", "json", "doc.sop"]);
-    assert_eq!(run.code, 1);
+    let run = p.run_code(&["check", "--format", "json", "doc.sop"], 1);
     let first = &run.json()["diagnostics"][0];
     assert_eq!(
         first["message"],
@@ -63,7 +62,7 @@ fn a_bidi_control_in_an_identifier_is_reported_as_bidi_control_not_syntax() {
         findings(&p, "lib.sop"),
         vec![("bidi-control".to_string(), 1, 11)]
     );
-    let run = p.run(&["check", "--format", "json", "lib.sop"]);
+    let run = p.run_code(&["check", "--format", "json", "lib.sop"], 1);
     let d = &run.json()["diagnostics"][0];
     assert_eq!(
         d["message"],
@@ -85,8 +84,7 @@ fn a_bidi_control_in_an_identifier_is_reported_as_bidi_control_not_syntax() {
 fn human_output_never_writes_a_bidi_control_to_the_terminal() {
     let text = format!("{HEAD}# approved \u{202E}lagel yb\n");
     let p = Project::new().file("doc.sop", &text);
-    let run = p.run(&["check", "doc.sop"]);
-    assert_eq!(run.code, 1);
+    let run = p.run_code(&["check", "doc.sop"], 1);
     assert!(
         run.stdout.contains("U+202E RIGHT-TO-LEFT OVERRIDE"),
         "{}",
@@ -114,8 +112,7 @@ fn build_refuses_a_document_with_a_bidi_control() {
         "{HEAD}pipeline p {{ stage a {{ owner r exit \"x\" -> b when \"ok\u{202E}\" }} stage b {{ terminal }} }}\n"
     );
     let p = Project::new().file("doc.sop", &text);
-    let run = p.run(&["build", "doc.sop", "-o", "out"]);
-    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    p.run_code(&["build", "doc.sop", "-o", "out"], 1);
     assert!(!p.path().join("out/doc.json").exists());
 }
 
@@ -130,20 +127,20 @@ fn a_lone_cr_ends_a_line_in_every_output_format() {
         findings(&p, "doc.sop"),
         vec![("undefined-reference".to_string(), 4, 35)]
     );
-    let sarif = p.run(&["check", "--format", "sarif", "doc.sop"]);
+    let sarif = p.run_code(&["check", "--format", "sarif", "doc.sop"], 1);
     let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
     let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
     assert_eq!(
         (region["startLine"].as_u64(), region["startColumn"].as_u64()),
         (Some(4), Some(35))
     );
-    let github = p.run(&["check", "--format", "github", "doc.sop"]);
+    let github = p.run_code(&["check", "--format", "github", "doc.sop"], 1);
     assert!(
         github.stdout.contains("file=doc.sop,line=4,col=35,"),
         "{}",
         github.stdout
     );
-    let human = p.run(&["check", "doc.sop"]);
+    let human = p.run_code(&["check", "doc.sop"], 1);
     assert!(human.stdout.contains("[doc.sop:4:35]"), "{}", human.stdout);
     assert!(
         human
@@ -175,8 +172,7 @@ fn a_duration_too_long_to_hold_is_invalid_and_says_the_largest() {
          stage d {{ owner r exit \"x\" sla 99999999999999999999999h -> e }}\n  stage e {{ terminal }}\n}}\n"
     );
     let p = Project::new().file("doc.sop", &text);
-    let run = p.run(&["check", "--format", "json", "doc.sop"]);
-    assert_eq!(run.code, 1);
+    let run = p.run_code(&["check", "--format", "json", "doc.sop"], 1);
     let found: Vec<(String, u64, String)> = run.json()["diagnostics"]
         .as_array()
         .unwrap()
@@ -242,8 +238,7 @@ fn a_config_with_many_comment_lines_after_rules_is_read() {
     let p = Project::new()
         .file("sopc.yaml", &yaml)
         .file("doc.sop", &text);
-    let run = p.run(&["check", "--format", "json", "doc.sop"]);
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    let run = p.run_code(&["check", "--format", "json", "doc.sop"], 1);
     let d = &run.json()["diagnostics"];
     assert_eq!(d.as_array().unwrap().len(), 1, "{}", run.stdout);
     assert_eq!(
@@ -263,7 +258,7 @@ fn suggestions_still_find_the_closest_name() {
          stage won {{ owner Sales_Manager terminal }}\n}}\nkpi k {{ owner r target >= 1 stage p.leds }}\n"
     );
     let p = Project::new().file("doc.sop", &text);
-    let run = p.run(&["check", "--format", "json", "doc.sop"]);
+    let run = p.run_code(&["check", "--format", "json", "doc.sop"], 1);
     let helps: Vec<(String, String)> = run.json()["diagnostics"]
         .as_array()
         .unwrap()
@@ -329,8 +324,7 @@ fn with_bidi_control_off_an_identifier_holding_one_is_still_a_syntax_error() {
             "lib.sop",
             "role sales\u{202E}rep { responsibilities \"x\" }\n# \u{202E}\n",
         );
-    let run = p.run(&["check", "--format", "json", "lib.sop"]);
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    let run = p.run_code(&["check", "--format", "json", "lib.sop"], 1);
     let rules: Vec<String> = run.rules_and_lines().into_iter().map(|(r, _)| r).collect();
     assert_eq!(rules, ["syntax"], "{}", run.stdout);
 }

@@ -28,8 +28,7 @@ const HOSTILE_CHECK: &str = "sop s \"T\\u{1b}]0;pwned\\u{7}\" { owner r review w
 #[test]
 fn control_characters_in_titles_paths_and_quoted_source_are_escaped() {
     let p = Project::new().file("h.sop", HOSTILE_CHECK);
-    let run = p.run(&["check", "h.sop"]);
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    let run = p.run_code(&["check", "h.sop"], 1);
     assert_safe(&run.stdout);
     assert_safe(&run.stderr);
     // The OSC 52 path is named, escaped, in the message and in the quoted source.
@@ -49,7 +48,9 @@ fn columns_and_underlines_stay_right_after_escapes_and_wide_characters() {
     let text = "sop s { owner r review weekly }\nrole r { responsibilities \"x\" }\n\
                 feedback f { cadence weekly owner r }\n\
                 pipeline p { stage 线索 \"线\u{7}索\" { owner r exit \"x\" -> nowhere } }\n";
-    let run = Project::new().file("w.sop", text).run(&["check", "w.sop"]);
+    let run = Project::new()
+        .file("w.sop", text)
+        .run_code(&["check", "w.sop"], 1);
     assert_safe(&run.stdout);
     // The report of the undefined `nowhere`: its quoted line and the underline below it.
     let report: Vec<&str> = run
@@ -91,11 +92,11 @@ fn columns_and_underlines_stay_right_after_escapes_and_wide_characters() {
 fn a_file_name_with_a_workflow_command_cannot_inject_one() {
     let name = "a\n::error file=evil.sop,line=1::INJECTED\nb.sop";
     let p = Project::new().file(name, HOSTILE_CHECK);
-    let human = p.run(&["check", "."]);
+    let human = p.run_code(&["check", "."], 1);
     assert_safe(&human.stdout);
     assert!(human.stdout.contains("a\\u{a}::error file=evil.sop"));
-    let github = p.run(&["check", ".", "--format", "github"]);
-    let json = p.run(&["check", ".", "--format", "json"]);
+    let github = p.run_code(&["check", ".", "--format", "github"], 1);
+    let json = p.run_code(&["check", ".", "--format", "json"], 1);
     let findings = json.json()["diagnostics"].as_array().unwrap().len();
     let lines: Vec<&str> = github.stdout.lines().collect();
     assert_eq!(lines.len(), findings, "{}", github.stdout);
@@ -115,7 +116,7 @@ fn github_commands_escape_values_and_properties() {
                 feedback f { cadence weekly owner r }\n\
                 pipeline p { stage a { owner r exit \"x\" -> b } }\n";
     let p = Project::new().file("x%,:y.sop", text);
-    let run = p.run(&["check", "x%,:y.sop", "--format", "github"]);
+    let run = p.run_code(&["check", "x%,:y.sop", "--format", "github"], 1);
     let line = run
         .stdout
         .lines()
@@ -140,7 +141,6 @@ fn a_hostile_crm_log_is_escaped_and_its_names_cut() {
     );
     let p = crate::audit::project("log.csv", &log);
     let run = p.run(&["audit", "demo.sop", "log.csv", "--cases", "all"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
     assert_safe(&run.stdout);
     assert!(run.stdout.contains("evil\\u{a}::error::INJECT\\u{1b}[31m"));
     assert!(run.stdout.contains("B\\u{1b}]0;x\\u{7}"));
@@ -265,7 +265,6 @@ fn structure(md: &str) -> (Vec<String>, bool) {
 fn build(text: &str) -> (Project, Run) {
     let p = Project::new().file("doc.sop", text);
     let run = p.run(&["build", "doc.sop", "-o", "out"]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     (p, run)
 }
 
@@ -320,7 +319,6 @@ fn hostile_titles_are_plain_labels_in_mermaid_and_dot() {
     let hostile = document(&|s: &str| format!("{s}{}", INJECTIONS.join(" ")), "s");
     let p = Project::new().file("doc.sop", &hostile);
     let mermaid = p.run(&["graph", "doc.sop", "--format", "mermaid"]);
-    assert_eq!(mermaid.code, 0, "{}", mermaid.stderr);
     assert!(!mermaid.stdout.contains("%%"), "{}", mermaid.stdout);
     assert!(!mermaid.stdout.chars().any(hidden));
     // Node and edge lines only: every label stays on its line, inside its quotes.
@@ -328,7 +326,6 @@ fn hostile_titles_are_plain_labels_in_mermaid_and_dot() {
         assert_eq!(l.matches('"').count() % 2, 0, "{l}");
     }
     let dot = p.run(&["graph", "doc.sop", "--format", "dot"]);
-    assert_eq!(dot.code, 0, "{}", dot.stderr);
     assert!(!dot.stdout.chars().any(hidden), "{}", dot.stdout);
     assert!(dot.stdout.contains("\\\\u{0}"));
     let Ok(mut graphviz) = std::process::Command::new("dot")
@@ -363,7 +360,7 @@ fn ordinary_documents_print_as_before() {
     let text = "sop s \"R&D: 1.0 - plan\" { owner nobody review weekly }\n\
                 role r \"Sales-rep #1\" { responsibilities \"x\" }\n";
     let p = Project::new().file("o.sop", text);
-    let run = p.run(&["check", "o.sop"]);
+    let run = p.run_code(&["check", "o.sop"], 1);
     assert!(
         run.stdout
             .contains("sop s \"R&D: 1.0 - plan\" { owner nobody review weekly }"),
@@ -392,7 +389,7 @@ fn file_names_in_messages_are_escaped() {
         &["fmt", "--diff", "."],
         &["build", ".", "-o", "out"],
     ] {
-        let run = p.run(args);
+        let run = p.run_any(args);
         assert!(
             run.stderr.contains("e\\u{a}::error"),
             "{args:?}: {}",

@@ -345,8 +345,7 @@ fn messages_name_the_file_in_the_way() {
         run.stderr
     );
     let p = Project::new().file("proj/shared", "x\n");
-    let run = p.run(&["init", "proj"]);
-    assert_eq!(run.code, 2);
+    let run = p.run_code(&["init", "proj"], 2);
     assert!(
         run.stderr.contains("`proj/shared` is a file, not a folder"),
         "{}",
@@ -387,8 +386,10 @@ fn a_failing_audit_html_write_keeps_the_previous_report() {
     );
     assert_eq!(run_with_fault(p.path(), "", &args).code, 0);
     assert_eq!(std::fs::read(p.path().join("report.html")).unwrap(), report);
-    let run = p.run(&["audit", "demo.sop", "log.csv", "--html", "nowhere/r.html"]);
-    assert_eq!(run.code, 2);
+    let run = p.run_code(
+        &["audit", "demo.sop", "log.csv", "--html", "nowhere/r.html"],
+        2,
+    );
     assert!(
         run.stderr
             .contains("cannot write `nowhere/r.html`: the folder `nowhere` does not exist"),
@@ -418,8 +419,7 @@ fn fmt_keeps_the_mode_and_the_hard_links_of_a_file() {
     std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o640)).unwrap();
     std::fs::hard_link(p.path().join("b.sop"), p.path().join("b-link.txt")).unwrap();
     let inode = std::fs::metadata(p.path().join("b.sop")).unwrap().ino();
-    let run = p.run(&["fmt", "a.sop", "b.sop"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    p.run(&["fmt", "a.sop", "b.sop"]);
     let text = formatted();
     assert_eq!(std::fs::read_to_string(&a).unwrap(), text);
     assert_eq!(

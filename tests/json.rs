@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::support::{Project, repo, run_in};
+use crate::support::{Project, repo, run_in_code};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,8 +52,11 @@ fn parse(stdout: &str) -> Output {
 
 #[test]
 fn broken_examples_match_the_contract_shape() {
-    let run = run_in(&repo(), &["check", "--format", "json", "examples/broken"]);
-    assert_eq!(run.code, 1);
+    let run = run_in_code(
+        &repo(),
+        &["check", "--format", "json", "examples/broken"],
+        1,
+    );
     let out = parse(&run.stdout);
     let count = |s: &str| out.diagnostics.iter().filter(|d| d.severity == s).count();
     assert_eq!(out.summary.errors, count("error"));
@@ -88,7 +91,7 @@ fn positions_count_characters_and_end_is_exclusive() {
         "a.sop",
         "sop s { review weekly }\npipeline 流程 {\n  stage 线索 { -> 客户筛选 }\n  stage 完成 { terminal }\n}\nfeedback f { cadence weekly }\n",
     );
-    let run = p.run(&["check", "--format", "json", "a.sop"]);
+    let run = p.run_code(&["check", "--format", "json", "a.sop"], 1);
     let out = parse(&run.stdout);
     let d = out
         .diagnostics
@@ -103,7 +106,7 @@ fn positions_count_characters_and_end_is_exclusive() {
 #[test]
 fn control_characters_stay_valid_json() {
     let p = Project::new().file("a.sop", "import \"x\\ny\\t\\u{7}.sop\"\n");
-    let run = p.run(&["check", "--format", "json", "a.sop"]);
+    let run = p.run_code(&["check", "--format", "json", "a.sop"], 1);
     let out = parse(&run.stdout);
     assert_eq!(out.diagnostics[0].rule, "import-error");
     assert!(out.diagnostics[0].message.contains("x\ny\t\u{7}.sop"));
@@ -117,7 +120,7 @@ fn labels_point_at_the_second_place() {
             "a.sop",
             "import \"lib/roles.sop\"\nrole rep { responsibilities \"y\" }\n",
         );
-    let run = p.run(&["check", "--format", "json", "a.sop"]);
+    let run = p.run_code(&["check", "--format", "json", "a.sop"], 1);
     let out = parse(&run.stdout);
     let d = out
         .diagnostics

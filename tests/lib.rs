@@ -27,3 +27,4 @@ mod rule_ids;
 mod rules_docs;
 mod sarif;
 mod suppress;
+mod tidy;

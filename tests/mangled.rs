@@ -9,7 +9,7 @@ const SALES: &str = include_str!("../examples/sales-en/sales.sop");
 /// Runs `sopc check --format json` on `bytes` and checks the output is sound.
 fn check_bytes(bytes: &[u8]) -> serde_json::Value {
     let p = Project::new().bytes("doc.sop", bytes);
-    let run = p.run(&["check", "--format", "json", "doc.sop"]);
+    let run = p.run_any(&["check", "--format", "json", "doc.sop"]);
     assert!(
         run.code == 0 || run.code == 1,
         "exit {}: {}",
@@ -89,7 +89,6 @@ fn bom_and_crlf_are_fine() {
         .file("doc.sop", &crlf(SALES))
         .file("shared/roles.sop", &crlf(roles));
     let run = p.run(&["check", "--format", "json", "doc.sop"]);
-    assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
         run.json()["diagnostics"].as_array().unwrap().len(),
         0,
@@ -111,8 +110,7 @@ fn a_syntax_error_in_one_file_does_not_stop_the_others() {
     let p = Project::new()
         .file("a.sop", "role r {")
         .file("b.sop", "role q {}\n");
-    let run = p.run(&["check", "--format", "json"]);
-    assert_eq!(run.code, 1);
+    let run = p.run_code(&["check", "--format", "json"], 1);
     let rules: Vec<(String, u64)> = run.rules_and_lines();
     assert_eq!(
         rules,

@@ -122,7 +122,6 @@ fn ten_thousand_files_importing_one_library() {
         );
     }
     let run = p.run(&["check", "--format", "json", "."]);
-    assert_eq!(run.code, 0, "{}", &run.stdout[..run.stdout.len().min(2000)]);
     assert_eq!(run.json()["summary"]["files"], 10_001);
 }
 
@@ -139,7 +138,7 @@ fn an_import_cycle_of_100_files() {
         );
     }
     p = p.file("doc.sop", "import \"f0.sop\"\nsop d { review weekly }\n");
-    let run = p.run(&["check", "--format", "json", "doc.sop"]);
+    let run = p.run_code(&["check", "--format", "json", "doc.sop"], 1);
     let json = run.json();
     let d = &json["diagnostics"][0];
     assert_eq!(d["rule"], "import-error");
@@ -162,8 +161,7 @@ fn unreadable_files_are_reported_and_the_rest_checked() {
     std::os::unix::fs::symlink("nowhere.sop", p.path().join("dangling.sop")).unwrap();
     std::os::unix::fs::symlink("loop-b.sop", p.path().join("loop-a.sop")).unwrap();
     std::os::unix::fs::symlink("loop-a.sop", p.path().join("loop-b.sop")).unwrap();
-    let run = p.run(&["check", "--format", "json", "."]);
-    assert_eq!(run.code, 2, "could not check everything: {}", run.stderr);
+    let run = p.run_code(&["check", "--format", "json", "."], 2);
     assert_eq!(
         run.rules_and_lines(),
         vec![("role-without-responsibilities".to_string(), 1)]

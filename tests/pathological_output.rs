@@ -16,7 +16,7 @@ const HEAD: &str = "sop s { owner r review weekly }\nrole r { responsibilities \
 /// Runs `sopc check` on `text` in `format`; the output and how long the run took.
 fn timed(p: &Project, format: &str) -> (String, Duration) {
     let start = Instant::now();
-    let run = p.run(&["check", "big.sop", "--format", format]);
+    let run = p.run_any(&["check", "big.sop", "--format", format]);
     let took = start.elapsed();
     assert!(run.stderr.is_empty(), "{}", run.stderr);
     (run.stdout, took)

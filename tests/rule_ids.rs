@@ -22,7 +22,7 @@ pipeline sales {
 "#;
 
 fn rules_and_helps(p: &Project) -> Vec<(String, u64, Option<String>)> {
-    let run = p.run(&["check", "--format", "json", "a.sop"]);
+    let run = p.run_code(&["check", "--format", "json", "a.sop"], 1);
     run.json()["diagnostics"]
         .as_array()
         .expect("diagnostics array")

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::{Project, Run, repo, run_in};
+use crate::support::{Project, Run, repo, run_in, run_in_code};
 
 /// The official schema, kept in the repository so the test needs no network.
 fn schema_errors(sarif: &Value) -> Vec<String> {
@@ -96,8 +96,11 @@ fn sarif_level(severity: &str) -> &'static str {
 
 #[test]
 fn broken_examples_are_valid_sarif() {
-    let run = run_in(&repo(), &["check", "--format", "sarif", "examples/broken"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    let run = run_in_code(
+        &repo(),
+        &["check", "--format", "sarif", "examples/broken"],
+        1,
+    );
     let sarif = assert_valid(&run);
     assert_eq!(sarif["version"], "2.1.0");
     assert!(
@@ -114,8 +117,8 @@ fn broken_examples_are_valid_sarif() {
 #[test]
 fn one_result_per_json_diagnostic() {
     let args = ["check", "examples/broken", "--format"];
-    let json = run_in(&repo(), &[&args[..], &["json"]].concat()).json();
-    let sarif = run_in(&repo(), &[&args[..], &["sarif"]].concat()).json();
+    let json = run_in_code(&repo(), &[&args[..], &["json"]].concat(), 1).json();
+    let sarif = run_in_code(&repo(), &[&args[..], &["sarif"]].concat(), 1).json();
     let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
     let results = results(&sarif);
     assert!(!results.is_empty());
@@ -147,7 +150,11 @@ fn one_result_per_json_diagnostic() {
 
 #[test]
 fn every_check_is_a_rule_and_results_point_at_theirs() {
-    let run = run_in(&repo(), &["check", "--format", "sarif", "examples/broken"]);
+    let run = run_in_code(
+        &repo(),
+        &["check", "--format", "sarif", "examples/broken"],
+        1,
+    );
     let sarif = run.json();
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
@@ -182,9 +189,8 @@ fn columns_count_unicode_scalar_values() {
         "销售.sop",
         "role 销售代表 \"销售代表\" { reports_to 经理 responsibilities \"跟进\" }\n",
     );
-    let json = p.run(&["check", "--format", "json"]).json();
-    let run = p.run(&["check", "--format", "sarif"]);
-    assert_eq!(run.code, 1);
+    let json = p.run_code(&["check", "--format", "json"], 1).json();
+    let run = p.run_code(&["check", "--format", "sarif"], 1);
     let sarif = assert_valid(&run);
     assert_eq!(sarif["runs"][0]["columnKind"], "unicodeCodePoints");
     let d = &json["diagnostics"][0];
@@ -203,7 +209,6 @@ fn columns_count_unicode_scalar_values() {
 fn uris_are_relative_and_encoded() {
     let p = Project::new().file("my sops/a,b#1.sop", "role r {}\n");
     let run = p.run(&["check", "--format", "sarif", "./my sops"]);
-    assert_eq!(run.code, 0);
     let sarif = assert_valid(&run);
     let artifact = &results(&sarif)[0]["locations"][0]["physicalLocation"]["artifactLocation"];
     assert_eq!(artifact["uri"], "my%20sops/a,b%231.sop");
@@ -237,7 +242,6 @@ fn fingerprints_are_stable_and_distinct() {
 fn a_clean_run_has_no_results() {
     let p = Project::new().file("a.sop", "role r { responsibilities \"x\" }\n");
     let run = p.run(&["check", "--format", "sarif"]);
-    assert_eq!(run.code, 0);
     let sarif = assert_valid(&run);
     assert!(results(&sarif).is_empty());
 }

@@ -12,6 +12,16 @@ pub struct Run {
 }
 
 impl Run {
+    /// Panics, showing what sopc printed, unless it exited with `code`.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32, args: &[&str]) {
+        assert_eq!(
+            self.code, code,
+            "sopc {args:?} exited {} where {code} was expected\nstdout:\n{}\nstderr:\n{}",
+            self.code, self.stdout, self.stderr
+        );
+    }
+
     /// The JSON printed on stdout.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
@@ -62,9 +72,23 @@ impl Project {
         self.dir.path()
     }
 
-    /// Runs sopc with `args` in the project directory.
+    /// Runs sopc with `args` in the project directory; it must exit 0.
+    #[track_caller]
     pub fn run(&self, args: &[&str]) -> Run {
-        run_in(self.dir.path(), args)
+        self.run_code(args, 0)
+    }
+
+    /// Runs sopc with `args` in the project directory; it must exit with `code`.
+    #[track_caller]
+    pub fn run_code(&self, args: &[&str], code: i32) -> Run {
+        run_in_code(self.dir.path(), args, code)
+    }
+
+    /// Runs sopc with `args` in the project directory, whatever its exit code (for tests that
+    /// look at the code themselves, as one of several outcomes).
+    #[allow(dead_code, reason = "used by some test modules only")]
+    pub fn run_any(&self, args: &[&str]) -> Run {
+        run_in_any(self.dir.path(), args)
     }
 }
 
@@ -73,8 +97,23 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs the sopc binary in `dir`.
+/// Runs the sopc binary in `dir`; it must exit 0.
+#[allow(dead_code, reason = "used by some test modules only")]
+#[track_caller]
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_in_code(dir, args, 0)
+}
+
+/// Runs the sopc binary in `dir`; it must exit with `code`.
+#[track_caller]
+pub fn run_in_code(dir: &Path, args: &[&str], code: i32) -> Run {
+    let run = run_in_any(dir, args);
+    run.expect_code(code, args);
+    run
+}
+
+/// Runs the sopc binary in `dir`, whatever its exit code.
+pub fn run_in_any(dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_sopc"))
         .args(args)
         .current_dir(dir)

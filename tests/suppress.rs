@@ -23,7 +23,7 @@ pipeline sales {
 fn findings(p: &Project, args: &[&str]) -> Vec<(String, u64, String)> {
     let mut all = vec!["check", "--format", "json"];
     all.extend(args);
-    let run = p.run(&all);
+    let run = p.run_any(&all);
     run.json()["diagnostics"]
         .as_array()
         .unwrap()
@@ -71,8 +71,10 @@ fn require_reason_warns_about_a_suppression_without_one() {
         found,
         vec![("unused-suppression".to_string(), 11, "warning".to_string())]
     );
-    let run = p.run(&["check", "--require-reason", "--deny", "warnings", "a.sop"]);
-    assert_eq!(run.code, 1);
+    let run = p.run_code(
+        &["check", "--require-reason", "--deny", "warnings", "a.sop"],
+        1,
+    );
     assert!(
         run.stdout.contains("this suppression gives no reason"),
         "{}",

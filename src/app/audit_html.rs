@@ -9,6 +9,7 @@ use super::audit_text::{
 };
 use crate::audit::report::{DeviationKind, Report, TransitionKind};
 use crate::model::Model;
+use crate::render::escape::html as e;
 
 const STYLE: &str = "
 body { font: 14px/1.45 system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif; margin: 2em auto;
@@ -284,20 +285,4 @@ fn kpis(h: &mut String, report: &Report, model: &Model, l: &Labels) {
         );
     }
     h.push_str("</table>\n");
-}
-
-/// Escapes text for HTML.
-fn e(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use crate::audit::report::{
     DeviationKind, KpiReport, KpiValue, Measure, Report, StageReport, TransitionKind, UnknownStage,
 };
@@ -354,16 +356,17 @@ pub(super) const NAME_WIDTH: usize = 40;
 pub(super) const VALUE_WIDTH: usize = 60;
 
 /// Text from the SOP or the log for a terminal: control and bidirectional characters escaped
-/// (`\u{1b}`), and at most `max` columns wide, cut with `…`.
+/// (`\u{1b}`), and at most `max` columns wide, cut with `…`. A character counts at least one
+/// column here, so that a name made only of zero-width characters is cut as well.
 pub(super) fn shown(s: &str, max: usize) -> String {
     let s = crate::render::escape::visible(s);
-    if width(&s) <= max {
+    if s.chars().map(columns).sum::<usize>() <= max {
         return s.into_owned();
     }
     let mut out = String::new();
     let mut used = 0;
     for c in s.chars() {
-        let w = width(c.encode_utf8(&mut [0; 4]));
+        let w = columns(c);
         if used + w + 1 > max {
             break;
         }
@@ -374,18 +377,15 @@ pub(super) fn shown(s: &str, max: usize) -> String {
     out
 }
 
-/// Columns a string takes in a terminal: wide (CJK, full-width) characters take two.
+/// The columns one character of [`shown`] text takes, and at least one.
+fn columns(c: char) -> usize {
+    UnicodeWidthChar::width(c).unwrap_or(0).max(1)
+}
+
+/// Columns a string takes in a terminal (Unicode's East Asian Width: CJK and full-width
+/// characters take two, combining marks none).
 pub(super) fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let c = c as u32;
-            let wide = matches!(c,
-                0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
-                | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-                | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
-            if wide { 2 } else { 1 }
-        })
-        .sum()
+    UnicodeWidthStr::width(s)
 }
 
 #[cfg(test)]

@@ -8,12 +8,11 @@ use std::path::{Path, PathBuf};
 use super::cli::FmtArgs;
 use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human};
-use crate::diag::{Diagnostic, Loc, Severity};
+use crate::diag::Severity;
 use crate::driver::{CheckOutcome, Finding, PathError, expand};
 use crate::files::read::{self, SOP_LIMIT};
 use crate::files::write::{Keep, describe, interrupted, write_atomically};
 use crate::format::{self, FormatError};
-use crate::lint::RuleId;
 
 /// How standard input is named in messages.
 const STDIN: &str = "<stdin>";
@@ -209,13 +208,8 @@ impl Fmt {
         let db = &mut self.syntax.db;
         let id = db.add(display.to_string(), path.to_path_buf(), bytes);
         if let Err(e) = &db.get(id).parsed {
-            let mut diag = Diagnostic::new(RuleId::Syntax, Loc::new(id, e.span), e.message())
-                .with_label(e.label());
-            if let Some(help) = e.help() {
-                diag = diag.with_help(help);
-            }
             self.syntax.findings.push(Finding {
-                diag,
+                diag: crate::driver::syntax_diagnostic(id, e),
                 severity: Severity::Error,
             });
         }
@@ -248,6 +242,10 @@ fn format_bytes(bytes: Vec<u8>) -> Formatted {
 }
 
 /// A unified diff (three lines of context) from `old` to `new`, both named `display`.
+///
+/// Written here over `similar`'s diff ops rather than with its `text` feature's unified diff:
+/// that one writes a one-line range as `N` (`@@ -1 +1,3 @@`) where sopc writes `N,1`
+/// (`@@ -1,1 +1,3 @@`), which the fmt tests pin.
 fn unified_diff(display: &str, old: &str, new: &str) -> String {
     let a: Vec<&str> = old.split_inclusive('\n').collect();
     let b: Vec<&str> = new.split_inclusive('\n').collect();

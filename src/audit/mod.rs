@@ -1,7 +1,7 @@
 //! `sopc audit`: a CRM stage history held against the SOP. Reading the log (CSV or JSON Lines,
 //! every rejected row kept with its line and reason), the events of each case, the figures per
 //! stage, the deviations, fitness against the pipeline's graph and the KPIs, into a [`Report`]
-//! of exactly the contract's shape (`shared/spec/audit.md`).
+//! whose JSON shape `docs/audit.md` describes.
 //!
 //! Depends on `model` only; printing is the `app` layer's business.
 

@@ -9,7 +9,7 @@ use crate::diag::{Diagnostic, FileId, Loc, Severity};
 use crate::lint::RuleId;
 use crate::lint::{self, Context, config::Configs, suppress};
 use crate::model::{self, ReadError, SourceDb};
-use crate::syntax::{BlockKind, Item};
+use crate::syntax::{BlockKind, Item, SyntaxError};
 
 /// What shapes a check run besides the paths.
 #[derive(Debug, Clone, Default)]
@@ -154,12 +154,7 @@ pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions)
             {
                 continue;
             }
-            let mut d = Diagnostic::new(RuleId::Syntax, Loc::new(id, e.span), e.message())
-                .with_label(e.label());
-            if let Some(h) = e.help() {
-                d = d.with_help(h);
-            }
-            diags.push(d);
+            diags.push(syntax_diagnostic(id, e));
         }
     }
     let diags = lint::dedup(diags);
@@ -195,6 +190,17 @@ pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions)
 
 /// Files read, parsed and checked together before their ASTs are dropped.
 const BATCH: usize = 64;
+
+/// The `syntax` finding for the syntax error of `file`: the one conversion, for `sopc check` and
+/// `sopc fmt` alike.
+pub fn syntax_diagnostic(file: FileId, e: &SyntaxError) -> Diagnostic {
+    let d =
+        Diagnostic::new(RuleId::Syntax, Loc::new(file, e.span), e.message()).with_label(e.label());
+    match e.help() {
+        Some(help) => d.with_help(help),
+        None => d,
+    }
+}
 
 /// A document is a file with a `sop` header; a file without one is a library.
 fn is_document(db: &SourceDb, f: FileId) -> bool {

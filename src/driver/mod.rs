@@ -11,6 +11,6 @@ mod check;
 mod inputs;
 mod workspace;
 
-pub use check::{CheckOptions, CheckOutcome, Finding, PathError, check_paths};
+pub use check::{CheckOptions, CheckOutcome, Finding, PathError, check_paths, syntax_diagnostic};
 pub use inputs::{Inputs, expand};
 pub use workspace::{DocumentResult, Stats, Workspace, check_source};

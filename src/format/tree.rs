@@ -1,7 +1,7 @@
 //! The AST as the formatter walks it: nodes of a sequence, and the pieces of one line.
 
 use crate::syntax::{
-    Attr, Block, Cadence, Entry, Import, Item, KpiKind, Period, Quantity, Span, Str, TrainingWhen,
+    Attr, Block, Cadence, Entry, Import, Item, KpiKind, Quantity, Span, Str, TrainingWhen,
     Transition, Value,
 };
 
@@ -223,7 +223,7 @@ fn value<'a>(v: &'a Value, out: &mut Vec<Piece<'a>>) {
             quantity(&t.quantity, t.comparator.symbol(), out);
             out.extend(
                 t.per
-                    .map(|(p, span)| Piece::text(period(p), span).after("per")),
+                    .map(|(p, span)| Piece::text(p.keyword(), span).after("per")),
             );
         }
         Value::StagePath(p) => {
@@ -252,15 +252,5 @@ fn cadence<'a>(c: &'a Cadence, out: &mut Vec<Piece<'a>>) {
             out.push(Piece::text("every", Span::new(span.start, span.start + 5)));
             out.push(Piece::text(d.text.as_str(), d.span));
         }
-    }
-}
-
-fn period(p: Period) -> &'static str {
-    match p {
-        Period::Day => "day",
-        Period::Week => "week",
-        Period::Month => "month",
-        Period::Quarter => "quarter",
-        Period::Year => "year",
     }
 }

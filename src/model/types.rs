@@ -6,7 +6,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::diag::{FileId, Loc};
 use crate::syntax::{
-    BlockKind, Cadence, Comparator, Date, Duration, KpiKind, Period, Quantity, Span, TrainingWhen,
+    Cadence, Comparator, Date, Duration, KpiKind, Period, Quantity, Span, TrainingWhen,
 };
 
 /// What every definition has: its id, title and where it is.
@@ -232,10 +232,5 @@ impl Model {
     /// Whether a block of this kind at the top of the file belongs to the document's own file.
     pub fn is_own(&self, def: &Def) -> bool {
         Some(def.file()) == self.root
-    }
-
-    /// The namespace a kind of block lives in, for messages.
-    pub fn kind_name(kind: BlockKind) -> &'static str {
-        kind.keyword()
     }
 }

@@ -6,6 +6,26 @@ use std::fmt::Write as _;
 
 pub use crate::text::{is_hidden, visible, visible_with};
 
+/// Escapes text for HTML and SVG/XML, in content and in quoted attribute values: `&`, `<`, `>`,
+/// `"` and `'` become entities, and control characters other than line feed and tab are dropped
+/// (XML 1.0 cannot carry them and HTML reads them as errors). The one HTML escape of sopc's own
+/// pages; the templates use minijinja's.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A relative path for a Markdown link target: every character but letters, digits (CJK
 /// included) and `-._~/` percent-encoded, so that no file name can end the link, open markup or
 /// break the line (a viewer decodes it back to the file's name).

@@ -3,7 +3,7 @@
 use super::labels::Lang;
 use super::view::*;
 use crate::model::{self, Def, Model, Ref, Text};
-use crate::syntax::{self, Cadence, Duration, Period, Quantity, TrainingWhen};
+use crate::syntax::{self, Cadence, Duration, Quantity, TrainingWhen};
 
 impl DocumentView {
     /// The view of a document. `lang` overrides the header's `lang`.
@@ -86,26 +86,6 @@ fn quantity(q: &Quantity) -> QuantityView {
     }
 }
 
-fn comparator(c: syntax::Comparator) -> Comparator {
-    match c {
-        syntax::Comparator::Ge => Comparator::Ge,
-        syntax::Comparator::Le => Comparator::Le,
-        syntax::Comparator::Gt => Comparator::Gt,
-        syntax::Comparator::Lt => Comparator::Lt,
-        syntax::Comparator::Eq => Comparator::Eq,
-    }
-}
-
-fn period(p: Period) -> &'static str {
-    match p {
-        Period::Day => "day",
-        Period::Week => "week",
-        Period::Month => "month",
-        Period::Quarter => "quarter",
-        Period::Year => "year",
-    }
-}
-
 impl Cx<'_> {
     fn role_ref(&self, r: &Ref) -> RefView {
         resolve(r, &self.m.roles, |x| &x.def)
@@ -164,7 +144,7 @@ impl Cx<'_> {
                 .iter()
                 .map(|t| GoalTargetView {
                     kpi: self.kpi_ref(&t.kpi),
-                    comparator: comparator(t.comparator),
+                    comparator: t.comparator,
                     quantity: quantity(&t.quantity),
                     by: t.by.as_ref().map(|d| d.text.clone()),
                 })
@@ -344,9 +324,9 @@ impl Cx<'_> {
             }),
             unit: text(&k.unit),
             target: k.target.as_ref().map(|t| KpiTargetView {
-                comparator: comparator(t.comparator),
+                comparator: t.comparator,
                 quantity: quantity(&t.quantity),
-                per: t.per.map(|p| period(p).to_string()),
+                per: t.per.map(|p| p.keyword().to_string()),
             }),
             owner: k.owner.as_ref().map(|r| self.role_ref(r)),
             source: text(&k.source),

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use super::escape::html as escape;
 use super::layout::{self, EdgeIn, NodeSize, Route};
 use super::view::PipelineView;
 
@@ -106,23 +107,6 @@ fn truncate(s: &str, size: f64, max: f64) -> String {
         out.push(c);
     }
     out.push('…');
-    out
-}
-
-/// Escapes text for SVG/XML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
     out
 }
 

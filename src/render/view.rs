@@ -118,20 +118,7 @@ pub struct GoalTargetView {
     pub by: Option<String>,
 }
 
-/// How a value compares with its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-pub enum Comparator {
-    #[serde(rename = ">=")]
-    Ge,
-    #[serde(rename = "<=")]
-    Le,
-    #[serde(rename = ">")]
-    Gt,
-    #[serde(rename = "<")]
-    Lt,
-    #[serde(rename = "=")]
-    Eq,
-}
+pub use crate::syntax::Comparator;
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -400,7 +400,8 @@ pub enum KpiKind {
     Qualitative,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// How a value compares with its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 pub enum Comparator {
     #[serde(rename = ">=")]
     Ge,
@@ -415,6 +416,21 @@ pub enum Comparator {
 }
 
 impl Comparator {
+    /// Every comparator, longest symbol first (so `>=` is tried before `>`).
+    pub const ALL: [Comparator; 5] = [
+        Comparator::Ge,
+        Comparator::Le,
+        Comparator::Gt,
+        Comparator::Lt,
+        Comparator::Eq,
+    ];
+
+    /// The comparator written `symbol`.
+    pub fn from_symbol(symbol: &str) -> Option<Comparator> {
+        Comparator::ALL.into_iter().find(|c| c.symbol() == symbol)
+    }
+
+    /// How it is written: `>=`, `<=`, `>`, `<` or `=`.
     pub fn symbol(self) -> &'static str {
         match self {
             Comparator::Ge => ">=",
@@ -464,6 +480,32 @@ pub enum Period {
     Month,
     Quarter,
     Year,
+}
+
+impl Period {
+    pub const ALL: [Period; 5] = [
+        Period::Day,
+        Period::Week,
+        Period::Month,
+        Period::Quarter,
+        Period::Year,
+    ];
+
+    /// The period written `keyword` after `per`.
+    pub fn from_keyword(keyword: &str) -> Option<Period> {
+        Period::ALL.into_iter().find(|p| p.keyword() == keyword)
+    }
+
+    /// How it is written after `per`: `day`, `week`, `month`, `quarter` or `year`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+        }
+    }
 }
 
 /// `target >= 5_000_000 per quarter` in a kpi.

@@ -329,13 +329,7 @@ fn cadence(pair: Pair<Rule>) -> Cadence {
 }
 
 fn comparator(pair: Pair<Rule>) -> Comparator {
-    match pair.as_str() {
-        ">=" => Comparator::Ge,
-        "<=" => Comparator::Le,
-        ">" => Comparator::Gt,
-        "<" => Comparator::Lt,
-        _ => Comparator::Eq,
-    }
+    Comparator::from_symbol(pair.as_str()).unwrap_or(Comparator::Eq)
 }
 
 fn quantity(pair: Pair<Rule>) -> Quantity {
@@ -366,11 +360,5 @@ fn date(pair: Pair<Rule>) -> Date {
 }
 
 fn period(text: &str) -> Period {
-    match text {
-        "day" => Period::Day,
-        "week" => Period::Week,
-        "month" => Period::Month,
-        "quarter" => Period::Quarter,
-        _ => Period::Year,
-    }
+    Period::from_keyword(text).unwrap_or(Period::Year)
 }

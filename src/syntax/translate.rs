@@ -214,7 +214,7 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
         Some(ascii.to_string())
     } else if found_word.chars().all(|c| c.is_alphanumeric() || c == '_') && !found_word.is_empty()
     {
-        closest(found_word, &allowed)
+        crate::suggest::did_you_mean(found_word, allowed.iter().map(String::as_str))
     } else {
         None
     };
@@ -319,14 +319,4 @@ fn string_start(text: &str, pos: usize) -> Option<usize> {
         }
     }
     open
-}
-
-/// The candidate closest to `word`, if close enough to be a likely typo.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a String>) -> Option<String> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(d, c)| *d > 0 && *d <= (c.chars().count() / 3).max(1))
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, c)| c.clone())
 }

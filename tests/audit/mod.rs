@@ -23,5 +23,5 @@ pub fn project(log_name: &str, log: &str) -> Project {
 pub fn audit_json(project: &Project, log_name: &str, extra: &[&str]) -> Run {
     let mut args = vec!["audit", "demo.sop", log_name, "--format", "json"];
     args.extend_from_slice(extra);
-    project.run(&args)
+    project.run_any(&args)
 }

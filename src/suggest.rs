@@ -1,0 +1,233 @@
+//! Did-you-mean: the one place that picks the known name closest to a mistyped one, for every
+//! stage (syntax keywords, names in a document, rule names on the command line).
+
+/// "did you mean `x`?" when a candidate is close to `word`: the cut-off is the one of
+/// [`Suggester`] (an edit distance, ignoring case, of at most a third of the candidate's length,
+/// between 1 and 3).
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    Suggester::new(candidates).suggest(word).map(str::to_string)
+}
+
+/// How many edit distances one unknown name may cost at most. The closest candidates by length
+/// are tried first, so in a namespace of ordinary size every candidate is tried; in one of tens
+/// of thousands of similar names the suggestion is the best of the first ones tried.
+const DISTANCES_PER_NAME: usize = 400;
+
+/// How many edit distances one namespace may cost in all. Hundreds of typos among hundreds of
+/// names stay far below it; past it (thousands of unknown names among thousands of similar
+/// ones), a name is only matched when it differs from one in case.
+const DISTANCES_PER_NAMESPACE: usize = 200_000;
+
+/// How many candidates one namespace may look at in all (a few nanoseconds each, to rule one
+/// out by length and characters).
+const LOOKS_PER_NAMESPACE: usize = 20_000_000;
+
+/// Did-you-mean over one namespace, prepared once and asked many times: a document with
+/// thousands of unknown names in a namespace of thousands stays fast.
+///
+/// A candidate is close when its edit distance (insertions, deletions, substitutions and
+/// transpositions of adjacent characters, ignoring case) is at most a third of its length,
+/// between 1 and 3; the same name in other case counts as closest. Ties go to the name that
+/// sorts first.
+pub struct Suggester<'a> {
+    /// Sorted by lowercase length, then by name.
+    candidates: Vec<Candidate<'a>>,
+    /// Lowercase text to the candidates with it, sorted.
+    by_lower: std::collections::HashMap<String, Vec<&'a str>>,
+    cache: std::collections::HashMap<String, Option<&'a str>>,
+    /// Edit distances left to compute, of [`DISTANCES_PER_NAMESPACE`].
+    budget: usize,
+    /// Candidates left to look at, of [`LOOKS_PER_NAMESPACE`].
+    looks: usize,
+}
+
+struct Candidate<'a> {
+    name: &'a str,
+    lower: Vec<char>,
+    /// The largest distance at which it is suggested.
+    limit: usize,
+    /// Which characters it holds, hashed into 64 bits.
+    mask: u64,
+}
+
+impl<'a> Suggester<'a> {
+    pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut by_lower: std::collections::HashMap<String, Vec<&'a str>> = Default::default();
+        let mut list: Vec<Candidate<'a>> = candidates
+            .into_iter()
+            .map(|name| {
+                let lower = name.to_lowercase();
+                let chars: Vec<char> = lower.chars().collect();
+                by_lower.entry(lower).or_default().push(name);
+                Candidate {
+                    name,
+                    mask: mask(&chars),
+                    lower: chars,
+                    limit: (name.chars().count() / 3).clamp(1, 3),
+                }
+            })
+            .collect();
+        list.sort_by(|a, b| a.lower.len().cmp(&b.lower.len()).then(a.name.cmp(b.name)));
+        list.dedup_by(|a, b| a.name == b.name);
+        for names in by_lower.values_mut() {
+            names.sort_unstable();
+            names.dedup();
+        }
+        Suggester {
+            candidates: list,
+            by_lower,
+            cache: Default::default(),
+            budget: DISTANCES_PER_NAMESPACE,
+            looks: LOOKS_PER_NAMESPACE,
+        }
+    }
+
+    /// The closest candidate to `word`, if one is close enough.
+    pub fn suggest(&mut self, word: &str) -> Option<&'a str> {
+        if let Some(&found) = self.cache.get(word) {
+            return found;
+        }
+        let found = self.search(word);
+        self.cache.insert(word.to_string(), found);
+        found
+    }
+
+    fn search(&mut self, word: &str) -> Option<&'a str> {
+        let lower = word.to_lowercase();
+        if let Some(names) = self.by_lower.get(&lower)
+            && let Some(same) = names.iter().find(|n| **n != word)
+        {
+            return Some(same);
+        }
+        if self.budget == 0 || self.looks == 0 {
+            return None;
+        }
+        let chars: Vec<char> = lower.chars().collect();
+        let word_mask = mask(&chars);
+        let len = chars.len();
+        let mut best: Option<(usize, &'a str)> = None;
+        let mut budget = DISTANCES_PER_NAME.min(self.budget);
+        let mut rows = Rows::default();
+        // Lengths nearest to the word's first: a distance is at least the difference in length.
+        for diff in [0isize, -1, 1, -2, 2, -3, 3] {
+            let Some(want) = len.checked_add_signed(diff) else {
+                continue;
+            };
+            let from = self.candidates.partition_point(|c| c.lower.len() < want);
+            let to = self.candidates.partition_point(|c| c.lower.len() <= want);
+            for c in &self.candidates[from..to] {
+                if self.looks == 0 {
+                    return best.map(|(_, n)| n);
+                }
+                self.looks -= 1;
+                let bound = best.map_or(c.limit, |(d, _)| c.limit.min(d));
+                let missing = (word_mask & !c.mask)
+                    .count_ones()
+                    .max((c.mask & !word_mask).count_ones());
+                if diff.unsigned_abs() > bound || missing as usize > bound || c.lower == chars {
+                    continue;
+                }
+                if budget == 0 {
+                    return best.map(|(_, n)| n);
+                }
+                budget -= 1;
+                self.budget -= 1;
+                let Some(d) = rows.distance(&chars, &c.lower, bound) else {
+                    continue;
+                };
+                if best.is_none_or(|(bd, bn)| (d, c.name) < (bd, bn)) {
+                    best = Some((d, c.name));
+                }
+            }
+        }
+        best.map(|(_, n)| n)
+    }
+}
+
+fn mask(chars: &[char]) -> u64 {
+    chars.iter().fold(0, |m, &c| m | 1 << (u32::from(c) % 64))
+}
+
+/// Reused rows of the edit-distance table.
+#[derive(Default)]
+struct Rows {
+    before: Vec<usize>,
+    previous: Vec<usize>,
+    current: Vec<usize>,
+}
+
+impl Rows {
+    /// The optimal-string-alignment distance of `a` and `b` when it is at most `bound`.
+    fn distance(&mut self, a: &[char], b: &[char], bound: usize) -> Option<usize> {
+        let n = b.len();
+        self.before.clear();
+        self.before.resize(n + 1, 0);
+        self.previous.clear();
+        self.previous.extend(0..=n);
+        self.current.clear();
+        self.current.resize(n + 1, 0);
+        for i in 1..=a.len() {
+            self.current[0] = i;
+            let mut row_min = i;
+            for j in 1..=n {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut d = (self.previous[j] + 1)
+                    .min(self.current[j - 1] + 1)
+                    .min(self.previous[j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d = d.min(self.before[j - 2] + 1);
+                }
+                self.current[j] = d;
+                row_min = row_min.min(d);
+            }
+            if row_min > bound {
+                return None;
+            }
+            std::mem::swap(&mut self.before, &mut self.previous);
+            std::mem::swap(&mut self.previous, &mut self.current);
+        }
+        let d = self.previous[n];
+        (d <= bound).then_some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_name() {
+        let names = ["sales_rep", "sales_manager", "support"];
+        assert_eq!(
+            did_you_mean("sales_rpe", names).as_deref(),
+            Some("sales_rep")
+        );
+        assert_eq!(
+            did_you_mean("Sales_Rep", names).as_deref(),
+            Some("sales_rep")
+        );
+        assert_eq!(did_you_mean("sales_rep", names), None);
+        assert_eq!(did_you_mean("marketing", names), None);
+        assert_eq!(did_you_mean("ab", ["ac", "ab_long"]).as_deref(), Some("ac"));
+    }
+
+    #[test]
+    fn distances_count_transpositions_once() {
+        let mut rows = Rows::default();
+        let d = |rows: &mut Rows, a: &str, b: &str| {
+            let a: Vec<char> = a.chars().collect();
+            let b: Vec<char> = b.chars().collect();
+            rows.distance(&a, &b, 9)
+        };
+        assert_eq!(d(&mut rows, "abcd", "abdc"), Some(1));
+        assert_eq!(d(&mut rows, "kitten", "sitting"), Some(3));
+        assert_eq!(d(&mut rows, "", "abc"), Some(3));
+        assert_eq!(d(&mut rows, "abc", ""), Some(3));
+        let a: Vec<char> = "aaaaaaaa".chars().collect();
+        let b: Vec<char> = "bbbbbbbb".chars().collect();
+        assert_eq!(rows.distance(&a, &b, 2), None);
+    }
+}
