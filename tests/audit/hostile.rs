@@ -51,6 +51,25 @@ pub fn walking_log(k: usize, n: usize) -> String {
 }
 
 #[cfg(unix)]
+/// Runs `sopc audit ARGS` in `dir` under a 1 GB address-space limit (`ulimit -v`); `None`, after
+/// saying so, where the shell cannot set one.
+pub fn audit_in_1_gb(dir: &std::path::Path, args: &str) -> Option<std::process::Output> {
+    let sopc = env!("CARGO_BIN_EXE_sopc");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 1000000 || exit 77; exec '{sopc}' audit {args}"
+        ))
+        .current_dir(dir)
+        .output()
+        .expect("sh runs");
+    if out.status.code() == Some(77) {
+        eprintln!("skipped: `ulimit -v` is not available here");
+        return None;
+    }
+    Some(out)
+}
+
 #[test]
 fn a_long_case_over_a_long_chain_is_aligned_in_little_memory() {
     // Holding every (event, stage) state would take 200,000 × 3,001 × 8 bytes = 4.8 GB.
@@ -58,19 +77,9 @@ fn a_long_case_over_a_long_chain_is_aligned_in_little_memory() {
     let p = Project::new()
         .file("chain.sop", &chain_sop(k))
         .file("log.csv", &walking_log(k, n));
-    let sopc = env!("CARGO_BIN_EXE_sopc");
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "ulimit -v 1000000 || exit 77; exec '{sopc}' audit chain.sop log.csv --format json --cases none"
-        ))
-        .current_dir(p.path())
-        .output()
-        .expect("sh runs");
-    if out.status.code() == Some(77) {
-        eprintln!("skipped: `ulimit -v` is not available here");
+    let Some(out) = audit_in_1_gb(p.path(), "chain.sop log.csv --format json --cases none") else {
         return;
-    }
+    };
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let r: Value = serde_json::from_slice(&out.stdout).expect("JSON");
