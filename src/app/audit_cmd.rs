@@ -2,11 +2,10 @@
 
 use crate::text::ShowPath;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-
-use clap::{Args, ValueEnum};
+use std::path::Path;
 
 use super::audit_text::labels;
+use super::cli::{AuditArgs, AuditDeny, AuditFormat, CasesArg, InputFormatArg};
 use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_html, audit_human, human};
 use crate::audit::log::{Columns, InputFormat, LogError, ReadOptions};
@@ -17,99 +16,6 @@ use crate::diag::Severity;
 use crate::driver::{CheckOptions, PathError, check_paths};
 use crate::files::read;
 use crate::files::write::{Keep, describe, write_atomically};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AuditFormat {
-    Human,
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputFormatArg {
-    Csv,
-    Jsonl,
-}
-
-/// Which cases to list one by one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CasesArg {
-    All,
-    Deviating,
-    None,
-}
-
-/// Gates that fail the run (exit 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AuditDeny {
-    /// Any case with a bad start or a disallowed transition.
-    Deviations,
-    /// Any completed visit longer than its stage's `sla`.
-    Sla,
-    /// Any open case past its stage's `sla`.
-    OpenOverdue,
-    /// Any rejected row.
-    RejectedRows,
-}
-
-#[derive(Debug, Args)]
-pub struct AuditArgs {
-    /// The `.sop` document to hold the log against.
-    pub sop: PathBuf,
-    /// The stage history: a CSV or JSON Lines file, or `-` for standard input.
-    #[arg(allow_hyphen_values = true)]
-    pub log: String,
-    /// The pipeline to audit (required when the document has several).
-    #[arg(long, value_name = "ID")]
-    pub pipeline: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
-    pub format: AuditFormat,
-    /// Format of the log (default: by extension, `.jsonl`/`.ndjson` are JSON Lines).
-    #[arg(long, value_enum)]
-    pub input_format: Option<InputFormatArg>,
-    /// CSV field delimiter: one ASCII character, or `tab` (default `,`).
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
-    /// Column of the case id (default `case_id`, `case:concept:name`).
-    #[arg(long, value_name = "NAME")]
-    pub case_col: Option<String>,
-    /// Column of the stage (default `stage`, `concept:name`).
-    #[arg(long, value_name = "NAME")]
-    pub stage_col: Option<String>,
-    /// Column of the time the stage was entered (default `timestamp`, `time:timestamp`).
-    #[arg(long, value_name = "NAME")]
-    pub time_col: Option<String>,
-    /// Column of the deal amount (default `amount`).
-    #[arg(long, value_name = "NAME")]
-    pub amount_col: Option<String>,
-    /// Column of the actor (default `actor`, `org:resource`; not used in the figures yet).
-    #[arg(long, value_name = "NAME")]
-    pub actor_col: Option<String>,
-    /// Column of the role (default `role`, `org:role`; not used in the figures yet).
-    #[arg(long, value_name = "NAME")]
-    pub role_col: Option<String>,
-    /// A CSV file of `value,stage_id` rows mapping the log's stage values to stage ids.
-    #[arg(long, value_name = "FILE")]
-    pub stage_map: Option<PathBuf>,
-    /// Zone of timestamps that name none (default UTC).
-    #[arg(long, value_name = "±HH:MM", allow_hyphen_values = true)]
-    pub timezone: Option<String>,
-    /// "Now" for open cases (default: the latest timestamp in the log).
-    #[arg(long, value_name = "TIMESTAMP")]
-    pub as_of: Option<String>,
-    /// Cases to list one by one (default: all in JSON, the deviating ones in human output).
-    #[arg(long, value_enum)]
-    pub cases: Option<CasesArg>,
-    /// Fail (exit 1) when the alignment fitness of the log is below F.
-    #[arg(long, value_name = "F")]
-    pub min_fitness: Option<f64>,
-    /// Fail (exit 1) on deviations, SLA breaches, overdue open cases or rejected rows.
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub deny: Vec<AuditDeny>,
-    /// Also write the audit as a one-page, printable HTML report.
-    #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
-}
 
 /// A reason to stop before the audit, printed on stderr (exit 2).
 struct Usage(String);

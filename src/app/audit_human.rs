@@ -3,12 +3,12 @@
 
 use std::io::{self, Write};
 
-use super::audit_cmd::CasesArg;
 use super::audit_text::{
     EXAMPLES, Labels, NAME_WIDTH, UNKNOWN_SHOWN, VALUE_WIDTH, case_examples, count, counted,
     display, duration, kind_label, kpi_value, labels, line_no, percent, short_time, shown,
     shown_stages, shown_unknown, sla_text, titles, top_next, width,
 };
+use super::cli::CasesArg;
 use crate::audit::report::{CaseReport, DeviationKind, Report, TransitionKind};
 use crate::model::Model;
 
