@@ -28,7 +28,9 @@ use report::{CaseReport, LogSummary, RejectedRow};
 
 /// What one audit is run on.
 pub struct AuditInput<'a> {
+    /// The resolved document whose pipeline is audited.
     pub model: &'a Model,
+    /// The files the document was read from, for pointing at what the SOP says (an `sla`, a kpi).
     pub db: &'a SourceDb,
     /// Index of the audited pipeline in `model.pipelines`.
     pub pipeline: usize,
@@ -38,6 +40,7 @@ pub struct AuditInput<'a> {
     pub log_name: String,
     /// The log's bytes; freed as soon as they are read.
     pub data: Vec<u8>,
+    /// How to read the log: its format, CSV delimiter, column names and default time zone.
     pub read: ReadOptions,
     /// The text of the `--stage-map` file.
     pub stage_map: Option<&'a [u8]>,
@@ -48,21 +51,27 @@ pub struct AuditInput<'a> {
 /// Why an audit could not be done.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuditError {
+    /// The `--stage-map` file was refused: the line and why.
     StageMap(StageMapError),
+    /// The log cannot be read at all: required columns missing, or an unusable delimiter.
     Log(LogError),
     /// A stage's `sla` is too long to count in seconds: auditing without it would drop it
     /// silently.
     SlaTooLong {
+        /// The stage's id.
         stage: String,
         /// The duration as written, `18446744073709551615m`.
         text: String,
         /// Where it is written: the file as displayed, and the 1-based line.
         file: String,
+        /// The 1-based line of the `sla` in that file.
         line: usize,
     },
     /// The log has rows but none was accepted: the mapping is surely wrong.
     NoUsableRow {
+        /// How many data rows the log has.
         rows: u64,
+        /// The rejected rows, each with its line and reason.
         rejected: Vec<RejectedRow>,
     },
 }

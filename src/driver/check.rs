@@ -14,6 +14,7 @@ use crate::syntax::{BlockKind, Item, SyntaxError};
 /// What shapes a check run besides the paths.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
+    /// `--require-reason`: a suppression without a reason after ` -- ` draws a warning.
     pub require_reason: bool,
     /// Keep each document's model in [`CheckOutcome::models`] (for rendering); a plain check
     /// drops it once the document's findings are out.
@@ -23,13 +24,17 @@ pub struct CheckOptions {
 /// A finding with its severity in force.
 #[derive(Debug, Clone)]
 pub struct Finding {
+    /// The diagnostic as the check made it.
     pub diag: Diagnostic,
+    /// The rule's level in the configuration of the file it points into, or the finding's
+    /// fixed severity when it has one.
     pub severity: Severity,
 }
 
 /// Everything a check run found.
 #[derive(Debug, Default)]
 pub struct CheckOutcome {
+    /// Every file read (inputs, their imports, `sopc.yaml` files), for showing the findings.
     pub db: SourceDb,
     /// Sorted by file, line, column.
     pub findings: Vec<Finding>,
@@ -44,6 +49,7 @@ pub struct CheckOutcome {
 }
 
 impl CheckOutcome {
+    /// How many findings have severity `severity`.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()

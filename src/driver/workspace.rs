@@ -137,6 +137,7 @@ impl State {
 }
 
 impl Workspace {
+    /// An empty workspace: no overlay, nothing cached, the default check options.
     pub fn new() -> Self {
         Self::default()
     }
@@ -288,6 +289,7 @@ impl Workspace {
         out
     }
 
+    /// How much work the workspace has done so far.
     pub fn stats(&self) -> Stats {
         Stats {
             parses: self.state.parsed.load(Ordering::Relaxed),

@@ -39,10 +39,15 @@ pub enum ReadError {
 /// What a path that is not a regular file is, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKindName {
+    /// A named pipe: opening it would wait for a writer.
     Fifo,
+    /// A character device, such as `/dev/zero`.
     CharDevice,
+    /// A block device, such as a disk.
     BlockDevice,
+    /// A Unix domain socket.
     Socket,
+    /// Any other kind of special file (on platforms other than Unix, every one).
     Other,
 }
 

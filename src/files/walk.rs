@@ -124,7 +124,9 @@ fn is_sop(path: &Path) -> bool {
 /// found none: in hidden files or directories, and excluded by ignore files.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct LeftOut {
+    /// `.sop` files that are, or are inside, a hidden file or directory (a name starting with `.`).
     pub hidden: usize,
+    /// Every other `.sop` file left out: those that `.ignore` or `.gitignore` files exclude.
     pub ignored: usize,
 }
 

@@ -14,8 +14,12 @@ pub struct SourceText {
     pub display: String,
     /// The resolved path on disk.
     pub canonical: PathBuf,
+    /// The whole text, decoded as UTF-8 (invalid bytes replaced by U+FFFD).
     pub text: String,
+    /// Where `text`'s lines start, to turn byte offsets into lines and columns.
     pub lines: LineIndex,
+    /// The AST, or the file's first syntax error (invalid UTF-8 included); read it through
+    /// [`SourceText::ast`], which knows about released ASTs.
     pub parsed: Result<SourceFile, SyntaxError>,
     /// An SOP file, or another text file (`sopc.yaml`) kept only so diagnostics can point into it.
     pub kind: FileKind,
@@ -33,6 +37,7 @@ pub enum FileKind {
 }
 
 impl SourceText {
+    /// The 1-based line and column of byte `offset` of the text.
     pub fn line_col(&self, offset: usize) -> LineCol {
         self.lines.line_col(&self.text, offset)
     }
@@ -45,6 +50,7 @@ impl SourceText {
         self.parsed.as_ref().ok()
     }
 
+    /// Whether it is an SOP file, not a text file such as `sopc.yaml`.
     pub fn is_sop(&self) -> bool {
         self.kind == FileKind::Sop
     }
@@ -87,6 +93,7 @@ impl std::fmt::Debug for SharedSources {
 }
 
 impl SourceDb {
+    /// An empty database that reads every file from disk.
     pub fn new() -> Self {
         Self::default()
     }
@@ -134,14 +141,17 @@ impl SourceDb {
         }
     }
 
+    /// The file with id `id`; panics on an id this database did not give.
     pub fn get(&self, id: FileId) -> &SourceText {
         &self.files[id.0]
     }
 
+    /// How many files were added, text files such as `sopc.yaml` included.
     pub fn len(&self) -> usize {
         self.files.len()
     }
 
+    /// Whether no file was added yet.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
@@ -151,6 +161,7 @@ impl SourceDb {
         self.files.iter().filter(|f| f.is_sop()).count()
     }
 
+    /// Every file's id, in the order the files were added.
     pub fn ids(&self) -> impl Iterator<Item = FileId> + use<> {
         (0..self.files.len()).map(FileId)
     }

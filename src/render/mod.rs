@@ -24,7 +24,9 @@ pub use view::*;
 /// One file to write: its path inside the output folder, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Output {
+    /// Where to write it, relative to the output folder (`sales.handbook.md`).
     pub path: PathBuf,
+    /// The whole content of the file.
     pub bytes: Vec<u8>,
 }
 
@@ -71,6 +73,7 @@ pub fn json_schema() -> String {
 /// `NAME.handbook.md` and `NAME.handbook.html`.
 #[derive(Debug, Clone)]
 pub struct HandbookRenderer<'t> {
+    /// The templates to render with: the embedded ones, some replaced from `--templates`.
     pub templates: &'t Templates,
 }
 
@@ -93,6 +96,7 @@ impl Renderer for HandbookRenderer<'_> {
 /// `README.md` listing them.
 #[derive(Debug, Clone)]
 pub struct ChecklistRenderer<'t> {
+    /// The templates to render with: the embedded ones, some replaced from `--templates`.
     pub templates: &'t Templates,
 }
 

@@ -24,7 +24,9 @@ pub fn control_name(c: char) -> Option<&'static str> {
 /// What a bidirectional control character stands in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
+    /// Inside a `#` comment.
     Comment,
+    /// Inside a string literal, plain or triple-quoted.
     String,
     /// Inside or next to a name (an identifier cannot hold one, so the file does not parse).
     Identifier,
@@ -35,8 +37,11 @@ pub enum Place {
 /// One bidirectional control character in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BidiControl {
+    /// The character's bytes in the file.
     pub span: Span,
+    /// The control character itself, e.g. `'\u{202E}'`.
     pub char: char,
+    /// What it stands in, which decides how the finding is worded.
     pub place: Place,
 }
 

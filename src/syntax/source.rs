@@ -5,7 +5,9 @@ use super::ast::Span;
 /// A 1-based line and column; the column counts Unicode scalar values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {
+    /// The line, counting from 1.
     pub line: usize,
+    /// The column, counting Unicode scalar values from 1.
     pub column: usize,
 }
 
@@ -30,6 +32,7 @@ fn count_chars(bytes: &[u8]) -> usize {
 }
 
 impl LineIndex {
+    /// Indexes the lines of `text`.
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut starts = vec![0];

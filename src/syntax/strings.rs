@@ -3,8 +3,11 @@
 /// What went wrong inside a string literal, at a byte offset relative to the literal's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EscapeError {
+    /// Byte offset of the escape's `\` from the start of the literal's text (after the quote).
     pub offset: usize,
+    /// Length of the whole `\u{...}` escape, in bytes.
     pub len: usize,
+    /// The code point written, which is a surrogate or above `10FFFF`.
     pub code: u32,
 }
 
