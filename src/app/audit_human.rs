@@ -227,10 +227,10 @@ fn deviations(
             .as_ref()
             .map(|s| format!(" — {} `{}`?", l.did_you_mean, shown(s, NAME_WIDTH)))
             .unwrap_or_default();
-        let id = shown(id, NAME_WIDTH);
         let ids = entered_examples
             .get(id.as_str())
             .map_or(&[][..], Vec::as_slice);
+        let id = shown(id, NAME_WIDTH);
         writeln!(
             out,
             "  {} `{id}`: {} {} {}  {} {}{hint}",

@@ -78,3 +78,33 @@ fn the_cases_to_list_follow_cases() {
         default.stdout
     );
 }
+
+#[test]
+fn an_unknown_stage_shown_escaped_or_cut_still_names_its_cases() {
+    let long = "长".repeat(50);
+    let log = format!(
+        "case_id,stage,timestamp\n\
+         Z1,lead,2026-03-01T00:00:00Z\n\
+         Z1,\"bad\u{1b}stage\",2026-03-02T00:00:00Z\n\
+         Z2,lead,2026-03-01T00:00:00Z\n\
+         Z2,{long},2026-03-02T00:00:00Z\n"
+    );
+    let run = project("en", &log).run(&["audit", "demo.sop", "log.csv"]);
+    let line = |start: &str| {
+        run.stdout
+            .lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line {start:?} in\n{}", run.stdout))
+            .to_string()
+    };
+    assert!(
+        line("  unknown stage `bad\\u{1b}stage`").ends_with("e.g. Z1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        line(&format!("  unknown stage `{}…`", "长".repeat(19))).ends_with("e.g. Z2"),
+        "{}",
+        run.stdout
+    );
+}
