@@ -243,6 +243,6 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
     /// A folder whose `audit.html` replaces the built-in template of the HTML report.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", requires = "html")]
     pub templates: Option<PathBuf>,
 }

@@ -214,6 +214,10 @@ fn a_broken_page_template_or_a_missing_folder_stops_the_run() {
         "error: templates folder `nowhere` does not exist\n"
     );
     assert!(!p.path().join("report.html").exists());
+    // A template folder is for the page: without `--html` it is a mistake, not ignored.
+    let run = p.run_code(&["audit", "demo.sop", "log.csv", "--templates", "theme"], 2);
+    assert!(run.stderr.contains("--html <FILE>"), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
 }
 
 #[test]
