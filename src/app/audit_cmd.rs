@@ -4,18 +4,19 @@ use crate::text::ShowPath;
 use std::io::Write;
 use std::path::Path;
 
-use super::audit_text::labels;
 use super::cli::{AuditArgs, AuditDeny, AuditFormat, CasesArg, InputFormatArg};
 use super::terminal::say;
-use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_html, audit_human, human};
+use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_human, human};
 use crate::audit::log::{Columns, InputFormat, LogError, ReadOptions};
 use crate::audit::report::Report;
 use crate::audit::timestamp::{Timestamp, parse_offset};
+use crate::audit::view::{AuditView, Cases};
 use crate::audit::{AuditError, AuditInput, audit};
 use crate::diag::Severity;
 use crate::driver::{CheckOptions, PathError, check_paths};
 use crate::files::read;
 use crate::files::write::{Keep, describe, write_atomically};
+use crate::render::{Lang, Templates};
 
 /// A reason to stop before the audit, printed on stderr (exit 2).
 struct Usage(String);
@@ -45,6 +46,10 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     if args.min_fitness.is_some_and(|f| !f.is_finite()) {
         return Err(Usage("`--min-fitness` must be a number such as 0.8".into()));
     }
+    let templates = match &args.templates {
+        Some(dir) => Templates::from_dir(dir).map_err(|e| Usage(e.to_string()))?,
+        None => Templates::embedded(),
+    };
     if args.sop.is_dir() {
         return Err(Usage(format!(
             "`{}` is a directory; name the `.sop` file to audit against",
@@ -106,14 +111,35 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     };
     let mut report = audit(input).map_err(|e| Usage(explain(&e, args)))?;
     let code = gates(&report, args);
-    let lang = model
-        .header
-        .as_ref()
-        .and_then(|h| h.lang.as_ref())
-        .map(|l| l.value.as_str());
+    let lang = Lang::of_document(
+        model
+            .header
+            .as_ref()
+            .and_then(|h| h.lang.as_ref())
+            .map(|l| l.value.as_str()),
+    );
+    let cases = match args.cases.unwrap_or(CasesArg::Deviating) {
+        CasesArg::All => Cases::All,
+        CasesArg::Deviating => Cases::Deviating,
+        CasesArg::None => Cases::None,
+    };
+    let view = (matches!(args.format, AuditFormat::Human) || args.html.is_some())
+        .then(|| AuditView::new(&report, model, lang, cases));
+    // The page is rendered before anything is printed: a template that fails stops the run
+    // with nothing written.
+    let page = match (&args.html, &view) {
+        (Some(path), Some(view)) => {
+            let page = view
+                .page_html(&templates)
+                .map_err(|e| Usage(format!("template {e}\nnothing was written")))?;
+            Some((path, page))
+        }
+        _ => None,
+    };
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let written = match args.format {
-        AuditFormat::Json => {
+    let written = match (args.format, &view) {
+        (AuditFormat::Human, Some(view)) => audit_human::write(&mut stdout, view),
+        _ => {
             match args.cases.unwrap_or(CasesArg::All) {
                 CasesArg::All => {}
                 CasesArg::Deviating => report.cases.retain(|c| !c.deviations.is_empty()),
@@ -123,16 +149,11 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
                 .map_err(std::io::Error::other)
                 .and_then(|()| writeln!(stdout))
         }
-        AuditFormat::Human => {
-            let cases = args.cases.unwrap_or(CasesArg::Deviating);
-            audit_human::write(&mut stdout, &report, model, lang, cases)
-        }
     };
     if written.and_then(|()| stdout.flush()).is_err() {
         return Ok(EXIT_USAGE);
     }
-    if let Some(path) = &args.html {
-        let page = audit_html::page(&report, model, lang, labels(lang));
+    if let Some((path, page)) = page {
         // Beside and renamed: a full disk keeps the previous report whole.
         write_atomically(path, page.as_bytes(), Keep::Mode)
             .map_err(|e| Usage(format!("cannot write `{}`: {}", path.shown(), describe(&e))))?;

@@ -242,4 +242,7 @@ pub struct AuditArgs {
     /// Also write the audit as a one-page, printable HTML report.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// A folder whose `audit.html` replaces the built-in template of the HTML report.
+    #[arg(long, value_name = "DIR", requires = "html")]
+    pub templates: Option<PathBuf>,
 }

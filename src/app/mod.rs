@@ -1,9 +1,7 @@
 //! The command line: clap commands, exit codes and output formats. `main.rs` only calls [`run`].
 
 mod audit_cmd;
-mod audit_html;
 mod audit_human;
-mod audit_text;
 mod build_cmd;
 mod check;
 mod cli;

@@ -3,7 +3,8 @@
 //! stage, the deviations, fitness against the pipeline's graph and the KPIs, into a [`Report`]
 //! whose JSON shape `docs/audit.md` describes.
 //!
-//! Depends on `model` only; printing is the `app` layer's business.
+//! Depends on `model`, and on `render` for the labels and the page's template; [`view`] is what
+//! the report and the page show, and printing it is the `app` layer's business.
 
 mod csv_log;
 pub mod events;
@@ -16,6 +17,7 @@ pub mod process;
 pub mod report;
 pub mod stages;
 pub mod timestamp;
+pub mod view;
 
 pub use log::{Columns, InputFormat, LogError, ReadOptions};
 pub use process::{Process, TransitionKind};

@@ -1,4 +1,5 @@
-//! Every fixed word in generated documents, in English and Chinese: one table. Templates see it as
+//! Every fixed word sopc writes into documents and reports, in English and Chinese: one table, in
+//! two parts (the handbook's [`Labels`], the audit's [`AuditLabels`]). Templates see them as
 //! `labels`; the `cadence`, `when`, `duration`, `period` and `kind` filters translate keywords.
 
 use schemars::JsonSchema;
@@ -44,22 +45,39 @@ impl Lang {
             Lang::Zh => &ZH,
         }
     }
+
+    /// The words of `sopc audit`.
+    pub fn audit_labels(self) -> &'static AuditLabels {
+        match self {
+            Lang::En => &AUDIT_EN,
+            Lang::Zh => &AUDIT_ZH,
+        }
+    }
+
+    /// The language a document's `lang` names: `zh`, else English.
+    pub fn of_document(lang: Option<&str>) -> Lang {
+        lang.and_then(Lang::parse).unwrap_or_default()
+    }
 }
 
 macro_rules! labels {
-    ($($field:ident: $en:expr, $zh:expr;)*) => {
-        /// The fixed words of the outputs, one field per word.
+    ($($(#[$doc:meta])* $name:ident ($en_table:ident, $zh_table:ident) {
+        $($(#[$field_doc:meta])* $field:ident: $en:expr, $zh:expr;)*
+    })*) => {$(
+        $(#[$doc])*
         #[derive(Debug, Clone, Serialize)]
-        pub struct Labels {
-            $(pub $field: &'static str,)*
+        pub struct $name {
+            $($(#[$field_doc])* pub $field: &'static str,)*
         }
 
-        const EN: Labels = Labels { $($field: $en,)* };
-        const ZH: Labels = Labels { $($field: $zh,)* };
-    };
+        const $en_table: $name = $name { $($field: $en,)* };
+        const $zh_table: $name = $name { $($field: $zh,)* };
+    )*};
 }
 
 labels! {
+    /// The fixed words of the handbook and the checklists, one field per word.
+    Labels (EN, ZH) {
     // The title page and the table of contents.
     handbook: "Handbook", "手册";
     table_of_contents: "Table of contents", "目录";
@@ -154,6 +172,72 @@ labels! {
     name: "Name", "姓名";
     date: "Date", "日期";
     none: "—", "—";
+    }
+
+    /// The fixed words of `sopc audit`'s report and page, one field per word.
+    AuditLabels (AUDIT_EN, AUDIT_ZH) {
+    audit: "audit", "执行审计";
+    cases: "cases", "个案例";
+    events: "events", "个事件";
+    as_of: "as of", "截至";
+    log: "log", "日志";
+    rows: "rows", "行";
+    rejected: "rejected", "行被拒绝";
+    dropped: "dropped", "行被合并";
+    resaves: "re-saves", "次重复保存";
+    duplicates: "duplicates", "条重复";
+    warnings: "warnings", "条警告";
+    out_of_order: "cases out of order", "个案例顺序错乱";
+    stage: "stage", "阶段";
+    entries: "entries", "进入";
+    median: "median", "中位";
+    p90: "p90", "P90";
+    sla: "sla", "时限";
+    breaches: "breaches", "超时";
+    open: "open/overdue", "未结/逾期";
+    next: "next", "去向";
+    never_visited: "never visited", "从未进入";
+    deviations: "deviations", "偏差";
+    /// Between a part and its whole: `3 of 6`, `3/6`.
+    of: " of ", "/";
+    deviating: "cases deviate from the SOP", "个案例偏离 SOP";
+    no_deviation: "no deviation from the SOP", "没有偏离 SOP 的案例";
+    skip: "skip", "跳过";
+    backward: "backward", "回退";
+    jump: "jump", "跳转";
+    unknown_stage: "unknown stage", "未知阶段";
+    bad_start: "bad start", "起点不符";
+    example: "e.g.", "如";
+    times: "×", "次";
+    in_cases: "in", "涉及";
+    did_you_mean: "did you mean", "是否应为";
+    fitness: "fitness", "拟合度";
+    alignment: "alignment", "对齐";
+    closed: "closed cases", "已结束案例";
+    fit_exactly: "cases follow the SOP exactly", "个案例完全符合";
+    token_replay: "token replay", "令牌重放";
+    open_cases: "open", "未结";
+    overdue: "overdue", "逾期";
+    longest: "longest overdue", "逾期最久";
+    kpis: "KPIs", "指标";
+    met: "met", "达标";
+    missed: "missed", "未达标";
+    /// Before `2 of 3` periods met.
+    partly: "met", "达标";
+    not_computable: "not computable", "无法计算";
+    target: "target", "目标";
+    rejected_rows: "rejected rows", "被拒绝的行";
+    row_warnings: "row warnings", "行警告";
+    /// `line 14`, `第14行`.
+    line: "line", "第";
+    line_suffix: "", "行";
+    more: "more", "条未列出";
+    case_list: "cases", "案例";
+    deviating_cases: "deviating cases", "偏离 SOP 的案例";
+    no_events: "no events", "没有事件";
+    fields: "fields", "个字段";
+    no_periods: "no period", "没有时段";
+    }
 }
 
 /// A cadence keyword (`quarterly`, `every 2w`) in words.
@@ -246,5 +330,9 @@ mod tests {
         assert_eq!(training_when(Lang::Zh, "monthly"), "每月");
         assert_eq!(Lang::Zh.labels().owner, "负责人");
         assert_eq!(Lang::En.labels().table_of_contents, "Table of contents");
+        assert_eq!(Lang::Zh.audit_labels().deviations, "偏差");
+        assert_eq!(Lang::of_document(Some("zh")), Lang::Zh);
+        assert_eq!(Lang::of_document(Some("fr")), Lang::En);
+        assert_eq!(Lang::of_document(None), Lang::En);
     }
 }

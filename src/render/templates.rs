@@ -36,6 +36,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "checklists.md",
         include_str!("../../templates/checklists.md"),
     ),
+    ("audit.html", include_str!("../../templates/audit.html")),
 ];
 
 /// A template that failed to load, compile or render.

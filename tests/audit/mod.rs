@@ -5,6 +5,7 @@ pub mod hostile;
 mod input;
 mod props;
 mod shape;
+mod view;
 
 use crate::support::{Project, Run};
 

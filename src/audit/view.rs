@@ -1,0 +1,947 @@
+//! What the audit's human report and HTML page show: the sections, the rows of each list (and
+//! how many are left out), the headings and the figures formatted for people, computed once from a
+//! [`Report`] into plain structs. `app/` prints the view on a terminal; the page is the built-in
+//! template `audit.html` (or a user's, `--templates DIR`) fed with the view.
+//!
+//! Text from the SOP or the log (titles, case ids, values) is kept as it is: the terminal escapes
+//! and cuts it, the page's template escapes it for HTML.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::report::{
+    CaseReport, DeviationKind, KpiReport, KpiValue, Measure, Report, StageReport, TransitionKind,
+    UnknownStage,
+};
+use crate::model::Model;
+use crate::render::labels::AuditLabels;
+use crate::render::{Lang, TemplateError, Templates};
+
+/// The built-in template of the page.
+pub const PAGE_TEMPLATE: &str = "audit.html";
+
+/// Examples of case ids shown after a count.
+const EXAMPLES: usize = 3;
+/// Unknown stages shown one by one; a log full of garbage values must not flood the report.
+const UNKNOWN_SHOWN: usize = 10;
+/// Rows of the rejected rows and of the row warnings shown.
+const REJECTED_SHOWN: usize = 10;
+/// Cases of the case list shown.
+const CASES_SHOWN: usize = 20;
+/// Disallowed transitions and bad starts shown in the report.
+const DEVIATIONS_SHOWN: usize = 8;
+/// Disallowed transitions and bad starts shown on the page.
+const PAGE_DEVIATIONS_SHOWN: usize = 12;
+/// Stages a stage's `next` names.
+const NEXT_SHOWN: usize = 3;
+
+/// Which cases the report lists one by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cases {
+    All,
+    Deviating,
+    None,
+}
+
+/// The first rows of a list, and how many it has in all.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed<T> {
+    pub rows: Vec<T>,
+    /// Rows in the whole list.
+    pub total: usize,
+    /// Rows left out: `total` minus the rows shown.
+    pub more: usize,
+}
+
+impl<T> Listed<T> {
+    fn new(all: impl ExactSizeIterator<Item = T>, shown: usize) -> Self {
+        let total = all.len();
+        Listed {
+            rows: all.take(shown).collect(),
+            total,
+            more: total.saturating_sub(shown),
+        }
+    }
+}
+
+/// Everything the report and the page show.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditView {
+    /// `en` or `zh`.
+    pub lang: Lang,
+    /// For `<html lang=..>`: `en` or `zh-CN`.
+    pub html_lang: &'static str,
+    pub labels: &'static AuditLabels,
+    /// The audited pipeline's id and title.
+    pub pipeline: String,
+    pub pipeline_title: String,
+    pub summary: Summary,
+    pub stages: Stages,
+    pub deviations: Deviations,
+    pub fitness: Fitness,
+    pub open_cases: OpenCases,
+    pub kpis: Vec<Kpi>,
+    pub rejected_rows: Listed<RejectedRow>,
+    pub row_warnings: Listed<RowWarning>,
+    /// The cases listed one by one (none when `--cases none` or no case is chosen).
+    pub cases: Option<CaseList>,
+    /// What only the page shows, or shows otherwise.
+    pub page: Page,
+}
+
+/// The figures of the log: counts with their words (`6 cases`, `6 个案例`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub cases: String,
+    pub events: String,
+    /// `2026-03-01 → 2026-03-10`, or the words for no events.
+    pub period: String,
+    /// `2026-03-10 12:00 UTC`, or `—`.
+    pub as_of: String,
+    /// The log as the user named it.
+    pub file: String,
+    pub rows: String,
+    pub rejected: String,
+    pub dropped: String,
+    pub resaves: String,
+    pub duplicates: String,
+    pub warnings: String,
+    pub out_of_order: String,
+}
+
+/// The stage table: the SOP's stages, then the most entered unknown ones.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stages {
+    pub rows: Vec<StageRow>,
+    /// Unknown stages left out.
+    pub more: usize,
+    /// Titles of the SOP's stages no case entered.
+    pub never_visited: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageRow {
+    /// The stage's title; an unknown stage's id with a `?`.
+    pub title: String,
+    pub entries: String,
+    pub median: String,
+    pub p90: String,
+    /// The `sla` as the SOP writes it, else in seconds as a duration, else `—`.
+    pub sla: String,
+    /// The `sla` as the SOP writes it, else `—`.
+    pub sla_written: String,
+    /// Breaches with their share (`2 (50%)`), or `—`.
+    pub breaches: String,
+    /// Breaches alone (`2`), or `—`.
+    pub breach_count: String,
+    /// `open/overdue` (`1/1`); `—` for a terminal stage.
+    pub open: String,
+    /// Where the cases went next, the most frequent first.
+    pub next: Vec<NextStage>,
+    /// The bar of the page: the stage's entries as a percentage of the most entered stage's, and
+    /// the part that broke the SLA as a percentage of the bar (`50.0`).
+    pub bar: String,
+    pub bar_breached: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NextStage {
+    pub title: String,
+    /// Its share of the stage's entries: `60%`.
+    pub share: String,
+    /// The words for the kind of a disallowed move (`skip`); none when the SOP allows it.
+    pub kind: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Deviations {
+    /// Whether any case deviates or any stage of the log is unknown.
+    pub any: bool,
+    /// Deviating cases, and all cases: `3`, `6`.
+    pub deviating: String,
+    pub cases: String,
+    /// Disallowed transitions between the SOP's stages, the most frequent first.
+    pub transitions: Listed<Transition>,
+    /// Stages cases started in against the SOP, the most frequent first.
+    pub bad_starts: Listed<BadStart>,
+    /// Stages of the log that the SOP does not have, the most frequent first.
+    pub unknown: Listed<Unknown>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Transition {
+    /// The words for its kind: `skip`, `backward`, `jump`.
+    pub kind: &'static str,
+    pub from: String,
+    pub to: String,
+    pub count: String,
+    pub examples: Examples,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BadStart {
+    pub stage: String,
+    /// `1 case`.
+    pub cases: String,
+    pub examples: Examples,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Unknown {
+    /// The stage value as the log writes it.
+    pub id: String,
+    pub events: String,
+    pub cases: String,
+    /// The SOP's stage id it is closest to, if one is close.
+    pub did_you_mean: Option<String>,
+    pub examples: Examples,
+}
+
+/// Example case ids.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Examples {
+    pub ids: Vec<String>,
+    /// Whether there are more than these.
+    pub more: bool,
+}
+
+impl Examples {
+    fn of(ids: &[String]) -> Self {
+        Examples {
+            ids: ids.iter().take(EXAMPLES).cloned().collect(),
+            more: ids.len() > EXAMPLES,
+        }
+    }
+}
+
+/// Each fitness as `0.743`, or `—`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fitness {
+    pub alignment: String,
+    pub closed: String,
+    /// Cases that follow the SOP exactly, and all cases.
+    pub fitting: String,
+    pub cases: String,
+    pub token_replay: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenCases {
+    /// `4 cases`.
+    pub cases: String,
+    pub overdue: String,
+    /// The cases overdue longest.
+    pub longest: Vec<OpenCase>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenCase {
+    pub case_id: String,
+    pub stage: String,
+    /// `7d12h`.
+    pub age: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Kpi {
+    pub id: String,
+    /// The kpi's title in the SOP.
+    pub title: Option<String>,
+    pub computable: bool,
+    /// Why not, when not computable.
+    pub reason: String,
+    /// `met`, `missed`, `met 2 of 3`; `—` when not computable or without a value.
+    pub status: String,
+    /// Whether the status is plainly met.
+    pub met: bool,
+    /// `33.3% (2 of 6)`, or the last periods: `2026-03 1,800 CNY ✓ · …`.
+    pub value: String,
+    /// As the SOP writes it: `>= 25%`.
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RejectedRow {
+    /// `line 15`, `第15行`.
+    pub line: String,
+    pub reason: &'static str,
+    pub value: Option<String>,
+    /// `3 fields`, for a row with the wrong number of fields.
+    pub fields: Option<String>,
+    pub case_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RowWarning {
+    pub line: String,
+    pub reason: String,
+    pub value: String,
+    pub case_id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseList {
+    /// `deviating cases` or `cases`.
+    pub heading: &'static str,
+    pub cases: Listed<Case>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Case {
+    pub case_id: String,
+    /// Titles of the first and the last stage.
+    pub first: String,
+    pub last: String,
+    pub fitness: String,
+    pub deviations: Listed<CaseDeviation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDeviation {
+    pub kind: &'static str,
+    /// None for a bad start.
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// What the page shows otherwise than the report: more deviations, the bad starts in the SOP's
+/// order and without examples.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub transitions: Vec<Transition>,
+    pub bad_starts: Vec<BadStart>,
+}
+
+impl AuditView {
+    /// The view of `report`, audited against `model`, in `lang`, listing `cases`.
+    pub fn new(report: &Report, model: &Model, lang: Lang, cases: Cases) -> Self {
+        let l = lang.audit_labels();
+        let titles: HashMap<&str, String> = report
+            .stages
+            .iter()
+            .map(|s| (s.id.as_str(), display(s)))
+            .collect();
+        let title = |id: &str| titles.get(id).cloned().unwrap_or_else(|| id.to_string());
+        let pipeline_title = model
+            .pipelines
+            .iter()
+            .find(|p| p.def.id == report.pipeline)
+            .map_or(report.pipeline.as_str(), |p| p.def.display_title())
+            .to_string();
+        let examples = CaseExamples::of(report);
+        AuditView {
+            lang,
+            html_lang: lang.html_code(),
+            labels: l,
+            pipeline: report.pipeline.clone(),
+            pipeline_title,
+            summary: summary(report, l),
+            stages: stages(report, model, l, &title),
+            deviations: deviations(report, l, &title, &examples),
+            fitness: fitness(report),
+            open_cases: open_cases(report, l, &title),
+            kpis: report.kpis.iter().map(|k| kpi(k, model, l)).collect(),
+            rejected_rows: Listed::new(
+                report.rejected_rows.iter().map(|r| RejectedRow {
+                    line: line_no(l, r.line),
+                    reason: r.reason.as_str(),
+                    value: r.value.clone(),
+                    fields: r.fields.map(|n| counted(n as u64, l.fields)),
+                    case_id: r.case_id.clone(),
+                }),
+                REJECTED_SHOWN,
+            ),
+            row_warnings: Listed::new(
+                report.row_warnings.iter().map(|w| RowWarning {
+                    line: line_no(l, w.line),
+                    reason: w.reason.to_string(),
+                    value: w.value.clone(),
+                    case_id: w.case_id.clone(),
+                }),
+                REJECTED_SHOWN,
+            ),
+            cases: case_list(report, l, &title, cases),
+            page: Page {
+                transitions: disallowed(report)
+                    .take(PAGE_DEVIATIONS_SHOWN)
+                    .map(|t| transition(t, l, &title))
+                    .collect(),
+                bad_starts: report
+                    .deviations
+                    .bad_starts
+                    .0
+                    .iter()
+                    .take(PAGE_DEVIATIONS_SHOWN)
+                    .map(|(stage, n)| BadStart {
+                        stage: title(stage),
+                        cases: counted(*n, l.cases),
+                        examples: Examples::default(),
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    /// The page: the template `audit.html` of `templates` fed with the view, its text without
+    /// control characters (other than line feed and tab), which HTML cannot show.
+    pub fn page_html(&self, templates: &Templates) -> Result<String, TemplateError> {
+        let mut value = serde_json::to_value(self).map_err(|e| TemplateError {
+            template: PAGE_TEMPLATE.to_string(),
+            path: None,
+            line: None,
+            message: format!("the audit cannot be given to the template: {e}"),
+        })?;
+        drop_controls(&mut value);
+        templates.render(PAGE_TEMPLATE, self.lang, &value)
+    }
+}
+
+/// Removes the control characters but line feed and tab from every string of `value`.
+fn drop_controls(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.chars().any(is_dropped) => s.retain(|c| !is_dropped(c)),
+        Value::Array(items) => items.iter_mut().for_each(drop_controls),
+        Value::Object(map) => map.values_mut().for_each(drop_controls),
+        _ => {}
+    }
+}
+
+fn is_dropped(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+fn summary(report: &Report, l: &AuditLabels) -> Summary {
+    let log = &report.log;
+    let day = |t: &str| t.chars().take(10).collect::<String>();
+    let resaves = report
+        .dropped_rows
+        .iter()
+        .filter(|d| d.reason.as_str() == "repeated-stage")
+        .count() as u64;
+    Summary {
+        cases: counted(log.cases, l.cases),
+        events: counted(log.events, l.events),
+        period: match (&log.first, &log.last) {
+            (Some(f), Some(t)) => format!("{} → {}", day(f), day(t)),
+            _ => l.no_events.to_string(),
+        },
+        as_of: log.as_of.as_deref().map_or("—".to_string(), short_time),
+        file: log.file.clone(),
+        rows: counted(log.rows, l.rows),
+        rejected: counted(log.rejected, l.rejected),
+        dropped: counted(log.dropped, l.dropped),
+        resaves: counted(resaves, l.resaves),
+        duplicates: counted(log.dropped.saturating_sub(resaves), l.duplicates),
+        warnings: counted(report.row_warnings.len() as u64, l.warnings),
+        out_of_order: counted(log.out_of_order_cases, l.out_of_order),
+    }
+}
+
+fn stages(
+    report: &Report,
+    model: &Model,
+    l: &AuditLabels,
+    title: &dyn Fn(&str) -> String,
+) -> Stages {
+    let most = report
+        .stages
+        .iter()
+        .map(|s| s.entries)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let dash = || "—".to_string();
+    let (listed, more) = shown_stages(report);
+    let rows = listed
+        .into_iter()
+        .map(|s| {
+            let written = sla_text(model, &report.pipeline, &s.id);
+            let breached = match (s.sla_breaches, s.dwell.completed) {
+                (Some(b), c) if c > 0 => 100.0 * b as f64 / c as f64,
+                _ => 0.0,
+            };
+            StageRow {
+                title: display(s),
+                entries: count(s.entries),
+                median: s.dwell.median_s.map_or_else(dash, duration),
+                p90: s.dwell.p90_s.map_or_else(dash, duration),
+                sla: written
+                    .clone()
+                    .or_else(|| s.sla_s.map(|x| duration(x as f64)))
+                    .unwrap_or_else(dash),
+                sla_written: written.unwrap_or_else(dash),
+                breaches: match (s.sla_breaches, s.sla_breach_rate) {
+                    (Some(b), Some(r)) => format!("{} ({})", count(b), percent(r)),
+                    (Some(b), None) => count(b),
+                    _ => dash(),
+                },
+                breach_count: s.sla_breaches.map_or_else(dash, count),
+                open: if s.terminal {
+                    dash()
+                } else {
+                    format!(
+                        "{}/{}",
+                        count(s.open),
+                        s.open_overdue.map_or_else(dash, count)
+                    )
+                },
+                next: top_next(report, s)
+                    .into_iter()
+                    .map(|(to, share, kind)| NextStage {
+                        title: title(to),
+                        share,
+                        kind: (kind != TransitionKind::Allowed)
+                            .then(|| kind_label(l, DeviationKind::of(kind))),
+                    })
+                    .collect(),
+                bar: format!("{:.1}", 100.0 * s.entries as f64 / most as f64),
+                bar_breached: format!("{breached:.1}"),
+            }
+        })
+        .collect();
+    Stages {
+        rows,
+        more,
+        never_visited: report.never_visited.iter().map(|s| title(s)).collect(),
+    }
+}
+
+/// The SOP's stages, then the most entered unknown stages; and how many unknown ones are left out.
+fn shown_stages(report: &Report) -> (Vec<&StageReport>, usize) {
+    let (mut shown, mut unknown): (Vec<&StageReport>, Vec<&StageReport>) =
+        report.stages.iter().partition(|s| s.known);
+    unknown.sort_by(|a, b| b.entries.cmp(&a.entries).then_with(|| a.id.cmp(&b.id)));
+    let hidden = unknown.len().saturating_sub(UNKNOWN_SHOWN);
+    shown.extend(unknown.into_iter().take(UNKNOWN_SHOWN));
+    (shown, hidden)
+}
+
+/// Where the cases of a stage went next: the most frequent stages, each with its share of the
+/// stage's entries (as text) and how the SOP classes the move.
+fn top_next<'a>(
+    report: &'a Report,
+    stage: &'a StageReport,
+) -> Vec<(&'a String, String, TransitionKind)> {
+    let mut next: Vec<(&String, &u64)> = stage.next.0.iter().map(|(k, v)| (k, v)).collect();
+    next.sort_by(|a, b| b.1.cmp(a.1));
+    next.into_iter()
+        .take(NEXT_SHOWN)
+        .map(|(to, n)| {
+            let kind = report
+                .transitions
+                .iter()
+                .find(|t| t.from == stage.id && &t.to == to)
+                .map_or(TransitionKind::Allowed, |t| t.kind);
+            (to, percent(*n as f64 / stage.entries.max(1) as f64), kind)
+        })
+        .collect()
+}
+
+/// The disallowed transitions between the SOP's stages, the most frequent first (transitions into
+/// and out of unknown stages are told once, with each unknown stage).
+fn disallowed(
+    report: &Report,
+) -> impl ExactSizeIterator<Item = &super::report::DisallowedTransition> {
+    let mut list: Vec<_> = report
+        .deviations
+        .disallowed_transitions
+        .iter()
+        .filter(|t| t.kind != TransitionKind::UnknownStage)
+        .collect();
+    list.sort_by_key(|t| std::cmp::Reverse(t.count));
+    list.into_iter()
+}
+
+fn transition(
+    t: &super::report::DisallowedTransition,
+    l: &AuditLabels,
+    title: &dyn Fn(&str) -> String,
+) -> Transition {
+    Transition {
+        kind: kind_label(l, DeviationKind::of(t.kind)),
+        from: title(&t.from),
+        to: title(&t.to),
+        count: count(t.count),
+        examples: Examples::of(&t.cases),
+    }
+}
+
+fn deviations(
+    report: &Report,
+    l: &AuditLabels,
+    title: &dyn Fn(&str) -> String,
+    examples: &CaseExamples,
+) -> Deviations {
+    let d = &report.deviations;
+    let mut bad_starts: Vec<&(String, u64)> = d.bad_starts.0.iter().collect();
+    bad_starts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let mut unknown: Vec<(&String, &UnknownStage)> =
+        d.unknown_stages.0.iter().map(|(k, v)| (k, v)).collect();
+    unknown.sort_by(|a, b| b.1.events.cmp(&a.1.events).then_with(|| a.0.cmp(b.0)));
+    Deviations {
+        any: d.deviating_cases > 0 || !d.unknown_stages.0.is_empty(),
+        deviating: count(d.deviating_cases),
+        cases: count(report.log.cases),
+        transitions: Listed::new(
+            disallowed(report).map(|t| transition(t, l, title)),
+            DEVIATIONS_SHOWN,
+        ),
+        bad_starts: Listed::new(
+            bad_starts.into_iter().map(|(stage, n)| BadStart {
+                stage: title(stage),
+                cases: counted(*n, l.cases),
+                examples: Examples::of(examples.started(stage)),
+            }),
+            DEVIATIONS_SHOWN,
+        ),
+        unknown: Listed::new(
+            unknown.into_iter().map(|(id, u)| Unknown {
+                id: id.clone(),
+                events: counted(u.events, l.events),
+                cases: counted(u.cases, l.cases),
+                did_you_mean: u.did_you_mean.clone(),
+                examples: Examples::of(examples.entered(id)),
+            }),
+            UNKNOWN_SHOWN,
+        ),
+    }
+}
+
+/// Example cases per stage id, gathered in one pass: the cases that start there with a bad start,
+/// and the cases that enter it by a bad start or a disallowed transition (at most one more than
+/// shown, so that the report can say there are more).
+struct CaseExamples<'a> {
+    started: HashMap<&'a str, Vec<String>>,
+    entered: HashMap<&'a str, Vec<String>>,
+}
+
+impl<'a> CaseExamples<'a> {
+    fn of(report: &'a Report) -> Self {
+        let (mut started, mut entered) = (HashMap::new(), HashMap::new());
+        for c in &report.cases {
+            for d in &c.deviations {
+                let maps = if d.kind == DeviationKind::BadStart {
+                    [Some(&mut started), Some(&mut entered)]
+                } else {
+                    [Some(&mut entered), None]
+                };
+                for map in maps.into_iter().flatten() {
+                    let ids: &mut Vec<String> = map.entry(d.to.as_str()).or_default();
+                    if ids.len() <= EXAMPLES && ids.last() != Some(&c.case_id) {
+                        ids.push(c.case_id.clone());
+                    }
+                }
+            }
+        }
+        CaseExamples { started, entered }
+    }
+
+    fn started(&self, stage: &str) -> &[String] {
+        self.started.get(stage).map_or(&[], Vec::as_slice)
+    }
+
+    fn entered(&self, stage: &str) -> &[String] {
+        self.entered.get(stage).map_or(&[], Vec::as_slice)
+    }
+}
+
+fn fitness(report: &Report) -> Fitness {
+    let a = &report.fitness.alignment;
+    let f = |x: Option<f64>| x.map_or("—".to_string(), |x| format!("{x:.3}"));
+    Fitness {
+        alignment: f(a.log_fitness),
+        closed: f(a.closed_log_fitness),
+        fitting: count(a.fitting_cases),
+        cases: count(report.log.cases),
+        token_replay: f(report.fitness.token_replay.log_fitness),
+    }
+}
+
+fn open_cases(report: &Report, l: &AuditLabels, title: &dyn Fn(&str) -> String) -> OpenCases {
+    let o = &report.open_cases;
+    let mut overdue: Vec<_> = o.cases.iter().filter(|c| c.overdue).collect();
+    overdue.sort_by(|a, b| b.age_s.total_cmp(&a.age_s));
+    OpenCases {
+        cases: counted(o.count, l.cases),
+        overdue: count(o.overdue),
+        longest: overdue
+            .iter()
+            .take(EXAMPLES)
+            .map(|c| OpenCase {
+                case_id: c.case_id.clone(),
+                stage: title(&c.stage),
+                age: duration(c.age_s),
+            })
+            .collect(),
+    }
+}
+
+fn kpi(k: &KpiReport, model: &Model, l: &AuditLabels) -> Kpi {
+    let title = model
+        .kpis
+        .iter()
+        .find(|m| m.def.id == k.id)
+        .map(|m| m.def.display_title().to_string());
+    let (status, value) = if k.computable {
+        kpi_value(k, l)
+    } else {
+        ("—".to_string(), String::new())
+    };
+    Kpi {
+        id: k.id.clone(),
+        title,
+        computable: k.computable,
+        reason: k.reason.clone().unwrap_or_default(),
+        met: k.computable && status == l.met,
+        status,
+        value,
+        target: k.target.clone(),
+    }
+}
+
+/// The status word and the value(s) of a computable kpi.
+fn kpi_value(k: &KpiReport, l: &AuditLabels) -> (String, String) {
+    let unit = k
+        .unit
+        .clone()
+        .flatten()
+        .map(|u| format!(" {u}"))
+        .unwrap_or_default();
+    let show = |v: KpiValue| match (v, k.measure) {
+        (KpiValue::Undefined, _) => "—".to_string(),
+        (v, Some(Measure::Conversion)) => {
+            format!("{:.1}%", v.as_f64().unwrap_or_default())
+        }
+        (KpiValue::Count(n), _) => format!("{}{unit}", count(n)),
+        (KpiValue::Number(x), _) => format!("{}{unit}", amount(x)),
+    };
+    let word = |met: Option<bool>| match met {
+        Some(true) => l.met,
+        Some(false) => l.missed,
+        None => "—",
+    };
+    if let Some(periods) = &k.periods {
+        if periods.is_empty() {
+            return ("—".to_string(), l.no_periods.to_string());
+        }
+        let met = periods.iter().filter(|p| p.met == Some(true)).count();
+        let status = if met == periods.len() {
+            l.met.to_string()
+        } else if met == 0 {
+            l.missed.to_string()
+        } else {
+            format!("{} {met}{}{}", l.partly, l.of, periods.len())
+        };
+        let shown: Vec<String> = periods
+            .iter()
+            .rev()
+            .take(4)
+            .rev()
+            .map(|p| {
+                format!(
+                    "{} {} {}",
+                    p.period,
+                    show(p.value),
+                    if p.met == Some(true) { "✓" } else { "✗" }
+                )
+            })
+            .collect();
+        return (status, shown.join(" · "));
+    }
+    let value = k.value.map_or("—".to_string(), show);
+    let value = match (k.numerator, k.denominator) {
+        (Some(n), Some(d)) => format!("{value} ({}{}{})", count(n), l.of, count(d)),
+        _ => value,
+    };
+    (word(k.met.flatten()).to_string(), value)
+}
+
+fn case_list(
+    report: &Report,
+    l: &AuditLabels,
+    title: &dyn Fn(&str) -> String,
+    which: Cases,
+) -> Option<CaseList> {
+    let chosen: Vec<&CaseReport> = match which {
+        Cases::None => return None,
+        Cases::All => report.cases.iter().collect(),
+        Cases::Deviating => report
+            .cases
+            .iter()
+            .filter(|c| !c.deviations.is_empty())
+            .collect(),
+    };
+    if chosen.is_empty() {
+        return None;
+    }
+    let heading = match which {
+        Cases::Deviating => l.deviating_cases,
+        _ => l.case_list,
+    };
+    let cases = chosen.into_iter().map(|c| Case {
+        case_id: c.case_id.clone(),
+        first: title(&c.first),
+        last: title(&c.last),
+        fitness: c
+            .alignment_fitness
+            .map_or("—".to_string(), |f| format!("{f:.3}")),
+        deviations: Listed::new(
+            c.deviations.iter().map(|d| CaseDeviation {
+                kind: kind_label(l, d.kind),
+                from: d.from.as_deref().map(title),
+                to: title(&d.to),
+            }),
+            EXAMPLES,
+        ),
+    });
+    Some(CaseList {
+        heading,
+        cases: Listed::new(cases, CASES_SHOWN),
+    })
+}
+
+/// A stage's `sla` as the SOP writes it (`2d`, `1w`).
+fn sla_text(model: &Model, pipeline: &str, stage: &str) -> Option<String> {
+    let p = model.pipelines.iter().find(|p| p.def.id == pipeline)?;
+    let s = p.stages.get(*p.stage_index.get(stage)?)?;
+    Some(s.sla.as_ref()?.value.text.clone())
+}
+
+/// A stage's title; an unknown stage's id with a `?`.
+fn display(stage: &StageReport) -> String {
+    if stage.known {
+        stage.title.clone()
+    } else {
+        format!("{}?", stage.id)
+    }
+}
+
+fn kind_label(l: &AuditLabels, kind: DeviationKind) -> &'static str {
+    match kind {
+        DeviationKind::BadStart => l.bad_start,
+        DeviationKind::UnknownStage => l.unknown_stage,
+        DeviationKind::Skip => l.skip,
+        DeviationKind::Backward => l.backward,
+        DeviationKind::Jump => l.jump,
+    }
+}
+
+/// `2026-03-28T18:00:00Z` as `2026-03-28 18:00 UTC`.
+fn short_time(t: &str) -> String {
+    match (t.get(..10), t.get(11..16)) {
+        (Some(date), Some(time)) => format!("{date} {time} UTC"),
+        _ => t.to_string(),
+    }
+}
+
+/// A duration for people: `45s`, `12m30s`, `5h07m`, `3d09h` (rounded to the last unit shown).
+pub fn duration(secs: f64) -> String {
+    if !secs.is_finite() {
+        return "—".to_string();
+    }
+    let sign = if secs < 0.0 { "-" } else { "" };
+    let s = secs.abs();
+    if s >= 86_400.0 {
+        let h = (s / 3600.0).round() as u64;
+        format!("{sign}{}d{:02}h", h / 24, h % 24)
+    } else if s >= 3600.0 {
+        let m = (s / 60.0).round() as u64;
+        format!("{sign}{}h{:02}m", m / 60, m % 60)
+    } else if s >= 60.0 {
+        let x = s.round() as u64;
+        format!("{sign}{}m{:02}s", x / 60, x % 60)
+    } else {
+        format!("{sign}{}s", s.round() as u64)
+    }
+}
+
+/// A share as a whole percentage: `93%`, and `<1%` for a share that is not zero.
+pub fn percent(fraction: f64) -> String {
+    let p = fraction * 100.0;
+    if p > 0.0 && p < 0.5 {
+        "<1%".to_string()
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
+/// `line 14` or `第14行`.
+fn line_no(l: &AuditLabels, n: u64) -> String {
+    if l.line_suffix.is_empty() {
+        format!("{} {n}", l.line)
+    } else {
+        format!("{}{n}{}", l.line, l.line_suffix)
+    }
+}
+
+/// `3 cases`, `1 case`; labels in Chinese have no plural.
+pub fn counted(n: u64, label: &str) -> String {
+    let (first, rest) = label.split_once(' ').unwrap_or((label, ""));
+    let singular = n == 1 && label.is_ascii() && first.len() > 1;
+    let first = match first.strip_suffix('s') {
+        Some(stem) if singular => stem,
+        _ => first,
+    };
+    let space = if rest.is_empty() { "" } else { " " };
+    format!("{} {first}{space}{rest}", count(n))
+}
+
+/// `1234567` as `1,234,567`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// An amount: a whole number with separators, else two decimals.
+pub fn amount(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        let s = count(x.abs() as u64);
+        if x < 0.0 { format!("-{s}") } else { s }
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(0.0), "0s");
+        assert_eq!(duration(45.4), "45s");
+        assert_eq!(duration(750.0), "12m30s");
+        assert_eq!(duration(5.0 * 3600.0 + 7.0 * 60.0), "5h07m");
+        assert_eq!(duration(3.0 * 86_400.0 + 9.0 * 3600.0), "3d09h");
+        // 3d 9h 40m rounds to the hour: 3d10h; 23h59m50s rounds to 24h00m.
+        assert_eq!(duration(3.0 * 86_400.0 + 9.0 * 3600.0 + 2400.0), "3d10h");
+        assert_eq!(duration(86_390.0), "24h00m");
+        assert_eq!(duration(-7200.0), "-2h00m");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(counted(1, "cases out of order"), "1 case out of order");
+        assert_eq!(counted(2, "re-saves"), "2 re-saves");
+        assert_eq!(counted(1, "re-saves"), "1 re-save");
+        assert_eq!(counted(1, "个案例"), "1 个案例");
+        assert_eq!(amount(5_000_000.0), "5,000,000");
+        assert_eq!(amount(12.5), "12.50");
+        assert_eq!(percent(0.934), "93%");
+        assert_eq!(percent(0.001), "<1%");
+        assert_eq!(line_no(Lang::Zh.audit_labels(), 14), "第14行");
+        assert_eq!(line_no(Lang::En.audit_labels(), 14), "line 14");
+    }
+}
