@@ -167,7 +167,6 @@ pub(crate) fn flatten(m: &Model, key: &dyn Fn(FileId) -> Option<String>) -> Vec<
             text(&mut e, "product", &g.product);
             role(&mut e, "owner", &g.owner);
             text(&mut e, "description", &g.description);
-            e.roles.extend(g.owner.iter().map(|r| r.name.clone()));
             e
         }));
     }
@@ -176,7 +175,6 @@ pub(crate) fn flatten(m: &Model, key: &dyn Fn(FileId) -> Option<String>) -> Vec<
             refs(&mut e, "supports", RefKind::Goal, &s.supports);
             role(&mut e, "owner", &s.owner);
             text(&mut e, "description", &s.description);
-            e.roles.extend(s.owner.iter().map(|r| r.name.clone()));
             e
         }));
     }

@@ -8,6 +8,7 @@ use super::compare::Renames;
 use super::entities::{Entity, Local, Val};
 use super::report::StartChange;
 use super::report::{Change, ChangeKind, EntityKind, FindingRef, FindingsDiff, GraphImpact};
+use crate::diag::FileId;
 
 /// Every role whose work changed, sorted: the roles of each changed entity on both sides (the
 /// old side's names renamed).
@@ -46,7 +47,7 @@ struct Graph {
     edges: HashMap<String, Vec<String>>,
 }
 
-fn graph(entities: &[Entity], file: &str, pipeline: &str, r: Option<&Renames>) -> Graph {
+fn graph(entities: &[&Entity], pipeline: &str, r: Option<&Renames>) -> Graph {
     let id = |e: &Entity| r.map_or_else(|| e.qid(), |r| r.entity(e));
     let stage = |s: &str| r.map_or_else(|| s.to_string(), |r| r.id(EntityKind::Stage, s));
     let mut g = Graph {
@@ -54,7 +55,7 @@ fn graph(entities: &[Entity], file: &str, pipeline: &str, r: Option<&Renames>) -
         stages: Vec::new(),
         edges: HashMap::new(),
     };
-    for e in entities.iter().filter(|e| e.file == file) {
+    for e in entities.iter().copied() {
         match e.kind {
             EntityKind::Pipeline if id(e) == pipeline => {
                 g.start = e.attrs.get(&("start", None)).and_then(|a| match &a.value {
@@ -129,22 +130,23 @@ pub(crate) fn graph_impact(
     r: &Renames,
     files: &HashSet<String>,
 ) -> Vec<GraphImpact> {
+    let (old_by, new_by) = (by_file(old), by_file(new));
+    let none = Vec::new();
     let mut out = Vec::new();
     for p in new.iter().filter(|e| e.kind == EntityKind::Pipeline) {
         if !files.contains(&p.file) {
             continue;
         }
         let pid = p.qid();
-        let exists_old = old
+        let olds = old_by.get(p.file.as_str()).unwrap_or(&none);
+        let exists_old = olds
             .iter()
-            .any(|e| e.kind == EntityKind::Pipeline && e.file == p.file && r.entity(e) == pid);
+            .any(|e| e.kind == EntityKind::Pipeline && r.entity(e) == pid);
         if !exists_old {
             continue;
         }
-        let (go, gn) = (
-            graph(old, &p.file, &pid, Some(r)),
-            graph(new, &p.file, &pid, None),
-        );
+        let news = new_by.get(p.file.as_str()).unwrap_or(&none);
+        let (go, gn) = (graph(olds, &pid, Some(r)), graph(news, &pid, None));
         let old_stages: HashSet<&String> = go.stages.iter().map(|(s, _)| s).collect();
         let both: Vec<&String> = (gn.stages.iter())
             .map(|(s, _)| s)
@@ -172,33 +174,34 @@ pub(crate) fn graph_impact(
     out
 }
 
+/// The entities of each file.
+pub(crate) fn by_file(entities: &[Entity]) -> HashMap<&str, Vec<&Entity>> {
+    let mut out: HashMap<&str, Vec<&Entity>> = HashMap::new();
+    for e in entities {
+        out.entry(e.file.as_str()).or_default().push(e);
+    }
+    out
+}
+
 /// One finding with what it is about.
 struct Found {
     item: FindingRef,
     key: (String, String, Option<String>),
 }
 
-fn found(
-    side: &Side,
-    entities: &[Entity],
-    r: Option<&Renames>,
-    skip: &HashSet<String>,
-) -> Vec<Found> {
+fn found(side: &Side, entities: &[Entity], r: Option<&Renames>) -> Vec<Found> {
     let db = &side.outcome.db;
+    let mut in_file: HashMap<FileId, Vec<&Entity>> = HashMap::new();
+    for e in entities {
+        in_file.entry(e.file_id).or_default().push(e);
+    }
     let mut out = Vec::new();
     for f in &side.outcome.findings {
         let file_id = f.diag.loc.file;
         let file = side.key(file_id);
-        if skip.contains(&file) {
-            continue;
-        }
         let at = f.diag.loc.span.start;
-        let about = (entities.iter())
-            .filter(|e| {
-                e.file_id == file_id
-                    && e.block.start <= at
-                    && at < e.block.end.max(e.block.start + 1)
-            })
+        let about = (in_file.get(&file_id).into_iter().flatten())
+            .filter(|e| e.block.start <= at && at < e.block.end.max(e.block.start + 1))
             .min_by_key(|e| e.block.end - e.block.start)
             .map(|e| r.map_or_else(|| e.qid(), |r| r.entity(e)));
         let line = db.get(file_id).line_col(at).line;
@@ -227,35 +230,40 @@ pub(crate) fn findings(
     new_entities: &[Entity],
     r: &Renames,
 ) -> FindingsDiff {
-    let skip = HashSet::new();
-    let olds = found(old, old_entities, Some(r), &skip);
-    let news = found(new, new_entities, None, &skip);
-    let mut old_left: Vec<Option<&Found>> = olds.iter().map(Some).collect();
-    let mut new_left: Vec<Option<&Found>> = news.iter().map(Some).collect();
+    let olds = found(old, old_entities, Some(r));
+    let news = found(new, new_entities, None);
+    // Old findings by what they are about; each matched at most once.
+    let mut groups: HashMap<&(String, String, Option<String>), Vec<usize>> = HashMap::new();
+    for (i, f) in olds.iter().enumerate() {
+        groups.entry(&f.key).or_default().push(i);
+    }
+    let mut old_used = vec![false; olds.len()];
+    let mut new_used = vec![false; news.len()];
     for same_message in [true, false] {
-        for n in new_left.iter_mut() {
-            let Some(nf) = *n else { continue };
-            let hit = old_left.iter_mut().find(|o| {
-                o.is_some_and(|of| {
-                    of.key == nf.key && (!same_message || of.item.message == nf.item.message)
-                })
+        for (n, nf) in news.iter().enumerate() {
+            if new_used[n] {
+                continue;
+            }
+            let Some(group) = groups.get(&nf.key) else {
+                continue;
+            };
+            let hit = group.iter().copied().find(|&o| {
+                !old_used[o] && (!same_message || olds[o].item.message == nf.item.message)
             });
             if let Some(o) = hit {
-                *o = None;
-                *n = None;
+                old_used[o] = true;
+                new_used[n] = true;
             }
         }
     }
+    let left = |found: &[Found], used: &[bool]| -> Vec<FindingRef> {
+        (found.iter().zip(used))
+            .filter(|(_, used)| !**used)
+            .map(|(f, _)| f.item.clone())
+            .collect()
+    };
     FindingsDiff {
-        introduced: new_left
-            .into_iter()
-            .flatten()
-            .map(|f| f.item.clone())
-            .collect(),
-        fixed: old_left
-            .into_iter()
-            .flatten()
-            .map(|f| f.item.clone())
-            .collect(),
+        introduced: left(&news, &new_used),
+        fixed: left(&olds, &old_used),
     }
 }

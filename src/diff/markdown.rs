@@ -13,13 +13,20 @@ use crate::render::escape::{md_cell, md_inline, mermaid_text};
 
 /// The new side of every pipeline something in changed, marked.
 pub(crate) fn charts(changes: &[Change], new: &[Entity]) -> Vec<Chart> {
+    let mut by_pipeline: HashMap<(&str, &str), Vec<&Change>> = HashMap::new();
+    for c in changes {
+        if let Some(p) = pipeline_of(c) {
+            by_pipeline.entry((&c.file, p)).or_default().push(c);
+        }
+    }
+    let in_file = super::impact::by_file(new);
     let mut out = Vec::new();
     for p in new.iter().filter(|e| e.kind == EntityKind::Pipeline) {
         let pid = p.qid();
-        let inside: Vec<&Change> = changes
-            .iter()
-            .filter(|c| c.file == p.file && pipeline_of(c) == Some(pid.as_str()))
-            .collect();
+        let inside = by_pipeline
+            .get(&(p.file.as_str(), pid.as_str()))
+            .cloned()
+            .unwrap_or_default();
         if inside.is_empty() {
             continue;
         }
@@ -36,9 +43,10 @@ pub(crate) fn charts(changes: &[Change], new: &[Entity]) -> Vec<Chart> {
             ..Chart::default()
         };
         let mut index = HashMap::new();
-        for s in new
+        let here = &in_file[p.file.as_str()];
+        for s in here
             .iter()
-            .filter(|e| e.kind == EntityKind::Stage && e.file == p.file)
+            .filter(|e| e.kind == EntityKind::Stage)
             .filter(|e| e.parent.as_deref() == Some(pid.as_str()))
         {
             let id = s.qid();
@@ -59,10 +67,7 @@ pub(crate) fn charts(changes: &[Change], new: &[Entity]) -> Vec<Chart> {
                 mark: stage_mark,
             });
         }
-        for t in new
-            .iter()
-            .filter(|e| e.kind == EntityKind::Transition && e.file == p.file)
-        {
+        for t in here.iter().filter(|e| e.kind == EntityKind::Transition) {
             let Local::Transition { from, to } = &t.local else {
                 continue;
             };
