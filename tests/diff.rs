@@ -500,6 +500,24 @@ fn git_reads_the_old_side_without_touching_the_work_tree() {
     )
     .json();
     assert!(none["files"].as_array().unwrap().is_empty(), "{none:#}");
+    // From a subfolder, paths are the user's; `A...B` starts where B left A.
+    let sub = run_in_code(
+        &dir.join("sop"),
+        &[
+            "diff",
+            "--git",
+            "HEAD~1...HEAD",
+            "shared",
+            "--format",
+            "json",
+        ],
+        0,
+    )
+    .json();
+    let paths: Vec<&str> = (sub["files"].as_array().unwrap().iter())
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["sop/shared/people.sop"], "{sub:#}");
     let bad = run_in_any(dir, &["diff", "--git", "no-such-branch"]);
     assert_eq!(bad.code, 2);
     assert!(
@@ -507,4 +525,38 @@ fn git_reads_the_old_side_without_touching_the_work_tree() {
         "{}",
         bad.stderr
     );
+}
+
+/// Every example and every broken example: against itself no difference; against the sales
+/// example a report that validates, never a failure to run.
+#[test]
+fn any_pair_of_examples_gives_a_valid_report() {
+    let schema = run_in_code(&repo(), &["schema", "diff"], 0).json();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let broken = repo().join("examples/broken");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&broken)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sop"))
+        .collect();
+    files.sort();
+    files.push(repo().join("examples/sales-en/sales.sop"));
+    let sales = repo().join("examples/sales/sales.sop");
+    for f in &files {
+        let (f, s) = (f.to_str().unwrap(), sales.to_str().unwrap());
+        let same = run_in_code(&repo(), &["diff", f, f, "--format", "json"], 0).json();
+        assert!(
+            same["files"].as_array().unwrap().is_empty(),
+            "{f}: {same:#}"
+        );
+        for (old, new) in [(s, f), (f, s)] {
+            let json = run_in_code(&repo(), &["diff", old, new, "--format", "json"], 0).json();
+            let errors: Vec<String> = validator
+                .iter_errors(&json)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{old} -> {new}: {errors:#?}");
+            run_in_code(&repo(), &["diff", old, new, "--format", "markdown"], 0);
+        }
+    }
 }
