@@ -265,6 +265,26 @@ fn a_side_that_does_not_parse_is_reported_not_fatal() {
     );
     diff_code("broken", &["--deny", "new-errors"], 1);
     diff_code("layout", &["--deny", "new-errors"], 0);
+    // The old side's warnings in that file are not "fixed": the new side was never checked.
+    let old = "sop a {\n  version \"1\"\n  owner r\n  review monthly\n}\nrole r { responsibilities \"x\" }\npipeline p {\n  stage s {\n    owner r\n    -> e\n  }\n  stage e { terminal }\n}\n";
+    let p = Project::new().file("old/a.sop", old).file(
+        "new/a.sop",
+        &old.replace("owner r\n    ->", "owner\n    ->"),
+    );
+    let before = p.run_any(&["check", "old", "--format", "json"]).json();
+    assert!(
+        !before["diagnostics"].as_array().unwrap().is_empty(),
+        "{before:#}"
+    );
+    let json = p.run(&["diff", "old", "new", "--format", "json"]).json();
+    assert!(
+        json["findings"]["fixed"].as_array().unwrap().is_empty(),
+        "{json:#}"
+    );
+    assert_eq!(
+        json["findings"]["introduced"][0]["rule"], "syntax",
+        "{json:#}"
+    );
 }
 
 #[test]
@@ -559,4 +579,24 @@ fn any_pair_of_examples_gives_a_valid_report() {
             run_in_code(&repo(), &["diff", old, new, "--format", "markdown"], 0);
         }
     }
+}
+
+#[test]
+fn removing_the_only_end_traps_every_stage_that_reached_it() {
+    let sop = |end: &str| {
+        format!(
+            "sop a {{\n  version \"1\"\n  owner r\n  review monthly\n}}\nrole r {{ responsibilities \"x\" }}\npipeline p {{\n  stage s {{\n    owner r\n    -> t\n  }}\n  stage t {{\n    owner r\n    -> e\n  }}\n  stage e {{ {end} }}\n}}\n"
+        )
+    };
+    let p = Project::new()
+        .file("old/a.sop", &sop("terminal"))
+        .file("new/a.sop", &sop("owner r"));
+    let json = p.run(&["diff", "old", "new", "--format", "json"]).json();
+    let graph = &json["graph"][0];
+    assert_eq!(
+        strings(&graph["newly_trapped"]),
+        ["p.s", "p.t", "p.e"],
+        "{json:#}"
+    );
+    assert!(strings(&graph["newly_unreachable"]).is_empty());
 }

@@ -154,7 +154,6 @@ pub(crate) fn graph_impact(
             .collect();
         let (ro, rn) = (go.reachable(), gn.reachable());
         let (fo, fn_) = (go.can_finish(), gn.can_finish());
-        let has_terminal = gn.stages.iter().any(|(_, t)| *t);
         out.push(GraphImpact {
             pipeline: pid,
             start: (go.start != gn.start).then(|| StartChange {
@@ -166,7 +165,7 @@ pub(crate) fn graph_impact(
                 .map(|s| s.to_string())
                 .collect(),
             newly_trapped: (both.iter())
-                .filter(|s| has_terminal && fo.contains(**s) && !fn_.contains(**s))
+                .filter(|s| fo.contains(**s) && !fn_.contains(**s))
                 .map(|s| s.to_string())
                 .collect(),
         });
@@ -189,7 +188,12 @@ struct Found {
     key: (String, String, Option<String>),
 }
 
-fn found(side: &Side, entities: &[Entity], r: Option<&Renames>) -> Vec<Found> {
+fn found(
+    side: &Side,
+    entities: &[Entity],
+    r: Option<&Renames>,
+    text_only: &HashSet<String>,
+) -> Vec<Found> {
     let db = &side.outcome.db;
     let mut in_file: HashMap<FileId, Vec<&Entity>> = HashMap::new();
     for e in entities {
@@ -199,6 +203,11 @@ fn found(side: &Side, entities: &[Entity], r: Option<&Renames>) -> Vec<Found> {
     for f in &side.outcome.findings {
         let file_id = f.diag.loc.file;
         let file = side.key(file_id);
+        // A file compared as text has no findings on the side that does not parse: comparing
+        // the other side's would report them all as introduced or fixed.
+        if text_only.contains(&file) && f.diag.rule != crate::lint::RuleId::Syntax {
+            continue;
+        }
         let at = f.diag.loc.span.start;
         let about = (in_file.get(&file_id).into_iter().flatten())
             .filter(|e| e.block.start <= at && at < e.block.end.max(e.block.start + 1))
@@ -229,9 +238,10 @@ pub(crate) fn findings(
     old_entities: &[Entity],
     new_entities: &[Entity],
     r: &Renames,
+    text_only: &HashSet<String>,
 ) -> FindingsDiff {
-    let olds = found(old, old_entities, Some(r));
-    let news = found(new, new_entities, None);
+    let olds = found(old, old_entities, Some(r), text_only);
+    let news = found(new, new_entities, None, text_only);
     // Old findings by what they are about; each matched at most once.
     let mut groups: HashMap<&(String, String, Option<String>), Vec<usize>> = HashMap::new();
     for (i, f) in olds.iter().enumerate() {

@@ -97,7 +97,7 @@ pub fn diff(old: &Side, new: &Side, old_paths: &BTreeMap<String, String>) -> Dif
         .collect();
     let affected_roles = impact::affected_roles(&changes, &old_entities, &new_entities, &r);
     let graph = impact::graph_impact(&old_entities, &new_entities, &r, &semantic_files);
-    let findings = impact::findings(old, new, &old_entities, &new_entities, &r);
+    let findings = impact::findings(old, new, &old_entities, &new_entities, &r, &text_only);
     let versions = sides::versions(old, new, &semantic_files);
     let version = versions
         .iter()
