@@ -600,3 +600,24 @@ fn removing_the_only_end_traps_every_stage_that_reached_it() {
     );
     assert!(strings(&graph["newly_unreachable"]).is_empty());
 }
+
+#[test]
+fn nothing_changed_says_so_in_every_format() {
+    let dir = case("zh-sales");
+    let human = run_in_code(&dir, &["diff", "old", "old"], 0).stdout;
+    assert_eq!(human, "no difference between `old` and `old`\n");
+    let md = run_in_code(&dir, &["diff", "old", "old", "--format", "markdown"], 0).stdout;
+    assert!(
+        md.contains("**0 files, 0 changes**") && md.ends_with("No SOP file changed.\n"),
+        "{md}"
+    );
+    let json = run_in_code(
+        &dir,
+        &[
+            "diff", "old", "old", "--format", "json", "--deny", "changes",
+        ],
+        0,
+    )
+    .json();
+    assert_eq!(json["summary"]["files"], 0);
+}

@@ -108,6 +108,10 @@ pub fn markdown(r: &DiffReport) -> String {
     }
     out.push_str(&summary);
     out.push_str("\n\n");
+    if r.files.is_empty() {
+        out.push_str("No SOP file changed.\n");
+        return out;
+    }
     for v in r
         .versions
         .iter()
