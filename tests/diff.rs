@@ -538,6 +538,16 @@ fn git_reads_the_old_side_without_touching_the_work_tree() {
         .map(|f| f["path"].as_str().unwrap())
         .collect();
     assert_eq!(paths, ["sop/shared/people.sop"], "{sub:#}");
+    let outside = Project::new().file("a.sop", "role r {}\n");
+    if !outside.path().ancestors().any(|d| d.join(".git").exists()) {
+        let run = run_in_any(outside.path(), &["diff", "--git", "HEAD"]);
+        assert_eq!(run.code, 2);
+        assert!(
+            run.stderr.contains("`--git` needs a git repository"),
+            "{}",
+            run.stderr
+        );
+    }
     let bad = run_in_any(dir, &["diff", "--git", "no-such-branch"]);
     assert_eq!(bad.code, 2);
     assert!(

@@ -306,7 +306,8 @@ fn code(s: &str) -> String {
     if s.trim().is_empty() {
         return format!("\"{}\"", md_inline(s));
     }
-    if s.contains('`') || s.chars().any(char::is_control) || s.contains('|') {
+    let unsafe_char = |c: char| c.is_control() || crate::text::is_hidden(c) || c == '`' || c == '|';
+    if s.chars().any(unsafe_char) {
         md_inline(s)
     } else {
         format!("`{s}`")
