@@ -3,6 +3,7 @@
 pub mod app;
 pub mod audit;
 pub mod diag;
+pub mod diff;
 pub mod driver;
 pub mod files;
 pub mod format;

@@ -8,6 +8,7 @@ mod checks;
 mod ci;
 mod cli;
 mod config;
+mod diff;
 mod documents;
 mod driver;
 mod examples;

@@ -27,12 +27,16 @@ pub enum Command {
     Build(BuildArgs),
     /// Print the pipeline graph of a document as Mermaid or Graphviz DOT.
     Graph(GraphArgs),
-    /// Print the JSON Schema of the JSON that `sopc build` writes.
-    Schema,
+    /// Print the JSON Schema of the JSON that `sopc build` writes (`sopc schema diff`: of
+    /// `sopc diff --format json`).
+    Schema(SchemaArgs),
     /// Write a small working project: an SOP, a roles library and a `sopc.yaml`.
     Init(InitArgs),
     /// Hold a CRM stage history (CSV or JSON Lines) against the SOP's pipeline.
     Audit(Box<AuditArgs>),
+    /// Show what a change to SOP files means: changed stages, owners and SLAs, who must be told,
+    /// stages cut off, findings introduced and fixed.
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -245,4 +249,47 @@ pub struct AuditArgs {
     /// A folder whose `audit.html` replaces the built-in template of the HTML report.
     #[arg(long, value_name = "DIR", requires = "html")]
     pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaOf {
+    /// The JSON of `sopc diff --format json`.
+    Diff,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Whose JSON (default: the JSON `sopc build` writes).
+    #[arg(value_enum)]
+    pub of: Option<SchemaOf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffDeny {
+    /// Fail when the new side has an error finding the old side did not have.
+    NewErrors,
+    /// Fail on any change in meaning.
+    Changes,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// `OLD NEW` (two files or two folders); with `--git`, the paths to compare (default: the
+    /// whole repository).
+    pub paths: Vec<PathBuf>,
+    /// Compare with a git revision: `BASE` against the work tree, or `A..B` / `A...B`.
+    #[arg(long, value_name = "BASE")]
+    pub git: Option<String>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Exit 1 on new error findings or on any change (can be repeated).
+    #[arg(long, value_enum)]
+    pub deny: Vec<DiffDeny>,
 }

@@ -5,6 +5,7 @@ mod audit_human;
 mod build_cmd;
 mod check;
 mod cli;
+mod diff_cmd;
 mod fmt_cmd;
 mod graph_cmd;
 mod human;
@@ -49,8 +50,12 @@ fn dispatch(cli: Cli) -> u8 {
         Command::Fmt(args) => fmt_cmd::run(args),
         Command::Build(args) => build_cmd::run(args),
         Command::Graph(args) => graph_cmd::run(args),
-        Command::Schema => schema_cmd::run(),
+        Command::Schema(args) => match args.of {
+            Some(cli::SchemaOf::Diff) => diff_cmd::schema(),
+            None => schema_cmd::run(),
+        },
         Command::Init(args) => init_cmd::run(args),
         Command::Audit(args) => audit_cmd::run(*args),
+        Command::Diff(args) => diff_cmd::run(args),
     }
 }
