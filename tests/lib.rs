@@ -18,6 +18,7 @@ mod hostile_output;
 mod hostile_reads;
 mod hostile_writes;
 mod json;
+mod lang11;
 mod mangled;
 mod parser;
 mod pathological;

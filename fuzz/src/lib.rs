@@ -127,6 +127,8 @@ fn assert_value(text: &str, v: &Value) {
             TrainingWhen::Cadence(c) => assert_cadence(text, c),
         },
         Value::KpiKind(_, s) => assert_span(text, *s, "kpi kind"),
+        Value::Measure(_, s) => assert_span(text, *s, "measure"),
+        Value::Date(d) => assert_span(text, d.span, "date"),
         Value::GoalTarget(t) => {
             assert_span(text, t.kpi.span, "goal target kpi");
             assert_span(text, t.quantity.number_span, "number");

@@ -110,7 +110,8 @@ fn attr(a: &mut Attr) {
             TrainingWhen::NewHire(s) | TrainingWhen::Ongoing(s) => *s = Span::default(),
             TrainingWhen::Cadence(c) => cadence(c),
         },
-        Value::KpiKind(_, s) => *s = Span::default(),
+        Value::KpiKind(_, s) | Value::Measure(_, s) => *s = Span::default(),
+        Value::Date(d) => d.span = Span::default(),
         Value::GoalTarget(t) => {
             ident(&mut t.kpi);
             t.quantity.number_span = Span::default();

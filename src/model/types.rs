@@ -6,7 +6,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::diag::{FileId, Loc};
 use crate::syntax::{
-    Cadence, Comparator, Date, Duration, KpiKind, Period, Quantity, Span, TrainingWhen,
+    Cadence, Comparator, Date, Duration, KpiKind, Measure, Period, Quantity, Span, TrainingWhen,
 };
 
 /// What every definition has: its id, title and where it is.
@@ -59,6 +59,9 @@ pub struct Header {
     pub version: Option<Text>,
     pub owner: Option<Ref>,
     pub review: Option<At<Cadence>>,
+    /// `reviewed DATE`: when the SOP itself was last reviewed (the next review is due one
+    /// `review` cadence later).
+    pub reviewed: Option<Date>,
     pub lang: Option<Text>,
     pub summary: Option<Text>,
     pub description: Option<Text>,
@@ -137,6 +140,8 @@ pub struct Stage {
 pub struct Pipeline {
     pub def: Def,
     pub start: Option<Ref>,
+    /// `case "商机"`: what one item flowing through the pipeline is called (a deal, a ticket).
+    pub case: Option<String>,
     pub stages: Vec<Stage>,
     /// Node weights are indexes into `stages`; edge weights index the source stage's transitions.
     pub graph: DiGraph<usize, usize>,
@@ -188,6 +193,8 @@ pub struct StageRef {
 pub struct Kpi {
     pub def: Def,
     pub kind: Option<KpiKind>,
+    /// `measure ...` as written; [`Kpi::measure_in_effect`] infers one when it is absent.
+    pub measure: Option<Measure>,
     pub unit: Option<Text>,
     pub target: Option<KpiTarget>,
     pub owner: Option<Ref>,
@@ -195,6 +202,29 @@ pub struct Kpi {
     pub review: Option<At<Cadence>>,
     pub stage: Option<StageRef>,
     pub description: Option<Text>,
+}
+
+impl Kpi {
+    /// What the audit computes for the kpi: its `measure`, else one inferred from its target
+    /// and unit: a `%` target is a conversion, a currency (three capital letters) an amount, a
+    /// time unit a duration, anything else a count.
+    pub fn measure_in_effect(&self) -> Measure {
+        if let Some(m) = self.measure {
+            return m;
+        }
+        if self.target.as_ref().is_some_and(|t| t.quantity.percent) {
+            return Measure::Conversion;
+        }
+        let unit = self.unit.as_ref().map(|u| u.value.as_str()).or_else(|| {
+            let t = self.target.as_ref()?;
+            t.quantity.unit.as_ref().map(|u| u.name.as_str())
+        });
+        match unit {
+            Some(u) if u.len() == 3 && u.bytes().all(|b| b.is_ascii_uppercase()) => Measure::Amount,
+            Some("m" | "min" | "h" | "hours" | "d" | "days" | "w" | "weeks") => Measure::Duration,
+            _ => Measure::Count,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -181,6 +181,7 @@ pub enum AttrKey {
     Version,
     Owner,
     Review,
+    Reviewed,
     Lang,
     Summary,
     Description,
@@ -193,6 +194,7 @@ pub enum AttrKey {
     Skills,
     ReportsTo,
     Start,
+    Case,
     Sla,
     Requires,
     Entry,
@@ -207,6 +209,7 @@ pub enum AttrKey {
     Duration,
     Assessment,
     Kind,
+    Measure,
     Unit,
     Source,
     Stage,
@@ -222,6 +225,7 @@ impl AttrKey {
             Version => "version",
             Owner => "owner",
             Review => "review",
+            Reviewed => "reviewed",
             Lang => "lang",
             Summary => "summary",
             Description => "description",
@@ -234,6 +238,7 @@ impl AttrKey {
             Skills => "skills",
             ReportsTo => "reports_to",
             Start => "start",
+            Case => "case",
             Sla => "sla",
             Requires => "requires",
             Entry => "entry",
@@ -248,6 +253,7 @@ impl AttrKey {
             Duration => "duration",
             Assessment => "assessment",
             Kind => "kind",
+            Measure => "measure",
             Unit => "unit",
             Source => "source",
             Stage => "stage",
@@ -300,6 +306,10 @@ pub enum Value {
     /// `new_hire`, `ongoing` or a cadence.
     TrainingWhen(TrainingWhen),
     KpiKind(KpiKind, Span),
+    /// `conversion`, `count`, `amount` or `duration` after `measure`.
+    Measure(Measure, Span),
+    /// A date such as `2026-06-30` (after `reviewed`).
+    Date(Date),
     GoalTarget(GoalTarget),
     KpiTarget(KpiTarget),
     /// `stage` or `pipeline.stage`.
@@ -398,6 +408,46 @@ pub enum TrainingWhen {
 pub enum KpiKind {
     Quantitative,
     Qualitative,
+}
+
+/// What the audit computes for a kpi: `measure conversion | count | amount | duration`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Measure {
+    /// The share of cases that reach the kpi's stage.
+    Conversion,
+    /// How many cases reach it.
+    Count,
+    /// A sum of money.
+    Amount,
+    /// The median time from a case's first event to its first entry into the kpi's stage.
+    Duration,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 4] = [
+        Measure::Conversion,
+        Measure::Count,
+        Measure::Amount,
+        Measure::Duration,
+    ];
+
+    /// How it is written after `measure`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Measure::Conversion => "conversion",
+            Measure::Count => "count",
+            Measure::Amount => "amount",
+            Measure::Duration => "duration",
+        }
+    }
+
+    /// The measure written `keyword`.
+    pub fn from_keyword(keyword: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.keyword() == keyword)
+    }
 }
 
 /// How a value compares with its target.

@@ -43,9 +43,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for s in &p.stages {
             let mut first = HashMap::new();
             for t in &s.transitions {
-                match first.get(&t.target.name) {
+                // Names compare after NFC normalization, as everywhere.
+                let key = crate::model::name_key(&t.target.name);
+                match first.get(&key) {
                     None => {
-                        first.insert(t.target.name.clone(), t.loc);
+                        first.insert(key, t.loc);
                     }
                     Some(earlier) => out.push(
                         Diagnostic::new(

@@ -1,10 +1,12 @@
 //! Every name to its definition, with a did-you-mean when it names nothing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::Lowering;
 use crate::diag::{Diagnostic, Suggester};
 use crate::lint::RuleId;
+use crate::model::names::name_key;
 use crate::model::types::*;
 
 impl Lowering {
@@ -115,7 +117,7 @@ impl<'a> Namespace<'a> {
     }
 
     fn resolve(&mut self, r: &mut Ref, diags: &mut Vec<Diagnostic>) {
-        r.target = self.index.get(&r.name).copied();
+        r.target = self.index.get(&*name_key(&r.name)).copied();
         if r.target.is_none() {
             let index = self.index;
             let suggestion = self
@@ -165,7 +167,7 @@ pub(super) fn undefined_stage(r: &Ref, pipeline: &str, suggestion: Option<&str>)
 /// The stages of every pipeline, found by name without a search: a kpi's `stage` names one.
 struct StageLookup<'a> {
     pipelines: &'a [Pipeline],
-    by_id: HashMap<&'a str, usize>,
+    by_id: HashMap<Cow<'a, str>, usize>,
     /// Stage id to the (pipeline, stage) pairs that have it, in reading order.
     by_stage: HashMap<&'a str, Vec<(usize, usize)>>,
     pipeline_names: Option<Suggester<'a>>,
@@ -178,7 +180,7 @@ impl<'a> StageLookup<'a> {
         let mut by_id = HashMap::new();
         let mut by_stage: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
         for (pi, p) in pipelines.iter().enumerate() {
-            by_id.entry(p.def.id.as_str()).or_insert(pi);
+            by_id.entry(name_key(&p.def.id)).or_insert(pi);
             for (name, &si) in &p.stage_index {
                 by_stage.entry(name.as_str()).or_default().push((pi, si));
             }
@@ -210,7 +212,7 @@ impl<'a> StageLookup<'a> {
         };
         match &sr.pipeline {
             Some(pname) => {
-                let Some(&pi) = self.by_id.get(pname.as_str()) else {
+                let Some(&pi) = self.by_id.get(&name_key(pname)) else {
                     let help = self
                         .pipeline_names
                         .get_or_insert_with(|| {
@@ -225,7 +227,7 @@ impl<'a> StageLookup<'a> {
                     return;
                 };
                 let p = &pipelines[pi];
-                match p.stage_index.get(&sr.stage) {
+                match p.stage_index.get(&*name_key(&sr.stage)) {
                     Some(&si) => sr.target = Some((pi, si)),
                     None => {
                         let suggestion = self
@@ -244,7 +246,7 @@ impl<'a> StageLookup<'a> {
                     }
                 }
             }
-            None => match self.by_stage.get(sr.stage.as_str()).map(Vec::as_slice) {
+            None => match self.by_stage.get(&*name_key(&sr.stage)).map(Vec::as_slice) {
                 Some([one]) => sr.target = Some(*one),
                 None | Some([]) => {
                     let help = self
