@@ -20,6 +20,7 @@ mod hostile_writes;
 mod json;
 mod lang11;
 mod mangled;
+mod new_checks;
 mod parser;
 mod pathological;
 mod pathological_audit;

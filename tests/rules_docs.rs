@@ -124,7 +124,8 @@ fn documented_examples_do_what_they_say() {
             } else {
                 Project::new().file("doc.sop", &code)
             };
-            let run = project.run_any(&["check", "--format", "json", "."]);
+            // A fixed today, as the examples of `review-overdue` say.
+            let run = project.run_any(&["check", "--format", "json", "--today", "2026-12-01", "."]);
             let fired = run.rules_and_lines().iter().any(|(rule, _)| rule == r.name);
             if fired != must_fire {
                 problems.push(format!(

@@ -180,6 +180,7 @@ pub fn check(bytes: &[u8]) {
     let options = CheckOptions {
         require_reason: true,
         keep_models: true,
+        ..CheckOptions::default()
     };
     let outcome = check_source(&project().join("fuzz-input.sop"), bytes, &options);
     let db = &outcome.db;

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::cli::{CheckArgs, Color, Deny, Format};
+use super::cli::{CheckArgs, Deny, Format};
 use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, human, json, sarif};
 use crate::diag::Severity;
@@ -22,6 +22,8 @@ pub(super) fn run(args: CheckArgs) -> u8 {
     let options = CheckOptions {
         require_reason: args.require_reason,
         keep_models: false,
+        today: args.today,
+        ..super::check_options()
     };
     let outcome = match check_paths(&args.paths, &options) {
         Ok(o) => o,
@@ -33,14 +35,7 @@ pub(super) fn run(args: CheckArgs) -> u8 {
     let mut stdout = std::io::stdout().lock();
     let written = match args.format {
         Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::IsTerminal::is_terminal(&std::io::stdout())
-                        && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
+            let color = super::use_color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
             human::write(&mut stdout, &outcome, color, None)
         }
         Format::Json => json::write(&mut stdout, &outcome),

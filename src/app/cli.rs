@@ -10,6 +10,25 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// When to use colour in what sopc prints for people.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+    /// Use this configuration file instead of each project's `sopc.yaml`.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+/// `YYYY-MM-DD`, a date that exists.
+fn parse_day(text: &str) -> Result<crate::lint::calendar::Day, String> {
+    crate::lint::calendar::Day::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a date such as `2026-06-30`"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,8 +67,9 @@ pub enum Deny {
     Warnings,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Color {
+    #[default]
     Auto,
     Always,
     Never,
@@ -71,9 +91,9 @@ pub struct CheckArgs {
     /// Report suppression comments without a reason (`-- why`) as warnings.
     #[arg(long)]
     pub require_reason: bool,
-    /// When to use colour in human output.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
+    /// The date checks compare with, e.g. `review-overdue` (default: the current UTC date).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<crate::lint::calendar::Day>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -128,6 +148,9 @@ pub struct BuildArgs {
     /// A folder whose files replace the built-in templates of the same name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// The date checks compare with, e.g. `review-overdue` (default: the current UTC date).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<crate::lint::calendar::Day>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
