@@ -94,6 +94,12 @@ pub struct CheckArgs {
     /// The date checks compare with, e.g. `review-overdue` (default: the current UTC date).
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub today: Option<crate::lint::calendar::Day>,
+    /// Report only the findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file (the run then exits 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
