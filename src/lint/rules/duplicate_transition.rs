@@ -29,8 +29,12 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
+    /// sop sales { review quarterly }
+    /// role rep { responsibilities "Sell" }
+    /// training basics { for rep when new_hire }
+    /// feedback weekly { cadence weekly owner rep with rep }
     /// pipeline sales {
-    ///   stage lead { -> won when "signed or paid" }
+    ///   stage lead { owner rep exit "Signed or paid" -> won when "signed or paid" }
     ///   stage won { terminal }
     /// }
     /// ```
