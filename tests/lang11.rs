@@ -160,3 +160,40 @@ fn identifiers_compare_after_nfc_normalization() {
         }
     }
 }
+
+/// A comment between a block's header and its `{` goes after the `{`, in every combination
+/// with a comment that ends the `{` line, and the result is stable.
+#[test]
+fn fmt_moves_comments_between_a_header_and_its_brace() {
+    let text = "role a # about a\n{\n  responsibilities \"x\"\n}\n\n\
+                role b # about b\n{ # more\n  responsibilities \"x\"\n}\n\n\
+                role c\n# own line\n{ # brace\n  responsibilities \"x\"\n}\n";
+    let p = Project::new().file("r.sop", text);
+    p.run(&["fmt", "r.sop"]);
+    let out = std::fs::read_to_string(p.path().join("r.sop")).expect("formatted");
+    assert_eq!(
+        out,
+        "role a { # about a\n  responsibilities \"x\"\n}\n\n\
+         role b { # about b\n  # more\n  responsibilities \"x\"\n}\n\n\
+         role c {\n  # own line\n  # brace\n  responsibilities \"x\"\n}\n"
+    );
+    p.run(&["fmt", "--check", "r.sop"]);
+}
+
+#[test]
+fn explain_suggests_the_check_a_word_belongs_to() {
+    let p = Project::new();
+    let run = p.run_code(&["explain", "unreachable"], 2);
+    assert!(
+        run.stderr.contains("did you mean `unreachable-stage`?"),
+        "{}",
+        run.stderr
+    );
+    let run = p.run_code(&["explain", "cycle"], 2);
+    assert!(
+        run.stderr
+            .contains("did you mean `training-cycle` or `reporting-cycle`?"),
+        "{}",
+        run.stderr
+    );
+}

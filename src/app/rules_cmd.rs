@@ -112,6 +112,27 @@ pub(super) fn print_quietly(text: &str) -> u8 {
     }
 }
 
+/// The checks whose name holds `word` as whole words (`unreachable` in `unreachable-stage`,
+/// `terminal stage` in `missing-terminal`...): a part of a name is no typo for did-you-mean.
+fn partial_matches(word: &str) -> Vec<&'static str> {
+    let wanted: Vec<String> = word
+        .split(|c: char| c == '-' || c == '_' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    RULES
+        .iter()
+        .map(|r| r.name)
+        .filter(|name| {
+            let words: Vec<&str> = name.split('-').collect();
+            wanted.iter().all(|w| words.contains(&w.as_str()))
+        })
+        .collect()
+}
+
 pub(super) fn explain(args: ExplainArgs) -> u8 {
     match find_rule(&args.rule) {
         Some(rule) => print_quietly(&format!(
@@ -122,10 +143,18 @@ pub(super) fn explain(args: ExplainArgs) -> u8 {
         )),
         None => {
             say!("error: no check is named `{}`", args.rule);
-            if let Some(s) = did_you_mean(&args.rule, RULES.iter().map(|r| r.name)) {
-                say!("help: did you mean `{s}`?");
-            } else {
-                say!("help: `sopc rules` lists every check");
+            let typo = did_you_mean(&args.rule, RULES.iter().map(|r| r.name));
+            match (typo, partial_matches(&args.rule).as_slice()) {
+                (Some(s), _) => say!("help: did you mean `{s}`?"),
+                (None, [one]) => say!("help: did you mean `{one}`?"),
+                (None, []) => say!("help: `sopc rules` lists every check"),
+                (None, many) => {
+                    let list: Vec<String> = many.iter().map(|n| format!("`{n}`")).collect();
+                    say!(
+                        "help: did you mean {}?",
+                        crate::syntax::errors::or_list(&list)
+                    )
+                }
             }
             EXIT_USAGE
         }
