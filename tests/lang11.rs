@@ -197,3 +197,28 @@ fn explain_suggests_the_check_a_word_belongs_to() {
         run.stderr
     );
 }
+
+/// A did-you-mean names the id as its definition writes it, not its normalized form.
+#[test]
+fn suggestions_keep_the_id_as_written() {
+    let decomposed = "re\u{301}sume\u{301}";
+    let text = format!(
+        "role {decomposed} {{ responsibilities \"x\" }}\nrole boss {{ responsibilities \"y\" reports_to resume }}\n"
+    );
+    let p = Project::new().file("r.sop", &text);
+    let run = p.run_code(&["check", "--format", "json", "r.sop"], 1);
+    let json = run.json();
+    let d = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "undefined-reference")
+        .unwrap_or_else(|| panic!("{}", run.stdout))
+        .clone();
+    assert_eq!(
+        d["help"],
+        format!("did you mean `{decomposed}`?"),
+        "{}",
+        run.stdout
+    );
+}

@@ -192,7 +192,7 @@ impl Lowering {
             }
         }
         if !unknown.is_empty() {
-            let mut names = Suggester::new(p.stage_index.keys().map(String::as_str));
+            let mut names = Suggester::new(p.stages.iter().map(|s| s.def.id.as_str()));
             for r in &unknown {
                 let suggestion = names.suggest(&r.name);
                 self.diags.push(undefined_stage(r, &p.def.id, suggestion));

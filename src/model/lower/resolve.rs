@@ -13,10 +13,16 @@ impl Lowering {
     pub(super) fn resolve(&mut self) {
         let m = &mut self.model;
         let diags = &mut self.diags;
-        let mut roles = Namespace::new(&m.role_index, "role");
-        let mut trainings = Namespace::new(&m.training_index, "training");
-        let mut kpis = Namespace::new(&m.kpi_index, "kpi");
-        let mut goals = Namespace::new(&m.goal_index, "goal");
+        // Suggestions show ids as their definitions write them.
+        let ids = |defs: Vec<&Def>| defs.into_iter().map(|d| d.id.clone()).collect::<Vec<_>>();
+        let role_ids = ids(m.roles.iter().map(|r| &r.def).collect());
+        let training_ids = ids(m.trainings.iter().map(|t| &t.def).collect());
+        let kpi_ids = ids(m.kpis.iter().map(|k| &k.def).collect());
+        let goal_ids = ids(m.goals.iter().map(|g| &g.def).collect());
+        let mut roles = Namespace::new(&m.role_index, &role_ids, "role");
+        let mut trainings = Namespace::new(&m.training_index, &training_ids, "training");
+        let mut kpis = Namespace::new(&m.kpi_index, &kpi_ids, "kpi");
+        let mut goals = Namespace::new(&m.goal_index, &goal_ids, "goal");
         let mut role = |r: &mut Ref| roles.resolve(r, diags);
         if let Some(h) = &mut m.header
             && let Some(o) = &mut h.owner
@@ -102,15 +108,19 @@ impl Lowering {
 
 /// One namespace of names, with its did-you-mean prepared the first time a name is unknown.
 struct Namespace<'a> {
+    /// Keyed by [`name_key`].
     index: &'a HashMap<String, usize>,
+    /// The ids as written, for suggestions.
+    ids: &'a [String],
     kind: &'static str,
     suggester: Option<Suggester<'a>>,
 }
 
 impl<'a> Namespace<'a> {
-    fn new(index: &'a HashMap<String, usize>, kind: &'static str) -> Self {
+    fn new(index: &'a HashMap<String, usize>, ids: &'a [String], kind: &'static str) -> Self {
         Namespace {
             index,
+            ids,
             kind,
             suggester: None,
         }
@@ -119,10 +129,10 @@ impl<'a> Namespace<'a> {
     fn resolve(&mut self, r: &mut Ref, diags: &mut Vec<Diagnostic>) {
         r.target = self.index.get(&*name_key(&r.name)).copied();
         if r.target.is_none() {
-            let index = self.index;
+            let ids = self.ids;
             let suggestion = self
                 .suggester
-                .get_or_insert_with(|| Suggester::new(index.keys().map(String::as_str)))
+                .get_or_insert_with(|| Suggester::new(ids.iter().map(String::as_str)))
                 .suggest(&r.name);
             diags.push(undefined(r, self.kind, suggestion));
         }
@@ -234,7 +244,7 @@ impl<'a> StageLookup<'a> {
                             .stages_of
                             .entry(pi)
                             .or_insert_with(|| {
-                                Suggester::new(p.stage_index.keys().map(String::as_str))
+                                Suggester::new(p.stages.iter().map(|s| s.def.id.as_str()))
                             })
                             .suggest(&sr.stage);
                         let r = Ref {
