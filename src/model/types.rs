@@ -53,6 +53,7 @@ pub struct At<T> {
     pub loc: Loc,
 }
 
+/// The `sop` header of a document.
 #[derive(Debug, Clone)]
 pub struct Header {
     pub def: Def,
@@ -66,6 +67,9 @@ pub struct Header {
     pub summary: Option<Text>,
     pub description: Option<Text>,
 }
+
+/// The `sop` block is the document's [`Header`]; `Sop` names it after its keyword.
+pub type Sop = Header;
 
 #[derive(Debug, Clone)]
 pub struct GoalTarget {
