@@ -3,6 +3,7 @@
 mod support;
 
 mod audit;
+mod baseline;
 mod build;
 mod checks;
 mod ci;
@@ -19,7 +20,9 @@ mod hostile_output;
 mod hostile_reads;
 mod hostile_writes;
 mod json;
+mod lang11;
 mod mangled;
+mod new_checks;
 mod parser;
 mod pathological;
 mod pathological_audit;

@@ -27,6 +27,8 @@ fn dump_value(v: &Value) -> String {
             syntax::TrainingWhen::Cadence(c) => cadence(c),
         },
         Value::KpiKind(k, _) => format!("{k:?}"),
+        Value::Measure(m, _) => m.keyword().to_string(),
+        Value::Date(d) => d.text.clone(),
         Value::GoalTarget(t) => format!(
             "{} {} {}{}{}{}",
             t.kpi.name,

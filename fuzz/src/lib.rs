@@ -127,6 +127,8 @@ fn assert_value(text: &str, v: &Value) {
             TrainingWhen::Cadence(c) => assert_cadence(text, c),
         },
         Value::KpiKind(_, s) => assert_span(text, *s, "kpi kind"),
+        Value::Measure(_, s) => assert_span(text, *s, "measure"),
+        Value::Date(d) => assert_span(text, d.span, "date"),
         Value::GoalTarget(t) => {
             assert_span(text, t.kpi.span, "goal target kpi");
             assert_span(text, t.quantity.number_span, "number");
@@ -178,6 +180,7 @@ pub fn check(bytes: &[u8]) {
     let options = CheckOptions {
         require_reason: true,
         keep_models: true,
+        ..CheckOptions::default()
     };
     let outcome = check_source(&project().join("fuzz-input.sop"), bytes, &options);
     let db = &outcome.db;

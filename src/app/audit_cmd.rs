@@ -58,7 +58,7 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     }
     let options = CheckOptions {
         keep_models: true,
-        ..CheckOptions::default()
+        ..super::check_options()
     };
     let mut outcome = check_paths(std::slice::from_ref(&args.sop), &options)
         .map_err(|PathError(message)| Usage(message))?;

@@ -27,7 +27,8 @@ pub(super) fn run(args: BuildArgs) -> u8 {
         &args.paths,
         &CheckOptions {
             keep_models: true,
-            ..CheckOptions::default()
+            today: args.today,
+            ..super::check_options()
         },
     ) {
         Ok(o) => o,
@@ -38,8 +39,7 @@ pub(super) fn run(args: BuildArgs) -> u8 {
     };
     let mut stdout = io::stdout().lock();
     if !outcome.findings.is_empty() {
-        let color =
-            io::IsTerminal::is_terminal(&io::stdout()) && std::env::var_os("NO_COLOR").is_none();
+        let color = super::use_color(io::IsTerminal::is_terminal(&io::stdout()));
         if human::write(&mut stdout, &outcome, color, None).is_err() {
             return EXIT_USAGE;
         }

@@ -10,6 +10,25 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// When to use colour in what sopc prints for people.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+    /// Use this configuration file instead of each project's `sopc.yaml`.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+/// `YYYY-MM-DD`, a date that exists.
+fn parse_day(text: &str) -> Result<crate::lint::calendar::Day, String> {
+    crate::lint::calendar::Day::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a date such as `2026-06-30`"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,8 +71,9 @@ pub enum Deny {
     Warnings,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Color {
+    #[default]
     Auto,
     Always,
     Never,
@@ -75,9 +95,15 @@ pub struct CheckArgs {
     /// Report suppression comments without a reason (`-- why`) as warnings.
     #[arg(long)]
     pub require_reason: bool,
-    /// When to use colour in human output.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
+    /// The date checks compare with, e.g. `review-overdue` (default: the current UTC date).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<crate::lint::calendar::Day>,
+    /// Report only the findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file (the run then exits 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,6 +158,9 @@ pub struct BuildArgs {
     /// A folder whose files replace the built-in templates of the same name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// The date checks compare with, e.g. `review-overdue` (default: the current UTC date).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<crate::lint::calendar::Day>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -37,7 +37,7 @@ pub(super) fn run(args: FmtArgs) -> u8 {
         return code;
     }
     if !run.syntax.findings.is_empty() {
-        let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let color = super::use_color(io::stderr().is_terminal());
         let _ = human::write_reports(&mut io::stderr().lock(), &run.syntax, color, None);
     }
     if run.check && run.changed > 0 && !stdin {

@@ -16,7 +16,7 @@ pub(super) fn run(args: GraphArgs) -> u8 {
         std::slice::from_ref(&args.file),
         &CheckOptions {
             keep_models: true,
-            ..CheckOptions::default()
+            ..super::check_options()
         },
     ) {
         Ok(o) => o,

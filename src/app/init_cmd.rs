@@ -3,9 +3,9 @@
 use crate::text::ShowPath;
 use std::path::{Path, PathBuf};
 
+use super::EXIT_USAGE;
 use super::cli::InitArgs;
 use super::terminal::say;
-use super::{EXIT_OK, EXIT_USAGE};
 use crate::files::write::{describe, file_in_the_way, write_new};
 
 /// The files of a new project, by path inside it.
@@ -47,16 +47,16 @@ pub(super) fn run(args: InitArgs) -> u8 {
         say!("error: cannot write `{}`: {}", path.shown(), describe(&e));
         return EXIT_USAGE;
     }
+    let mut out = String::new();
     for (p, _) in FILES {
-        println!("created {}", dir.join(p).shown());
+        out.push_str(&format!("created {}\n", dir.join(p).shown()));
     }
-    println!();
-    println!(
-        "next: sopc check {0} && sopc build {0} -o {1}",
+    out.push_str(&format!(
+        "\nnext: sopc check {0} && sopc build {0} -o {1}\n",
         dir.shown(),
         dir.join("out").shown()
-    );
-    EXIT_OK
+    ));
+    super::rules_cmd::print_quietly(&out)
 }
 
 /// Writes every file, each whole or not at all; on a failure, the path and why.

@@ -42,7 +42,42 @@ pub fn run() -> ExitCode {
     ExitCode::from(dispatch(cli))
 }
 
+/// The options every command took, set once before the command runs.
+static GLOBAL: std::sync::OnceLock<cli::GlobalArgs> = std::sync::OnceLock::new();
+
+fn global() -> cli::GlobalArgs {
+    GLOBAL.get().cloned().unwrap_or_default()
+}
+
+/// The check options every command starts from: `--config`.
+fn check_options() -> crate::driver::CheckOptions {
+    crate::driver::CheckOptions {
+        config: global().config,
+        ..crate::driver::CheckOptions::default()
+    }
+}
+
+/// Whether to colour what goes to a stream: `--color`, else colour on a terminal unless
+/// `NO_COLOR` is set.
+fn use_color(is_terminal: bool) -> bool {
+    match global().color {
+        cli::Color::Always => true,
+        cli::Color::Never => false,
+        cli::Color::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
 fn dispatch(cli: Cli) -> u8 {
+    if let Some(path) = &cli.global.config
+        && !path.is_file()
+    {
+        terminal::say!(
+            "error: cannot read `{}`: no such file\nhelp: `--config` names a configuration file such as `sopc.yaml`",
+            crate::text::visible(&path.display().to_string())
+        );
+        return EXIT_USAGE;
+    }
+    let _ = GLOBAL.set(cli.global.clone());
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules_cmd::list(args),

@@ -1,7 +1,7 @@
 //! SARIF 2.1.0 output, as GitHub code scanning accepts it: one run, every check of the registry
 //! as a rule, one result per finding.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -133,20 +133,15 @@ struct Region {
 pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
     let db = &outcome.db;
     let rules: Vec<Rule> = RULES.iter().map(|r| rule(r)).collect();
-    let mut occurrences: HashMap<(&str, String, &str), usize> = HashMap::new();
+    let fingerprints = crate::driver::fingerprints(outcome);
     let results = outcome
         .findings
         .iter()
-        .map(|f| {
+        .zip(fingerprints)
+        .map(|(f, fingerprint)| {
             let d = &f.diag;
             let rule_index = d.rule.index();
             let primary = location(db, d.loc, None, d.label.as_deref());
-            let uri = primary.physical_location.artifact_location.uri.clone();
-            let nth = occurrences
-                .entry((d.rule.name(), uri.clone(), d.message.as_str()))
-                .or_default();
-            *nth += 1;
-            let fingerprint = fingerprint(&[d.rule.name(), &uri, &d.message, &nth.to_string()]);
             let text = match &d.help {
                 Some(help) => format!("{}\nhelp: {help}", d.message),
                 None => d.message.clone(),
@@ -297,19 +292,6 @@ fn encode_path(path: &str, keep_colon: bool) -> String {
     out
 }
 
-/// A stable fingerprint: FNV-1a (64 bits) of the parts, so it does not change between sopc
-/// builds or machines, and not when lines move above the finding.
-fn fingerprint(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for &b in part.as_bytes().iter().chain(&[0]) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,13 +317,6 @@ mod tests {
             artifact_uri("/tmp/x y.sop"),
             ("file:///tmp/x%20y.sop".into(), None)
         );
-    }
-
-    #[test]
-    fn fingerprints_are_stable() {
-        assert_eq!(fingerprint(&[]), "cbf29ce484222325");
-        assert_eq!(fingerprint(&["a"]), fingerprint(&["a"]));
-        assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
     }
 
     #[test]

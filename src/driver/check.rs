@@ -19,6 +19,10 @@ pub struct CheckOptions {
     /// Keep each document's model in [`CheckOutcome::models`] (for rendering); a plain check
     /// drops it once the document's findings are out.
     pub keep_models: bool,
+    /// What "today" is for checks that compare dates (`--today`); `None`: the current UTC date.
+    pub today: Option<lint::calendar::Day>,
+    /// A configuration file that replaces every project root's `sopc.yaml` (`--config`).
+    pub config: Option<PathBuf>,
 }
 
 /// A finding with its severity in force.
@@ -115,7 +119,9 @@ pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions)
             }
         }
         run_jobs(&mut outcome, &jobs, options, &mut diags);
-        sups.extend(suppress::collect_in(&outcome.db, documents.iter().copied()));
+        let (found, invalid) = suppress::collect_in(&outcome.db, documents.iter().copied());
+        sups.extend(found);
+        diags.extend(invalid);
         for &file in &documents {
             if !imported.contains(&file) {
                 outcome.db.release_ast(file);
@@ -138,15 +144,21 @@ pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions)
         .ids()
         .filter(|id| outcome.db.get(*id).ast().is_some())
         .collect();
-    sups.extend(suppress::collect_in(&outcome.db, rest));
+    let (found, invalid) = suppress::collect_in(&outcome.db, rest);
+    sups.extend(found);
+    diags.extend(invalid);
     // The `sopc.yaml` of each project root met (imports included), read once.
-    let mut configs = Configs::default();
+    let mut configs = match &options.config {
+        Some(path) => Configs::forced(path.clone()),
+        None => Configs::default(),
+    };
     for id in outcome.db.ids() {
         if outcome.db.get(id).is_sop() {
             configs.load_for(&mut outcome.db, id);
         }
     }
     diags.append(&mut configs.diagnostics);
+    diags.extend(configs.unused_overrides(&outcome.db));
     outcome.unreadable.append(&mut configs.unreadable);
     for id in outcome.db.ids() {
         let src = outcome.db.get(id);
@@ -242,7 +254,8 @@ fn run_jobs(
     diags: &mut Vec<Diagnostic>,
 ) {
     let db = &outcome.db;
-    for (found, m) in crate::parallel::map(jobs, |job| run_job(db, job)) {
+    let today = options.today.unwrap_or_else(lint::calendar::Day::today_utc);
+    for (found, m) in crate::parallel::map(jobs, |job| run_job(db, job, today)) {
         diags.extend(found);
         if options.keep_models {
             outcome.models.extend(m);
@@ -259,7 +272,11 @@ enum Job {
     HeaderOnly(FileId),
 }
 
-fn run_job(db: &SourceDb, job: &Job) -> (Vec<Diagnostic>, Option<model::Model>) {
+fn run_job(
+    db: &SourceDb,
+    job: &Job,
+    today: lint::calendar::Day,
+) -> (Vec<Diagnostic>, Option<model::Model>) {
     match job {
         Job::HeaderOnly(file) => {
             let (m, _) = model::lower(db, &[*file], *file);
@@ -267,6 +284,7 @@ fn run_job(db: &SourceDb, job: &Job) -> (Vec<Diagnostic>, Option<model::Model>) 
                 db,
                 model: &m,
                 given: true,
+                today,
             };
             let mut out = Vec::new();
             let check = lint::rules::missing_header::MISSING_HEADER
@@ -281,6 +299,7 @@ fn run_job(db: &SourceDb, job: &Job) -> (Vec<Diagnostic>, Option<model::Model>) 
                 db,
                 model: &m,
                 given: true,
+                today,
             };
             out.extend(lint::check(&cx));
             (out, Some(m))

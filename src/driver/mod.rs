@@ -7,10 +7,12 @@
 //! the front ends (`app/`, `audit/`) and never calls them; output formats and exit codes are
 //! theirs. See `docs/architecture.md`.
 
+mod baseline;
 mod check;
 mod inputs;
 mod workspace;
 
+pub use baseline::{BASELINE_VERSION, Baseline, fingerprints};
 pub use check::{CheckOptions, CheckOutcome, Finding, PathError, check_paths, syntax_diagnostic};
 pub use inputs::{Inputs, expand};
 pub use workspace::{DocumentResult, Stats, Workspace, check_source};

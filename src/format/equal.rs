@@ -110,7 +110,8 @@ fn attr(a: &mut Attr) {
             TrainingWhen::NewHire(s) | TrainingWhen::Ongoing(s) => *s = Span::default(),
             TrainingWhen::Cadence(c) => cadence(c),
         },
-        Value::KpiKind(_, s) => *s = Span::default(),
+        Value::KpiKind(_, s) | Value::Measure(_, s) => *s = Span::default(),
+        Value::Date(d) => d.span = Span::default(),
         Value::GoalTarget(t) => {
             ident(&mut t.kpi);
             t.quantity.number_span = Span::default();
@@ -165,38 +166,70 @@ fn str(s: &mut Str) {
 fn anchors(text: &str, file: &SourceFile) -> BTreeMap<String, Vec<(String, bool)>> {
     let top: Vec<Node> = file.items.iter().map(Node::of_item).collect();
     let mut out: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
+    // The blocks (by their `open` anchor) with a comment between their header and `{`.
+    let mut headed: std::collections::BTreeSet<String> = Default::default();
     for c in &file.comments {
-        let anchor = anchor(text, c, &top, "file", 0);
-        out.entry(anchor)
+        let (mut key, above_first, in_header_gap) = anchor(text, c, &top, "file", (0, 0));
+        let mut own_line = c.own_line;
+        // The header's comments come first after the `{`: the one that ended the header's line
+        // ends the `{` line. A comment that ended the `{` line of such a block goes on a line of
+        // its own after them, above the first entry.
+        if let Some(open) = in_header_gap {
+            headed.insert(open);
+        } else if key.ends_with(" open") && !c.own_line && headed.contains(&key) {
+            key = above_first;
+            own_line = true;
+        }
+        out.entry(key)
             .or_default()
-            .push((c.text.trim_end().to_string(), c.own_line));
+            .push((c.text.trim_end().to_string(), own_line));
     }
     out
 }
 
-/// Where `c` is attached among `nodes`, the content of `path` from its `{` at `open` on.
-fn anchor(text: &str, c: &Comment, nodes: &[Node], path: &str, open: usize) -> String {
+/// Where `c` is attached among `nodes`, the content of `path` whose header ends at `head.0`
+/// and whose `{` is at `head.1`; for a comment that ends the `{` line, where a comment on a
+/// line of its own in the header would be attached; and, when `c` lies between the header and
+/// the `{`, the `open` anchor of that block.
+fn anchor(
+    text: &str,
+    c: &Comment,
+    nodes: &[Node],
+    path: &str,
+    head: (usize, usize),
+) -> (String, String, Option<String>) {
+    let (head_end, open) = head;
     let at = c.span.start;
     let named: Vec<(String, Node)> = names(nodes, path);
     if let Some((name, node)) = named.iter().find(|(_, n)| n.start() <= at && at < n.end()) {
         return match node {
             Node::Block(b) => {
-                let open = next_token(text, header_end(b));
-                anchor(text, c, &node.children(), name, open)
+                let end = header_end(b);
+                anchor(
+                    text,
+                    c,
+                    &node.children(),
+                    name,
+                    (end, next_token(text, end)),
+                )
             }
-            _ => format!("{name} inside"),
+            _ => (format!("{name} inside"), String::new(), None),
         };
     }
+    let first = named
+        .iter()
+        .min_by_key(|(_, n)| n.rank())
+        .map_or(format!("{path} end"), |(name, _)| format!("{name} above"));
     // Comments in a block's header end the `{` line, or go above its first entry.
+    let gap = (head_end <= at && at < open).then(|| format!("{path} open"));
     if at < open && !c.own_line {
-        return format!("{path} open");
+        return (format!("{path} open"), first, gap);
     }
-    let next = if at < open {
-        named.iter().min_by_key(|(_, n)| n.rank())
-    } else {
-        named.iter().find(|(_, n)| n.start() > at)
-    };
-    if c.own_line {
+    if at < open {
+        return (first, String::new(), gap);
+    }
+    let next = named.iter().find(|(_, n)| n.start() > at);
+    let key = if c.own_line {
         next.map_or(format!("{path} end"), |(name, _)| format!("{name} above"))
     } else {
         named
@@ -204,7 +237,8 @@ fn anchor(text: &str, c: &Comment, nodes: &[Node], path: &str, open: usize) -> S
             .rev()
             .find(|(_, n)| n.end() <= at)
             .map_or(format!("{path} open"), |(name, _)| format!("{name} after"))
-    }
+    };
+    (key, first, None)
 }
 
 /// Each node with its name under `path`.

@@ -44,12 +44,17 @@ impl<'a> Printer<'a> {
         let top = indent == 0;
         let mut units: Vec<Unit<'a>> = Vec::with_capacity(nodes.len());
         let mut opening = head.trailing;
+        // A comment that ended the `{` line of a block with comments between its header and
+        // `{`: those come first, and it goes on a line of its own after them.
+        let header_comments = head.trailing.is_some() || !head.lines.is_empty();
+        let mut displaced = None;
         let mut last = span.0;
         for node in nodes {
             let above = self.comments.gap(last, node.start());
             match units.last_mut() {
                 Some(prev) => prev.trailing = above.trailing,
-                None => opening = opening.or(above.trailing),
+                None if header_comments => displaced = above.trailing,
+                None => opening = above.trailing,
             }
             units.push(Unit {
                 node: *node,
@@ -61,14 +66,20 @@ impl<'a> Printer<'a> {
         let end = self.comments.gap(last, span.1);
         match units.last_mut() {
             Some(prev) => prev.trailing = end.trailing,
-            None => opening = opening.or(end.trailing),
+            None if header_comments => displaced = end.trailing,
+            None => opening = end.trailing,
         }
         if !top {
             self.trailing(opening);
         }
         // The header's comments go above the first entry in the canonical order.
         self.comment_lines(&head, false, indent);
-        let headed = !head.lines.is_empty();
+        if let Some(c) = displaced {
+            self.pad(indent);
+            self.out.push_str(&comments::text(c));
+            self.out.push('\n');
+        }
+        let headed = !head.lines.is_empty() || displaced.is_some();
         units.sort_by_key(|u| u.node.rank());
         for k in 0..units.len() {
             let unit = &units[k];
@@ -217,19 +228,10 @@ impl<'a> Printer<'a> {
                 _ => {}
             }
         }
-        // Comments between the header and `{` move after it, unless a comment already ends the
-        // `{` line: then they stay before it, and the `{` goes on a line of its own.
-        let before = self.comments.within(header_end, open);
-        let first = nodes.first().map_or(close, |n| n.start());
-        let after_open = self.comments.within(open + 1, first).first();
-        let head = if !before.is_empty() && after_open.is_some_and(|c| !c.own_line) {
-            self.inline_comments(before, indent + 2);
-            self.out.push('{');
-            Gap::default()
-        } else {
-            self.out.push_str(" {");
-            self.comments.gap(header_end, open)
-        };
+        // Comments between the header and `{` move after it: one that ended the header's line
+        // ends the `{` line, the others go above the first entry.
+        self.out.push_str(" {");
+        let head = self.comments.gap(header_end, open);
         self.sequence(&nodes, head, (open + 1, close), indent + 2);
         self.pad(indent);
         self.out.push('}');

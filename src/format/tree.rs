@@ -211,6 +211,8 @@ fn value<'a>(v: &'a Value, out: &mut Vec<Piece<'a>>) {
             },
             *span,
         )),
+        Value::Measure(m, span) => out.push(Piece::text(m.keyword(), *span)),
+        Value::Date(d) => out.push(Piece::text(d.text.as_str(), d.span)),
         Value::GoalTarget(t) => {
             out.push(Piece::text(t.kpi.name.as_str(), t.kpi.span));
             quantity(&t.quantity, t.comparator.symbol(), out);

@@ -1,5 +1,6 @@
 //! Checks: one file per check under `rules/`, one registry table, configuration and suppressions.
 
+pub mod calendar;
 pub mod config;
 mod graph;
 pub mod registry;
@@ -19,6 +20,8 @@ pub struct Context<'a> {
     pub model: &'a Model,
     /// The file was named on the command line (or found in a named directory), not only imported.
     pub given: bool,
+    /// The date that "before today" compares with (`--today`, else the current UTC date).
+    pub today: calendar::Day,
 }
 
 impl Context<'_> {

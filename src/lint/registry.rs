@@ -147,6 +147,12 @@ rules! {
     UnusedSuppression => unused_suppression::UNUSED_SUPPRESSION,
     InvalidConfig => invalid_config::INVALID_CONFIG,
     BidiControl => bidi_control::BIDI_CONTROL,
+    ReviewOverdue => review_overdue::REVIEW_OVERDUE,
+    TaskDueExceedsSla => task_due_exceeds_sla::TASK_DUE_EXCEEDS_SLA,
+    UnitMismatch => unit_mismatch::UNIT_MISMATCH,
+    TransitionFromTerminal => transition_from_terminal::TRANSITION_FROM_TERMINAL,
+    InvalidSuppression => invalid_suppression::INVALID_SUPPRESSION,
+    UnusedOverride => unused_override::UNUSED_OVERRIDE,
 }
 
 impl RuleId {

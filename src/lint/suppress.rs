@@ -20,21 +20,66 @@ pub struct Suppression {
     pub block: Option<Span>,
 }
 
-/// Reads `sopc: allow(a, b) -- reason` from a comment's text; `None` if it is no suppression.
 /// The checks a suppression names, each with its span, and the reason after `--`.
 type Parsed = (Vec<(String, Span)>, Option<String>);
 
-fn parse(text: &str, span: Span) -> Option<Parsed> {
+/// What a comment's text is to suppressions.
+#[derive(Debug, PartialEq)]
+enum Directive {
+    /// Not a `sopc:` comment, or one for another part of sopc (`sopc: fmt-ignore-file`).
+    None,
+    Allow(Parsed),
+    /// `sopc:` followed by something that is not a well-formed `allow(...)`: what is wrong,
+    /// and the verb that was written.
+    Malformed {
+        problem: &'static str,
+        verb: String,
+    },
+}
+
+/// Reads `sopc: allow(a, b) -- reason` from a comment's text (after the `#`).
+fn parse(text: &str, span: Span) -> Directive {
     let body = text.trim_start();
     let lead = text.len() - body.len();
-    let rest = body.strip_prefix("sopc:")?;
+    let Some(rest) = body.strip_prefix("sopc:") else {
+        return Directive::None;
+    };
     let after_colon = lead + "sopc:".len();
     let trimmed = rest.trim_start();
-    let inner_start = after_colon + (rest.len() - trimmed.len());
-    let list = trimmed.strip_prefix("allow(")?;
-    let close = list.find(')')?;
+    if trimmed
+        .strip_prefix(
+            crate::format::IGNORE_FILE
+                .trim_start_matches("sopc:")
+                .trim_start(),
+        )
+        .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
+    {
+        return Directive::None;
+    }
+    let verb: String = trimmed
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let malformed = |problem| Directive::Malformed {
+        problem,
+        verb: verb.clone(),
+    };
+    if verb != "allow" {
+        return malformed(if verb.is_empty() {
+            "no `allow(...)` follows `sopc:`"
+        } else {
+            "the word after `sopc:` is not `allow`"
+        });
+    }
+    let Some(list) = trimmed["allow".len()..].trim_start().strip_prefix('(') else {
+        return malformed("`allow` is not followed by `(`");
+    };
+    let Some(close) = list.find(')') else {
+        return malformed("the `(` after `allow` is not closed");
+    };
+    let inner_start = after_colon + (rest.len() - list.len());
     // span.start is the `#`; the text starts one byte later.
-    let mut offset = span.start + 1 + inner_start + "allow(".len();
+    let mut offset = span.start + 1 + inner_start;
     let mut rules = Vec::new();
     for part in list[..close].split(',') {
         let name = part.trim();
@@ -47,22 +92,47 @@ fn parse(text: &str, span: Span) -> Option<Parsed> {
         }
         offset += part.len() + 1;
     }
+    if rules.is_empty() {
+        return malformed("`allow()` names no check");
+    }
     let after = list[close + 1..].trim();
     let reason = after
         .strip_prefix("--")
         .map(|r| r.trim().to_string())
         .filter(|r| !r.is_empty());
-    Some((rules, reason))
+    Directive::Allow((rules, reason))
+}
+
+/// The `invalid-suppression` finding for a malformed `# sopc:` comment.
+fn malformed(file: FileId, span: Span, problem: &str, verb: &str) -> Diagnostic {
+    let help = if verb != "allow" && crate::diag::did_you_mean(verb, ["allow"]).is_some() {
+        "did you mean `allow`? write `# sopc: allow(rule-name) -- reason`".to_string()
+    } else {
+        "write `# sopc: allow(rule-name, other-rule) -- reason`".to_string()
+    };
+    Diagnostic::new(
+        RuleId::InvalidSuppression,
+        Loc::new(file, span),
+        format!("this `# sopc:` comment is not a well-formed suppression: {problem}"),
+    )
+    .with_label("silences nothing")
+    .with_help(help)
+    .with_names([verb.to_string()])
 }
 
 /// Every suppression in every parsed file.
 pub fn collect(db: &SourceDb) -> Vec<Suppression> {
-    collect_in(db, db.ids())
+    collect_in(db, db.ids()).0
 }
 
-/// The suppressions of some files (those whose AST is at hand).
-pub fn collect_in(db: &SourceDb, ids: impl IntoIterator<Item = FileId>) -> Vec<Suppression> {
+/// The suppressions of some files (those whose AST is at hand), and an `invalid-suppression`
+/// finding for each `# sopc:` comment that is not a well-formed one.
+pub fn collect_in(
+    db: &SourceDb,
+    ids: impl IntoIterator<Item = FileId>,
+) -> (Vec<Suppression>, Vec<Diagnostic>) {
     let mut out = Vec::new();
+    let mut invalid = Vec::new();
     for id in ids {
         let src = db.get(id);
         let Some(ast) = src.ast() else { continue };
@@ -73,9 +143,16 @@ pub fn collect_in(db: &SourceDb, ids: impl IntoIterator<Item = FileId>) -> Vec<S
                 .entry(src.lines.line_of(start))
                 .or_insert(span);
         }
-        for c in ast.comments.iter().filter(|c| c.own_line) {
-            let Some((rules, reason)) = parse(&c.text, c.span) else {
-                continue;
+        for c in &ast.comments {
+            let (rules, reason) = match parse(&c.text, c.span) {
+                Directive::None => continue,
+                Directive::Malformed { problem, verb } => {
+                    invalid.push(malformed(id, c.span, problem, &verb));
+                    continue;
+                }
+                // At the end of a line it is no suppression, as before.
+                Directive::Allow(_) if !c.own_line => continue,
+                Directive::Allow(parsed) => parsed,
             };
             let below = src.lines.line_of(c.span.start) + 1;
             let block = first_on_line.get(&below).copied();
@@ -88,7 +165,7 @@ pub fn collect_in(db: &SourceDb, ids: impl IntoIterator<Item = FileId>) -> Vec<S
             });
         }
     }
-    out
+    (out, invalid)
 }
 
 fn block_starts(ast: &SourceFile) -> Vec<(usize, Span)> {
@@ -293,7 +370,10 @@ mod tests {
     #[test]
     fn reads_rules_and_reason() {
         let text = " sopc: allow(task-without-due, unowned-task) -- set by the customer";
-        let (rules, reason) = parse(text, Span::new(10, 10 + text.len() + 1)).unwrap();
+        let Directive::Allow((rules, reason)) = parse(text, Span::new(10, 10 + text.len() + 1))
+        else {
+            panic!("a suppression")
+        };
         let names: Vec<_> = rules.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["task-without-due", "unowned-task"]);
         let full = format!("#{text}");
@@ -302,6 +382,26 @@ mod tests {
             "unowned-task"
         );
         assert_eq!(reason.as_deref(), Some("set by the customer"));
-        assert!(parse(" just a comment", Span::new(0, 16)).is_none());
+        assert_eq!(parse(" just a comment", Span::new(0, 16)), Directive::None);
+        assert_eq!(
+            parse(" sopc: fmt-ignore-file -- x", Span::new(0, 30)),
+            Directive::None
+        );
+        for bad in [
+            " sopc: allow task-without-due",
+            " sopc: allow(task-without-due",
+            " sopc: alow(task-without-due)",
+            " sopc: allow()",
+            " sopc:",
+        ] {
+            assert!(
+                matches!(parse(bad, Span::new(0, 40)), Directive::Malformed { .. }),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            parse(" sopc: allow (x) because", Span::new(0, 40)),
+            Directive::Allow(_)
+        ));
     }
 }

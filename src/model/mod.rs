@@ -3,10 +3,12 @@
 
 mod imports;
 mod lower;
+mod names;
 mod source_db;
 mod types;
 
 pub use imports::{DocumentFiles, document_files, normalize, project_root, project_root_of_dir};
 pub use lower::lower;
+pub use names::name_key;
 pub use source_db::{FileKind, ReadError, SourceDb, SourceText, Sources, overlay_key, read_source};
 pub use types::*;

@@ -6,7 +6,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::diag::{FileId, Loc};
 use crate::syntax::{
-    Cadence, Comparator, Date, Duration, KpiKind, Period, Quantity, Span, TrainingWhen,
+    Cadence, Comparator, Date, Duration, KpiKind, Measure, Period, Quantity, Span, TrainingWhen,
 };
 
 /// What every definition has: its id, title and where it is.
@@ -76,6 +76,9 @@ pub struct Header {
     pub owner: Option<Ref>,
     /// `review`: how often the SOP itself is reviewed.
     pub review: Option<At<Cadence>>,
+    /// `reviewed DATE`: when the SOP itself was last reviewed (the next review is due one
+    /// `review` cadence later).
+    pub reviewed: Option<Date>,
     /// `lang`: the label language of generated outputs, `"en"` or `"zh"`; `None` means `"en"`.
     pub lang: Option<Text>,
     /// `summary`: a short statement of what the SOP covers.
@@ -83,6 +86,9 @@ pub struct Header {
     /// `description`: free text.
     pub description: Option<Text>,
 }
+
+/// The `sop` block is the document's [`Header`]; `Sop` names it after its keyword.
+pub type Sop = Header;
 
 /// One `target` line of a goal: `KPI CMP NUMBER [UNIT] [by DATE]`.
 #[derive(Debug, Clone)]
@@ -208,6 +214,8 @@ pub struct Pipeline {
     pub def: Def,
     /// `start`: the stage where work enters; `None` means the first stage.
     pub start: Option<Ref>,
+    /// `case "商机"`: what one item flowing through the pipeline is called (a deal, a ticket).
+    pub case: Option<String>,
     /// Its stages in source order, a duplicate id left out.
     pub stages: Vec<Stage>,
     /// Node weights are indexes into `stages`; edge weights index the source stage's transitions.
@@ -285,6 +293,8 @@ pub struct Kpi {
     pub def: Def,
     /// `kind`: quantitative or qualitative; `None` when absent.
     pub kind: Option<KpiKind>,
+    /// `measure ...` as written; [`Kpi::measure_in_effect`] infers one when it is absent.
+    pub measure: Option<Measure>,
     /// `unit` the kpi is measured in, e.g. `CNY`.
     pub unit: Option<Text>,
     /// `target`: the level to reach; `None` when absent (`kpi-without-target`).
@@ -299,6 +309,29 @@ pub struct Kpi {
     pub stage: Option<StageRef>,
     /// `description`: free text.
     pub description: Option<Text>,
+}
+
+impl Kpi {
+    /// What the audit computes for the kpi: its `measure`, else one inferred from its target
+    /// and unit: a `%` target is a conversion, a currency (three capital letters) an amount, a
+    /// time unit a duration, anything else a count.
+    pub fn measure_in_effect(&self) -> Measure {
+        if let Some(m) = self.measure {
+            return m;
+        }
+        if self.target.as_ref().is_some_and(|t| t.quantity.percent) {
+            return Measure::Conversion;
+        }
+        let unit = self.unit.as_ref().map(|u| u.value.as_str()).or_else(|| {
+            let t = self.target.as_ref()?;
+            t.quantity.unit.as_ref().map(|u| u.name.as_str())
+        });
+        match unit {
+            Some(u) if u.len() == 3 && u.bytes().all(|b| b.is_ascii_uppercase()) => Measure::Amount,
+            Some("m" | "min" | "h" | "hours" | "d" | "days" | "w" | "weeks") => Measure::Duration,
+            _ => Measure::Count,
+        }
+    }
 }
 
 /// A `feedback` block: a recurring meeting that corrects course.

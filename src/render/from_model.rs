@@ -120,6 +120,7 @@ impl Cx<'_> {
                 version: None,
                 owner: None,
                 review: None,
+                reviewed: None,
                 summary: None,
                 description: None,
             };
@@ -130,6 +131,7 @@ impl Cx<'_> {
             version: text(&h.version),
             owner: h.owner.as_ref().map(|r| self.role_ref(r)),
             review: h.review.as_ref().map(|c| cadence(&c.value)),
+            reviewed: h.reviewed.as_ref().map(|d| d.text.clone()),
             summary: text(&h.summary),
             description: text(&h.description),
         }
@@ -225,6 +227,7 @@ impl Cx<'_> {
             start: start
                 .and_then(|i| p.stages.get(i))
                 .map(|s| self.stage_ref(p, s)),
+            case: p.case.clone(),
             stages: (p.stages.iter().enumerate())
                 .map(|(si, s)| self.stage(p, s, (pi, si), start == Some(si)))
                 .collect(),
@@ -322,6 +325,7 @@ impl Cx<'_> {
                 }
                 .to_string()
             }),
+            measure: k.measure_in_effect(),
             unit: text(&k.unit),
             target: k.target.as_ref().map(|t| KpiTargetView {
                 comparator: t.comparator,

@@ -70,6 +70,8 @@ pub struct SopView {
     pub owner: Option<RefView>,
     /// How often the SOP itself is reviewed: `quarterly`, `every 6w`, ...
     pub review: Option<String>,
+    /// When the SOP itself was last reviewed: `YYYY-MM-DD`.
+    pub reviewed: Option<String>,
     pub summary: Option<String>,
     pub description: Option<String>,
 }
@@ -164,6 +166,8 @@ pub struct PipelineView {
     pub description: Option<String>,
     /// The stage the work enters at (`start`, else the first stage declared).
     pub start: Option<RefView>,
+    /// What one item flowing through the pipeline is called (`case "商机"`), as written.
+    pub case: Option<String>,
     /// In declaration order.
     pub stages: Vec<StageView>,
 }
@@ -245,6 +249,9 @@ pub struct KpiView {
     pub title: String,
     /// `quantitative` or `qualitative`.
     pub kind: Option<String>,
+    /// What the audit computes: the kpi's `measure`, else the one inferred from its target and
+    /// unit.
+    pub measure: crate::syntax::Measure,
     pub unit: Option<String>,
     pub target: Option<KpiTargetView>,
     pub owner: Option<RefView>,

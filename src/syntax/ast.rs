@@ -230,6 +230,8 @@ pub enum AttrKey {
     Owner,
     /// `review`: how often a `sop` or a kpi is reviewed (a cadence).
     Review,
+    /// `reviewed` of `sop`: the date of the SOP's last review.
+    Reviewed,
     /// `lang` of `sop`: the language of generated labels, `"en"` (default) or `"zh"`.
     Lang,
     /// `summary` of `sop`: a short statement of what the SOP covers.
@@ -255,6 +257,8 @@ pub enum AttrKey {
     ReportsTo,
     /// `start` of a pipeline: the stage where work enters; default the first stage.
     Start,
+    /// `case` of a pipeline: what one item flowing through it is called.
+    Case,
     /// `sla` of a stage: the longest work is expected to stay in it.
     Sla,
     /// `requires`: trainings a stage's owner must have taken, or a training's prerequisites.
@@ -283,6 +287,8 @@ pub enum AttrKey {
     Assessment,
     /// `kind` of a kpi: `quantitative` or `qualitative`.
     Kind,
+    /// `measure` of a kpi: what the audit computes (conversion, count, amount, duration).
+    Measure,
     /// `unit` of a kpi: the unit it is measured in, e.g. `CNY`.
     Unit,
     /// `source` of a kpi: where its figures come from.
@@ -305,6 +311,7 @@ impl AttrKey {
             Version => "version",
             Owner => "owner",
             Review => "review",
+            Reviewed => "reviewed",
             Lang => "lang",
             Summary => "summary",
             Description => "description",
@@ -317,6 +324,7 @@ impl AttrKey {
             Skills => "skills",
             ReportsTo => "reports_to",
             Start => "start",
+            Case => "case",
             Sla => "sla",
             Requires => "requires",
             Entry => "entry",
@@ -331,6 +339,7 @@ impl AttrKey {
             Duration => "duration",
             Assessment => "assessment",
             Kind => "kind",
+            Measure => "measure",
             Unit => "unit",
             Source => "source",
             Stage => "stage",
@@ -396,6 +405,10 @@ pub enum Value {
     TrainingWhen(TrainingWhen),
     /// A kpi's `kind`, with the span of its `quantitative` or `qualitative`.
     KpiKind(KpiKind, Span),
+    /// `conversion`, `count`, `amount` or `duration` after `measure`.
+    Measure(Measure, Span),
+    /// A date such as `2026-06-30` (after `reviewed`).
+    Date(Date),
     /// A goal's `target`.
     GoalTarget(GoalTarget),
     /// A kpi's `target`.
@@ -526,6 +539,46 @@ pub enum KpiKind {
     Quantitative,
     /// `qualitative`: assessed by judgement.
     Qualitative,
+}
+
+/// What the audit computes for a kpi: `measure conversion | count | amount | duration`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Measure {
+    /// The share of cases that reach the kpi's stage.
+    Conversion,
+    /// How many cases reach it.
+    Count,
+    /// A sum of money.
+    Amount,
+    /// The median time from a case's first event to its first entry into the kpi's stage.
+    Duration,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 4] = [
+        Measure::Conversion,
+        Measure::Count,
+        Measure::Amount,
+        Measure::Duration,
+    ];
+
+    /// How it is written after `measure`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Measure::Conversion => "conversion",
+            Measure::Count => "count",
+            Measure::Amount => "amount",
+            Measure::Duration => "duration",
+        }
+    }
+
+    /// The measure written `keyword`.
+    pub fn from_keyword(keyword: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.keyword() == keyword)
+    }
 }
 
 /// How a value compares with its target.

@@ -139,6 +139,7 @@ fn attr_key(rule: Rule) -> AttrKey {
         Rule::version_attr => K::Version,
         Rule::owner_attr => K::Owner,
         Rule::review_attr => K::Review,
+        Rule::reviewed_attr => K::Reviewed,
         Rule::lang_attr => K::Lang,
         Rule::summary_attr => K::Summary,
         Rule::description_attr => K::Description,
@@ -151,6 +152,7 @@ fn attr_key(rule: Rule) -> AttrKey {
         Rule::skills_attr => K::Skills,
         Rule::reports_to_attr => K::ReportsTo,
         Rule::start_attr => K::Start,
+        Rule::case_attr => K::Case,
         Rule::sla_attr => K::Sla,
         Rule::requires_attr => K::Requires,
         Rule::entry_attr => K::Entry,
@@ -165,6 +167,7 @@ fn attr_key(rule: Rule) -> AttrKey {
         Rule::duration_attr => K::Duration,
         Rule::assessment_attr => K::Assessment,
         Rule::kind_attr => K::Kind,
+        Rule::measure_attr => K::Measure,
         Rule::unit_attr => K::Unit,
         Rule::source_attr => K::Source,
         Rule::kpi_stage_attr => K::Stage,
@@ -214,6 +217,11 @@ fn attr(pair: Pair<Rule>) -> Result<Attr, SyntaxError> {
             };
             Value::KpiKind(kind, span_of(&p))
         }
+        Rule::measure_attr => {
+            let p = inner.next().expect("measure");
+            let measure = Measure::from_keyword(p.as_str()).unwrap_or(Measure::Count);
+            Value::Measure(measure, span_of(&p))
+        }
         Rule::training_when_attr => {
             let p = inner.next().expect("when");
             Value::TrainingWhen(match p.as_rule() {
@@ -244,6 +252,7 @@ fn value(pair: Pair<Rule>) -> Result<Value, SyntaxError> {
         ),
         Rule::duration => Value::Duration(duration(pair)),
         Rule::cadence => Value::Cadence(cadence(pair)),
+        Rule::date => Value::Date(date(pair)),
         Rule::stage_path => {
             let span = span_of(&pair);
             let mut parts: Vec<Ident> = pair.into_inner().map(ident).collect();

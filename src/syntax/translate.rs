@@ -38,6 +38,7 @@ fn value_phrase(rule: Rule) -> Option<&'static str> {
             "a cadence such as `weekly` or `every 2w`"
         }
         Rule::period => "`day`, `week`, `month`, `quarter` or `year`",
+        Rule::measure => "`conversion`, `count`, `amount` or `duration`",
         _ => return None,
     })
 }

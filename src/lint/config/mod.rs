@@ -65,7 +65,17 @@ type Levels = HashMap<RuleId, Level>;
 #[derive(Debug, Clone)]
 struct Override {
     globs: GlobSet,
+    /// The globs one by one, for `unused-override`.
+    patterns: Vec<Pattern>,
     rules: Levels,
+}
+
+/// One pattern of an override's `files`, with where it is written in `sopc.yaml`.
+#[derive(Debug, Clone)]
+struct Pattern {
+    text: String,
+    matcher: globset::GlobMatcher,
+    span: Span,
 }
 
 /// The levels in force in one project. The default is the registry's default levels.
@@ -130,17 +140,52 @@ pub struct Configs {
     /// The project root of each file asked about.
     roots: HashMap<FileId, PathBuf>,
     by_root: HashMap<PathBuf, Config>,
+    /// The `sopc.yaml` read for each root, in the source database.
+    yaml_of: HashMap<PathBuf, FileId>,
     /// `invalid-config` findings, in the `sopc.yaml` files.
     pub diagnostics: Vec<Diagnostic>,
     /// A `sopc.yaml` that exists but could not be read: its path as shown, and why.
     pub unreadable: Vec<(String, String)>,
+    /// A configuration file named on the command line (`--config FILE`): it configures every
+    /// file, in place of each project root's `sopc.yaml`; override patterns are relative to
+    /// its folder.
+    forced: Option<PathBuf>,
 }
 
 impl Configs {
+    /// Configurations that all come from `path` (`--config FILE`) instead of each project
+    /// root's `sopc.yaml`.
+    pub fn forced(path: PathBuf) -> Configs {
+        Configs {
+            forced: Some(path),
+            ..Configs::default()
+        }
+    }
+
     /// Reads the configuration of `file`'s project root unless it was read already. The
     /// `sopc.yaml` is added to `db` and shown beside `file` as the user reached it.
     pub fn load_for(&mut self, db: &mut SourceDb, file: FileId) {
         if self.roots.contains_key(&file) {
+            return;
+        }
+        if let Some(path) = self.forced.clone() {
+            let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+            let root = canonical
+                .parent()
+                .map_or_else(PathBuf::new, Path::to_path_buf);
+            self.roots.insert(file, root.clone());
+            if self.by_root.contains_key(&root) {
+                return;
+            }
+            let display = path.display().to_string();
+            let config = match files::read_regular(&canonical, files::SMALL_LIMIT) {
+                Ok(bytes) => self.parse(db, &root, display, canonical, bytes),
+                Err(e) => {
+                    self.unreadable.push((display, e.to_string()));
+                    Config::default()
+                }
+            };
+            self.by_root.insert(root, config);
             return;
         }
         let src = db.get(file);
@@ -204,6 +249,7 @@ impl Configs {
         let id = db.add_text(display, canonical, text);
         // Its own findings follow its own levels: `invalid-config: warning` applies to itself.
         self.roots.insert(id, root.to_path_buf());
+        self.yaml_of.insert(root.to_path_buf(), id);
         if let Some(at) = bad_utf8 {
             let replacement = '\u{FFFD}'.len_utf8();
             let error = ConfigError::new(ConfigErrorKind::NotUtf8, Span::new(at, at + replacement));
@@ -216,6 +262,11 @@ impl Configs {
         config
     }
 
+    /// The configuration in force for `file` (read with [`Configs::load_for`]), or the defaults.
+    pub fn config_of(&self, file: FileId) -> Option<&Config> {
+        self.by_root.get(self.roots.get(&file)?)
+    }
+
     /// The level of `rule` for a finding in `file`: its project root's configuration, with the
     /// overrides that match the file's path inside that root. Files never loaded get defaults.
     pub fn level(&self, db: &SourceDb, rule: RuleId, file: FileId) -> Level {
@@ -226,6 +277,48 @@ impl Configs {
         let canonical = &db.get(file).canonical;
         let relative = canonical.strip_prefix(root).unwrap_or(canonical);
         config.level_for(rule, relative)
+    }
+}
+
+impl Configs {
+    /// An `unused-override` finding for each override pattern that matches none of the `.sop`
+    /// files of its project met in the run.
+    pub fn unused_overrides(&self, db: &SourceDb) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut roots: Vec<(&PathBuf, &FileId)> = self.yaml_of.iter().collect();
+        roots.sort();
+        for (root, &yaml) in roots {
+            let Some(config) = self.by_root.get(root) else {
+                continue;
+            };
+            let files: Vec<&Path> = self
+                .roots
+                .iter()
+                .filter(|(id, r)| *r == root && db.get(**id).is_sop())
+                .map(|(id, _)| {
+                    let canonical = &db.get(*id).canonical;
+                    canonical.strip_prefix(root).unwrap_or(canonical)
+                })
+                .collect();
+            for pattern in config.overrides.iter().flat_map(|o| &o.patterns) {
+                if files.iter().any(|f| pattern.matcher.is_match(f)) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::new(
+                        RuleId::UnusedOverride,
+                        crate::diag::Loc::new(yaml, pattern.span),
+                        format!("override pattern `{}` matches no checked file", pattern.text),
+                    )
+                    .with_label("matches nothing")
+                    .with_help(
+                        "fix the pattern (paths are relative to the folder of `sopc.yaml`), or remove it",
+                    )
+                    .with_names([pattern.text.clone()]),
+                );
+            }
+        }
+        out
     }
 }
 

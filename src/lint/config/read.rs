@@ -4,7 +4,7 @@ use globset::{GlobBuilder, GlobSetBuilder};
 
 use super::error::{ConfigError, ConfigErrorKind, OVERRIDE_KEYS, TOP_KEYS};
 use super::yaml::{Node, NodeKind};
-use super::{Config, Levels, Override, Preset};
+use super::{Config, Levels, Override, Pattern, Preset};
 use crate::lint::registry::{Level, RuleId};
 
 /// Reads a whole document. Errors do not stop reading: every valid setting still applies.
@@ -134,14 +134,20 @@ fn one_override(node: &Node, errors: &mut Vec<ConfigError>) -> Option<Override> 
         errors.push(ConfigError::new(ConfigErrorKind::MissingFiles, node.span));
         return None;
     };
+    let (globs, patterns) = globs?;
     Some(Override {
-        globs: globs?,
+        globs,
+        patterns,
         rules,
     })
 }
 
-/// One glob or a list of globs; `None` (reported) when any is invalid or there is none.
-fn glob_set(node: &Node, errors: &mut Vec<ConfigError>) -> Option<globset::GlobSet> {
+/// One glob or a list of globs, with each pattern on its own; `None` (reported) when any is
+/// invalid or there is none.
+fn glob_set(
+    node: &Node,
+    errors: &mut Vec<ConfigError>,
+) -> Option<(globset::GlobSet, Vec<Pattern>)> {
     let patterns: Vec<&Node> = match &node.kind {
         NodeKind::Scalar(_) => vec![node],
         NodeKind::Seq(items) if !items.is_empty() => items.iter().collect(),
@@ -151,6 +157,7 @@ fn glob_set(node: &Node, errors: &mut Vec<ConfigError>) -> Option<globset::GlobS
         }
     };
     let mut builder = GlobSetBuilder::new();
+    let mut each = Vec::new();
     let mut ok = true;
     for p in patterns {
         let NodeKind::Scalar(pattern) = &p.kind else {
@@ -160,6 +167,11 @@ fn glob_set(node: &Node, errors: &mut Vec<ConfigError>) -> Option<globset::GlobS
         };
         match GlobBuilder::new(pattern).literal_separator(true).build() {
             Ok(glob) => {
+                each.push(Pattern {
+                    text: pattern.clone(),
+                    matcher: glob.compile_matcher(),
+                    span: p.span,
+                });
                 builder.add(glob);
             }
             Err(e) => {
@@ -177,7 +189,7 @@ fn glob_set(node: &Node, errors: &mut Vec<ConfigError>) -> Option<globset::GlobS
     if !ok {
         return None;
     }
-    builder.build().ok()
+    Some((builder.build().ok()?, each))
 }
 
 /// A key as text: keys that are not scalars show as written.

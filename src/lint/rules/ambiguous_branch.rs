@@ -28,8 +28,12 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
+    /// sop sales { review quarterly }
+    /// role rep { responsibilities "Sell" }
+    /// training basics { for rep when new_hire }
+    /// feedback weekly { cadence weekly owner rep with rep }
     /// pipeline sales {
-    ///   stage lead { -> won when "signed" -> lost when "declined" }
+    ///   stage lead { owner rep exit "Decided" -> won when "signed" -> lost when "declined" }
     ///   stage won { terminal }
     ///   stage lost { terminal }
     /// }

@@ -27,9 +27,13 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
+    /// sop sales { review quarterly }
+    /// role rep { responsibilities "Sell" }
+    /// training basics { for rep when new_hire }
+    /// feedback weekly { cadence weekly owner rep with rep }
     /// pipeline sales {
-    ///   stage lead { -> on_hold }
-    ///   stage on_hold { -> won }
+    ///   stage lead { owner rep exit "Qualified" -> on_hold }
+    ///   stage on_hold { owner rep exit "Budget approved" -> won }
     ///   stage won { terminal }
     /// }
     /// ```

@@ -29,8 +29,12 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
+    /// sop sales { review quarterly }
+    /// role rep { responsibilities "Sell" }
+    /// training basics { for rep when new_hire }
+    /// feedback weekly { cadence weekly owner rep with rep }
     /// pipeline sales {
-    ///   stage lead { -> won when "signed or paid" }
+    ///   stage lead { owner rep exit "Signed or paid" -> won when "signed or paid" }
     ///   stage won { terminal }
     /// }
     /// ```
@@ -43,9 +47,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for s in &p.stages {
             let mut first = HashMap::new();
             for t in &s.transitions {
-                match first.get(&t.target.name) {
+                // Names compare after NFC normalization, as everywhere.
+                let key = crate::model::name_key(&t.target.name);
+                match first.get(&key) {
                     None => {
-                        first.insert(t.target.name.clone(), t.loc);
+                        first.insert(key, t.loc);
                     }
                     Some(earlier) => out.push(
                         Diagnostic::new(

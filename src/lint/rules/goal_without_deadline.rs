@@ -24,7 +24,8 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
-    /// kpi revenue { target >= 1 }
+    /// role lead { responsibilities "Report revenue" }
+    /// kpi revenue { unit CNY target >= 1 owner lead }
     /// goal growth { target revenue >= 5_000_000 CNY by 2026-09-30 }
     /// ```
     pub static GOAL_WITHOUT_DEADLINE = "goal-without-deadline", Warning,

@@ -23,7 +23,8 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
-    /// kpi revenue { target >= 1 }
+    /// role lead { responsibilities "Report revenue" }
+    /// kpi revenue { unit CNY target >= 1 owner lead }
     /// goal growth { region "South China" target revenue >= 5_000_000 CNY by 2026-09-30 }
     /// ```
     pub static GOAL_WITHOUT_TARGET = "goal-without-target", Warning, "a goal has no `target`", Some(check);

@@ -28,9 +28,7 @@ crate::declare_rule! {
     /// extends: recommended
     /// rules:
     ///   task-without-due: error
-    /// overrides:
-    ///   - files: legacy/**
-    ///     rules: { task-without-due: off }
+    ///   unused-definition: off
     /// ```
     pub static INVALID_CONFIG = "invalid-config", Error,
         "`sopc.yaml` has a syntax error, an unknown key, check, level or preset, or a bad glob",

@@ -21,7 +21,8 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
-    /// kpi csat { target >= 90% }
+    /// role lead { responsibilities "Run the survey" }
+    /// kpi csat { target >= 90% owner lead }
     /// ```
     pub static INVALID_VALUE = "invalid-value", Error,
         "a value is impossible: a date that does not exist, a percentage over 100, a zero duration", None;

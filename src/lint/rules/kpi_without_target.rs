@@ -23,7 +23,8 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
-    /// kpi revenue { unit CNY target >= 5_000_000 per quarter }
+    /// role lead { responsibilities "Report revenue" }
+    /// kpi revenue { unit CNY target >= 5_000_000 per quarter owner lead }
     /// ```
     pub static KPI_WITHOUT_TARGET = "kpi-without-target", Warning, "a kpi has no `target`", Some(check);
 }

@@ -29,8 +29,11 @@ crate::declare_rule! {
     ///
     /// ```sop
     /// sop sales "Sales procedure" { version "1.0" review quarterly }
+    /// role rep { responsibilities "Sell" }
+    /// training basics { for rep when new_hire }
+    /// feedback weekly { cadence weekly owner rep with rep }
     /// pipeline sales {
-    ///   stage lead { -> won }
+    ///   stage lead { owner rep exit "Qualified" -> won }
     ///   stage won { terminal }
     /// }
     /// ```

@@ -26,9 +26,13 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
+    /// sop sales { review quarterly }
+    /// role rep { responsibilities "Sell" }
+    /// training basics { for rep when new_hire }
+    /// feedback weekly { cadence weekly owner rep with rep }
     /// pipeline sales {
-    ///   stage lead { -> deal }
-    ///   stage deal { -> won }
+    ///   stage lead { owner rep exit "Qualified" -> deal }
+    ///   stage deal { owner rep exit "Signed" -> won }
     ///   stage won { terminal }
     /// }
     /// ```

@@ -29,11 +29,13 @@ crate::declare_rule! {
     ///
     /// ```sop
     /// sop sales { review quarterly }
+    /// role rep { responsibilities "Sell" }
+    /// training basics { for rep when new_hire }
     /// pipeline p {
-    ///   stage lead { -> won }
+    ///   stage lead { owner rep exit "Qualified" -> won }
     ///   stage won { terminal }
     /// }
-    /// feedback weekly_one_on_one { cadence weekly }
+    /// feedback weekly_one_on_one { cadence weekly owner rep with rep }
     /// ```
     pub static NO_FEEDBACK = "no-feedback", Warning, "a document with a pipeline has no `feedback` block", Some(check);
 }

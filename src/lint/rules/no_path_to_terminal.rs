@@ -28,9 +28,13 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
+    /// sop sales { review quarterly }
+    /// role rep { responsibilities "Sell" }
+    /// training basics { for rep when new_hire }
+    /// feedback weekly { cadence weekly owner rep with rep }
     /// pipeline sales {
-    ///   stage lead { -> nurture when "not ready" -> won when "signed" }
-    ///   stage nurture { -> lead }
+    ///   stage lead { owner rep exit "Decided" -> nurture when "not ready" -> won when "signed" }
+    ///   stage nurture { owner rep exit "Ready again" -> lead }
     ///   stage won { terminal }
     /// }
     /// ```

@@ -27,8 +27,10 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
+    /// sop sales { review quarterly }
     /// role rep { responsibilities "Sell" }
     /// training onboarding { for rep when new_hire }
+    /// feedback weekly { cadence weekly owner rep with rep }
     /// pipeline sales {
     ///   stage lead { owner rep exit "Qualified" -> won }
     ///   stage won { terminal }

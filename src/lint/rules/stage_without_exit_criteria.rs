@@ -26,8 +26,12 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
+    /// sop sales { review quarterly }
+    /// role rep { responsibilities "Sell" }
+    /// training basics { for rep when new_hire }
+    /// feedback weekly { cadence weekly owner rep with rep }
     /// pipeline sales {
-    ///   stage lead { exit "Contact details complete" -> won }
+    ///   stage lead { owner rep exit "Contact details complete" -> won }
     ///   stage won { terminal }
     /// }
     /// ```

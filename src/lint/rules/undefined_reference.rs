@@ -26,7 +26,10 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
+    /// sop sales { review quarterly }
     /// role sales_rep { responsibilities "Follow up leads" }
+    /// training basics { for sales_rep when new_hire }
+    /// feedback weekly { cadence weekly owner sales_rep with sales_rep }
     /// pipeline sales {
     ///   stage lead { owner sales_rep exit "Qualified" -> won }
     ///   stage won { terminal }

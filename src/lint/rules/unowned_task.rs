@@ -31,10 +31,14 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
+    /// sop sales { review quarterly }
     /// role rep { responsibilities "Sell" }
+    /// training basics { for rep when new_hire }
+    /// feedback weekly { cadence weekly owner rep with rep }
     /// pipeline sales {
     ///   stage lead {
     ///     owner rep
+    ///     exit "Qualified"
     ///     task call { due 24h done_when "Called" }
     ///     -> won
     ///   }

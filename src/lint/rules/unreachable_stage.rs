@@ -30,9 +30,12 @@ crate::declare_rule! {
     ///
     /// ```sop
     /// sop s { review quarterly }
+    /// role rep { responsibilities "Sell" }
+    /// training basics { for rep when new_hire }
+    /// feedback weekly { cadence weekly owner rep with rep }
     /// pipeline sales {
-    ///   stage lead { -> demo }
-    ///   stage demo { -> won }
+    ///   stage lead { owner rep exit "Interested" -> demo }
+    ///   stage demo { owner rep exit "Demo given" -> won }
     ///   stage won { terminal }
     /// }
     /// ```

@@ -30,9 +30,11 @@ crate::declare_rule! {
     /// ### Good
     ///
     /// ```sop
+    /// sop sales { review quarterly }
     /// role rep { responsibilities "Sell" }
     /// role manager { responsibilities "Coach" }
     /// training negotiation { for rep, manager }
+    /// feedback weekly { cadence weekly owner manager with rep }
     /// pipeline sales {
     ///   stage quote { owner rep requires negotiation exit "Agreed" -> won }
     ///   stage won { terminal }

@@ -8,6 +8,7 @@ use super::resolve::undefined_stage;
 use super::{Lowering, Once, def, duplicate, text, unresolved};
 use crate::diag::{Diagnostic, FileId, Loc, Suggester};
 use crate::lint::RuleId;
+use crate::model::names::name_key;
 use crate::model::types::*;
 use crate::syntax::{self, AttrKey, Block, TrainingWhen, Value};
 
@@ -18,6 +19,7 @@ impl Lowering {
             version: None,
             owner: None,
             review: None,
+            reviewed: None,
             lang: None,
             summary: None,
             description: None,
@@ -27,6 +29,10 @@ impl Lowering {
                 (AttrKey::Version, Value::Str(s)) => h.version = Some(text(file, s)),
                 (AttrKey::Owner, Value::Ident(i)) => h.owner = Some(unresolved(file, i)),
                 (AttrKey::Review, Value::Cadence(c)) => h.review = Some(self.cadence(file, c)),
+                (AttrKey::Reviewed, Value::Date(d)) => {
+                    self.date(file, d);
+                    h.reviewed = Some(d.clone());
+                }
                 (AttrKey::Lang, Value::Str(s)) => {
                     if s.value != "en" && s.value != "zh" {
                         self.diags.push(
@@ -131,6 +137,7 @@ impl Lowering {
         let mut p = Pipeline {
             def: def(file, block),
             start: None,
+            case: None,
             stages: Vec::new(),
             graph: DiGraph::new(),
             description: None,
@@ -139,6 +146,7 @@ impl Lowering {
         for attr in self.first_attrs(file, block) {
             match (&attr.key, &attr.value) {
                 (AttrKey::Start, Value::Ident(i)) => p.start = Some(unresolved(file, i)),
+                (AttrKey::Case, Value::Str(s)) => p.case = Some(s.value.clone()),
                 (AttrKey::Description, Value::Str(s)) => p.description = Some(text(file, s)),
                 _ => {}
             }
@@ -146,22 +154,23 @@ impl Lowering {
         let mut first_loc: HashMap<String, Loc> = HashMap::new();
         for sb in block.blocks() {
             let loc = Loc::new(file, sb.header_span());
-            if let Some(earlier) = first_loc.get(&sb.id.name) {
+            let key = name_key(&sb.id.name).into_owned();
+            if let Some(earlier) = first_loc.get(&key) {
                 self.diags
                     .push(duplicate("stage", &sb.id.name, loc, *earlier, "pipeline"));
                 self.stage(file, sb);
                 continue;
             }
-            first_loc.insert(sb.id.name.clone(), loc);
+            first_loc.insert(key.clone(), loc);
             let mut stage = self.stage(file, sb);
             stage.node = p.graph.add_node(p.stages.len());
-            p.stage_index.insert(stage.def.id.clone(), p.stages.len());
+            p.stage_index.insert(key, p.stages.len());
             p.stages.push(stage);
         }
         // Stage names resolve within their pipeline, so do it here.
         let mut unknown: Vec<Ref> = Vec::new();
         if let Some(start) = &mut p.start {
-            start.target = p.stage_index.get(&start.name).copied();
+            start.target = p.stage_index.get(&*name_key(&start.name)).copied();
             if start.target.is_none() {
                 unknown.push(start.clone());
             }
@@ -170,7 +179,7 @@ impl Lowering {
             for ti in 0..p.stages[si].transitions.len() {
                 let target = p
                     .stage_index
-                    .get(&p.stages[si].transitions[ti].target.name)
+                    .get(&*name_key(&p.stages[si].transitions[ti].target.name))
                     .copied();
                 p.stages[si].transitions[ti].target.target = target;
                 match target {
@@ -183,7 +192,7 @@ impl Lowering {
             }
         }
         if !unknown.is_empty() {
-            let mut names = Suggester::new(p.stage_index.keys().map(String::as_str));
+            let mut names = Suggester::new(p.stages.iter().map(|s| s.def.id.as_str()));
             for r in &unknown {
                 let suggestion = names.suggest(&r.name);
                 self.diags.push(undefined_stage(r, &p.def.id, suggestion));
@@ -209,7 +218,7 @@ impl Lowering {
         };
         let mut once = Once::new(file);
         // First definition of each task id, so a repeat is found without a search.
-        let mut task_locs: HashMap<&str, Loc> = HashMap::new();
+        let mut task_locs: HashMap<String, Loc> = HashMap::new();
         for entry in &block.entries {
             match entry {
                 syntax::Entry::Attr(attr) => {
@@ -243,13 +252,14 @@ impl Lowering {
                 }),
                 syntax::Entry::Block(tb) => {
                     let loc = Loc::new(file, tb.header_span());
-                    if let Some(&earlier) = task_locs.get(tb.id.name.as_str()) {
+                    let key = name_key(&tb.id.name).into_owned();
+                    if let Some(&earlier) = task_locs.get(&key) {
                         self.diags
                             .push(duplicate("task", &tb.id.name, loc, earlier, "stage"));
                         self.task(file, tb);
                         continue;
                     }
-                    task_locs.insert(&tb.id.name, loc);
+                    task_locs.insert(key, loc);
                     let task = self.task(file, tb);
                     s.tasks.push(task);
                 }
@@ -333,6 +343,7 @@ impl Lowering {
         let mut k = Kpi {
             def: def(file, block),
             kind: None,
+            measure: None,
             unit: None,
             target: None,
             owner: None,
@@ -364,6 +375,7 @@ impl Lowering {
             }
             match (&attr.key, &attr.value) {
                 (AttrKey::Kind, Value::KpiKind(kind, _)) => k.kind = Some(*kind),
+                (AttrKey::Measure, Value::Measure(m, _)) => k.measure = Some(*m),
                 (AttrKey::Unit, Value::Ident(i)) => {
                     k.unit = Some(Text {
                         value: i.name.clone(),

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, FileId, Loc};
 use crate::lint::RuleId;
+use crate::model::names::name_key;
 use crate::model::source_db::SourceDb;
 use crate::model::types::*;
 use crate::syntax::{self, Attr, AttrKey, Block, BlockKind, Item, Span};
@@ -147,7 +148,8 @@ impl Lowering {
                 let g = self.goal(file, block);
                 if fresh {
                     let m = &mut self.model;
-                    m.goal_index.insert(g.def.id.clone(), m.goals.len());
+                    m.goal_index
+                        .insert(name_key(&g.def.id).into_owned(), m.goals.len());
                     m.goals.push(g);
                 }
             }
@@ -161,7 +163,8 @@ impl Lowering {
                 let r = self.role(file, block);
                 if fresh {
                     let m = &mut self.model;
-                    m.role_index.insert(r.def.id.clone(), m.roles.len());
+                    m.role_index
+                        .insert(name_key(&r.def.id).into_owned(), m.roles.len());
                     m.roles.push(r);
                 }
             }
@@ -175,7 +178,8 @@ impl Lowering {
                 let t = self.training(file, block);
                 if fresh {
                     let m = &mut self.model;
-                    m.training_index.insert(t.def.id.clone(), m.trainings.len());
+                    m.training_index
+                        .insert(name_key(&t.def.id).into_owned(), m.trainings.len());
                     m.trainings.push(t);
                 }
             }
@@ -183,7 +187,8 @@ impl Lowering {
                 let k = self.kpi(file, block);
                 if fresh {
                     let m = &mut self.model;
-                    m.kpi_index.insert(k.def.id.clone(), m.kpis.len());
+                    m.kpi_index
+                        .insert(name_key(&k.def.id).into_owned(), m.kpis.len());
                     m.kpis.push(k);
                 }
             }
@@ -209,7 +214,7 @@ impl Lowering {
 
     /// Records a top-level definition; false (and a diagnostic) when its id is taken.
     fn define(&mut self, file: FileId, block: &Block) -> bool {
-        let key = (block.kind, block.id.name.clone());
+        let key = (block.kind, name_key(&block.id.name).into_owned());
         let loc = Loc::new(file, block.header_span());
         if let Some(earlier) = self.seen.get(&key) {
             self.diags.push(duplicate(

@@ -1,20 +1,28 @@
 //! Every name to its definition, with a did-you-mean when it names nothing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::Lowering;
 use crate::diag::{Diagnostic, Suggester};
 use crate::lint::RuleId;
+use crate::model::names::name_key;
 use crate::model::types::*;
 
 impl Lowering {
     pub(super) fn resolve(&mut self) {
         let m = &mut self.model;
         let diags = &mut self.diags;
-        let mut roles = Namespace::new(&m.role_index, "role");
-        let mut trainings = Namespace::new(&m.training_index, "training");
-        let mut kpis = Namespace::new(&m.kpi_index, "kpi");
-        let mut goals = Namespace::new(&m.goal_index, "goal");
+        // Suggestions show ids as their definitions write them.
+        let ids = |defs: Vec<&Def>| defs.into_iter().map(|d| d.id.clone()).collect::<Vec<_>>();
+        let role_ids = ids(m.roles.iter().map(|r| &r.def).collect());
+        let training_ids = ids(m.trainings.iter().map(|t| &t.def).collect());
+        let kpi_ids = ids(m.kpis.iter().map(|k| &k.def).collect());
+        let goal_ids = ids(m.goals.iter().map(|g| &g.def).collect());
+        let mut roles = Namespace::new(&m.role_index, &role_ids, "role");
+        let mut trainings = Namespace::new(&m.training_index, &training_ids, "training");
+        let mut kpis = Namespace::new(&m.kpi_index, &kpi_ids, "kpi");
+        let mut goals = Namespace::new(&m.goal_index, &goal_ids, "goal");
         let mut role = |r: &mut Ref| roles.resolve(r, diags);
         if let Some(h) = &mut m.header
             && let Some(o) = &mut h.owner
@@ -100,27 +108,31 @@ impl Lowering {
 
 /// One namespace of names, with its did-you-mean prepared the first time a name is unknown.
 struct Namespace<'a> {
+    /// Keyed by [`name_key`].
     index: &'a HashMap<String, usize>,
+    /// The ids as written, for suggestions.
+    ids: &'a [String],
     kind: &'static str,
     suggester: Option<Suggester<'a>>,
 }
 
 impl<'a> Namespace<'a> {
-    fn new(index: &'a HashMap<String, usize>, kind: &'static str) -> Self {
+    fn new(index: &'a HashMap<String, usize>, ids: &'a [String], kind: &'static str) -> Self {
         Namespace {
             index,
+            ids,
             kind,
             suggester: None,
         }
     }
 
     fn resolve(&mut self, r: &mut Ref, diags: &mut Vec<Diagnostic>) {
-        r.target = self.index.get(&r.name).copied();
+        r.target = self.index.get(&*name_key(&r.name)).copied();
         if r.target.is_none() {
-            let index = self.index;
+            let ids = self.ids;
             let suggestion = self
                 .suggester
-                .get_or_insert_with(|| Suggester::new(index.keys().map(String::as_str)))
+                .get_or_insert_with(|| Suggester::new(ids.iter().map(String::as_str)))
                 .suggest(&r.name);
             diags.push(undefined(r, self.kind, suggestion));
         }
@@ -165,7 +177,7 @@ pub(super) fn undefined_stage(r: &Ref, pipeline: &str, suggestion: Option<&str>)
 /// The stages of every pipeline, found by name without a search: a kpi's `stage` names one.
 struct StageLookup<'a> {
     pipelines: &'a [Pipeline],
-    by_id: HashMap<&'a str, usize>,
+    by_id: HashMap<Cow<'a, str>, usize>,
     /// Stage id to the (pipeline, stage) pairs that have it, in reading order.
     by_stage: HashMap<&'a str, Vec<(usize, usize)>>,
     pipeline_names: Option<Suggester<'a>>,
@@ -178,7 +190,7 @@ impl<'a> StageLookup<'a> {
         let mut by_id = HashMap::new();
         let mut by_stage: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
         for (pi, p) in pipelines.iter().enumerate() {
-            by_id.entry(p.def.id.as_str()).or_insert(pi);
+            by_id.entry(name_key(&p.def.id)).or_insert(pi);
             for (name, &si) in &p.stage_index {
                 by_stage.entry(name.as_str()).or_default().push((pi, si));
             }
@@ -210,7 +222,7 @@ impl<'a> StageLookup<'a> {
         };
         match &sr.pipeline {
             Some(pname) => {
-                let Some(&pi) = self.by_id.get(pname.as_str()) else {
+                let Some(&pi) = self.by_id.get(&name_key(pname)) else {
                     let help = self
                         .pipeline_names
                         .get_or_insert_with(|| {
@@ -225,14 +237,14 @@ impl<'a> StageLookup<'a> {
                     return;
                 };
                 let p = &pipelines[pi];
-                match p.stage_index.get(&sr.stage) {
+                match p.stage_index.get(&*name_key(&sr.stage)) {
                     Some(&si) => sr.target = Some((pi, si)),
                     None => {
                         let suggestion = self
                             .stages_of
                             .entry(pi)
                             .or_insert_with(|| {
-                                Suggester::new(p.stage_index.keys().map(String::as_str))
+                                Suggester::new(p.stages.iter().map(|s| s.def.id.as_str()))
                             })
                             .suggest(&sr.stage);
                         let r = Ref {
@@ -244,7 +256,7 @@ impl<'a> StageLookup<'a> {
                     }
                 }
             }
-            None => match self.by_stage.get(sr.stage.as_str()).map(Vec::as_slice) {
+            None => match self.by_stage.get(&*name_key(&sr.stage)).map(Vec::as_slice) {
                 Some([one]) => sr.target = Some(*one),
                 None | Some([]) => {
                     let help = self

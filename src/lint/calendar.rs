@@ -1,0 +1,148 @@
+//! Calendar days, for the checks that compare a date with today (`review-overdue`).
+
+use crate::syntax::{Cadence, NamedCadence};
+
+/// A day of the proleptic Gregorian calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Day {
+    /// The day, if it exists in the calendar.
+    pub fn new(year: i64, month: u32, day: u32) -> Option<Day> {
+        (1..=12).contains(&month).then_some(())?;
+        (1..=days_in_month(year, month))
+            .contains(&day)
+            .then_some(Day { year, month, day })
+    }
+
+    /// `YYYY-MM-DD`, checked for validity.
+    pub fn parse(text: &str) -> Option<Day> {
+        let b = text.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let s = text.get(r)?;
+            s.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| s.parse().ok())?
+        };
+        Day::new(i64::from(num(0..4)?), num(5..7)?, num(8..10)?)
+    }
+
+    /// The current date in UTC.
+    pub fn today_utc() -> Day {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Day::from_days(i64::try_from(secs / 86_400).unwrap_or(0))
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    fn days(self) -> i64 {
+        let y = if self.month <= 2 {
+            self.year - 1
+        } else {
+            self.year
+        };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    fn from_days(z: i64) -> Day {
+        let z = z + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Day { year, month, day }
+    }
+
+    pub fn add_days(self, n: i64) -> Day {
+        Day::from_days(self.days().saturating_add(n))
+    }
+
+    /// `n` calendar months later; the day becomes the last of a shorter month.
+    pub fn add_months(self, n: u32) -> Day {
+        let total = self.year * 12 + i64::from(self.month - 1) + i64::from(n);
+        let (year, month) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
+        Day {
+            year,
+            month,
+            day: self.day.min(days_in_month(year, month)),
+        }
+    }
+
+    /// One `cadence` after this day: calendar months for `monthly`, `quarterly` and `yearly`,
+    /// whole days otherwise (a duration shorter than a day counts as one day).
+    pub fn after(self, cadence: &Cadence) -> Day {
+        match cadence {
+            Cadence::Named(named, _) => match named {
+                NamedCadence::Daily => self.add_days(1),
+                NamedCadence::Weekly => self.add_days(7),
+                NamedCadence::Biweekly => self.add_days(14),
+                NamedCadence::Monthly => self.add_months(1),
+                NamedCadence::Quarterly => self.add_months(3),
+                NamedCadence::Yearly => self.add_months(12),
+            },
+            Cadence::Every(d, _) => {
+                let minutes = d
+                    .amount
+                    .unwrap_or(u64::MAX)
+                    .saturating_mul(d.unit.minutes());
+                let days = minutes.div_ceil(24 * 60).max(1);
+                self.add_days(i64::try_from(days).unwrap_or(i64::MAX / 2))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_trip_and_months_clamp() {
+        for text in ["1970-01-01", "2000-02-29", "2026-12-31", "2024-03-01"] {
+            let d = Day::parse(text).unwrap();
+            assert_eq!(Day::from_days(d.days()), d);
+            assert_eq!(d.to_string(), text);
+        }
+        assert_eq!(Day::parse("1970-01-02").unwrap().days(), 1);
+        assert_eq!(Day::parse("2026-02-30"), None);
+        let d = Day::parse("2026-11-30").unwrap();
+        assert_eq!(d.add_months(3).to_string(), "2027-02-28");
+        assert_eq!(d.add_days(2).to_string(), "2026-12-02");
+        assert_eq!(
+            Day::parse("2024-01-31").unwrap().add_months(1).to_string(),
+            "2024-02-29"
+        );
+    }
+}
