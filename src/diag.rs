@@ -1,6 +1,6 @@
 //! Diagnostics: what every stage of the pipeline reports, before any output format.
 
-use crate::lint::RuleId;
+use crate::rule_id::RuleId;
 use crate::syntax::Span;
 
 /// Index of a file in a [`crate::model::SourceDb`].

@@ -10,6 +10,7 @@ pub mod lint;
 pub mod model;
 pub mod parallel;
 pub mod render;
+pub mod rule_id;
 pub mod suggest;
 pub mod syntax;
 pub mod text;

@@ -2,7 +2,7 @@
 //! `translate.rs` turns a pest failure into one of these.
 
 use super::ast::{BlockKind, Span};
-use super::translate::ascii_for;
+use super::fullwidth::ascii_for;
 
 /// A file that does not parse: where, and what went wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
