@@ -5,6 +5,7 @@ pub mod audit;
 pub mod diag;
 pub mod driver;
 pub mod files;
+pub mod finding_data;
 pub mod format;
 pub mod lint;
 pub mod model;

@@ -209,7 +209,7 @@ impl Fmt {
         let id = db.add(display.to_string(), path.to_path_buf(), bytes);
         if let Err(e) = &db.get(id).parsed {
             self.syntax.findings.push(Finding {
-                diag: crate::driver::syntax_diagnostic(id, e),
+                diag: crate::driver::syntax_diagnostic(id, e, &db.get(id).text),
                 severity: Severity::Error,
             });
         }

@@ -16,6 +16,8 @@ pub fn ascii_for(written: &str) -> Option<&'static str> {
         "＝" => "=",
         "－" => "-",
         "．" | "。" => ".",
+        "：" => ":",
+        "\u{3000}" => " ",
         _ => return None,
     })
 }
