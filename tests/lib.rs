@@ -11,6 +11,7 @@ mod config;
 mod documents;
 mod driver;
 mod examples;
+mod findings_data;
 mod fmt;
 mod fuzz_regressions;
 mod hostile_checks;

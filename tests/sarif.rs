@@ -44,7 +44,7 @@ fn is_uri_reference(s: &str) -> bool {
     escapes_ok && scheme_ok
 }
 
-fn assert_valid(run: &Run) -> Value {
+pub(crate) fn assert_valid(run: &Run) -> Value {
     let sarif = run.json();
     let errors = schema_errors(&sarif);
     assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
