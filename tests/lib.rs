@@ -4,6 +4,7 @@ mod support;
 
 mod audit;
 mod build;
+mod check_fix;
 mod checks;
 mod ci;
 mod cli;

@@ -23,11 +23,18 @@ pub(super) fn run(args: CheckArgs) -> u8 {
         require_reason: args.require_reason,
         keep_models: false,
     };
-    let outcome = match check_paths(&args.paths, &options) {
-        Ok(o) => o,
-        Err(PathError(message)) => {
-            say!("error: {message}");
-            return EXIT_USAGE;
+    let outcome = if args.fix {
+        match super::fix_cmd::run(&args, &options) {
+            super::fix_cmd::FixRun::Report(o) => o,
+            super::fix_cmd::FixRun::Exit(code) => return code,
+        }
+    } else {
+        match check_paths(&args.paths, &options) {
+            Ok(o) => o,
+            Err(PathError(message)) => {
+                say!("error: {message}");
+                return EXIT_USAGE;
+            }
         }
     };
     let mut stdout = std::io::stdout().lock();

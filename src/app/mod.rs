@@ -7,6 +7,7 @@ mod audit_text;
 mod build_cmd;
 mod check;
 mod cli;
+mod fix_cmd;
 mod fmt_cmd;
 mod graph_cmd;
 mod human;
