@@ -356,3 +356,47 @@ fn sarif_carries_the_same_data_and_fixes() {
         "two pipelines to choose from, one close role"
     );
 }
+
+#[test]
+fn a_misspelt_check_in_sopc_yaml_is_fixed_to_the_close_one() {
+    let yaml = "rules:\n  unreachable-stag: off\n  task-without-due: eror\n";
+    let p = Project::new()
+        .file("sopc.yaml", yaml)
+        .file("a.sop", "role r { responsibilities \"x\" }\n");
+    let run = p.run_any(&["check", "--format", "json", "a.sop"]);
+    let configs: Vec<Value> = diagnostics(&run)
+        .into_iter()
+        .filter(|d| d["rule"] == "invalid-config")
+        .collect();
+    assert_eq!(configs.len(), 2, "{}", run.stdout);
+    let mut fixed = yaml.to_string();
+    // The later edit first, so that the earlier one's place stays right.
+    for d in configs.iter().rev() {
+        assert_eq!(d["data"]["kind"], "invalid_config");
+        let fix = &d["fixes"][0];
+        assert_eq!(fix["applicability"], "safe");
+        assert_eq!(fix["edits"][0]["file"], "sopc.yaml");
+        let e = &fix["edits"][0];
+        let n = |k: &str| e[k].as_u64().expect(k);
+        let (start, end) = (
+            offset(&fixed, n("line"), n("column")),
+            offset(&fixed, n("end_line"), n("end_column")),
+        );
+        fixed.replace_range(start..end, e["new_text"].as_str().expect("new_text"));
+    }
+    assert_eq!(
+        fixed,
+        "rules:\n  unreachable-stage: off\n  task-without-due: error\n"
+    );
+    let p = Project::new()
+        .file("sopc.yaml", &fixed)
+        .file("a.sop", "role r { responsibilities \"x\" }\n");
+    let run = p.run_any(&["check", "--format", "json", "a.sop"]);
+    assert!(
+        !diagnostics(&run)
+            .iter()
+            .any(|d| d["rule"] == "invalid-config"),
+        "{}",
+        run.stdout
+    );
+}
