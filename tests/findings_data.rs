@@ -400,3 +400,23 @@ fn a_misspelt_check_in_sopc_yaml_is_fixed_to_the_close_one() {
         run.stdout
     );
 }
+
+#[test]
+fn a_misspelt_check_in_a_suppression_is_fixed_to_the_close_one() {
+    let text = "sop s { review quarterly }\n# sopc: allow(stage-without-ownr) -- the team is not hired yet\npipeline p {\n  stage a { exit \"x\" -> b }\n  stage b { terminal }\n}\n";
+    let d = diagnostics(&check(text))
+        .into_iter()
+        .find(|d| {
+            d["rule"] == "unused-suppression" && d["data"]["names"][0] == "stage-without-ownr"
+        })
+        .expect("the unknown check");
+    let after = apply(text, &d["fixes"][0]);
+    assert!(after.contains("# sopc: allow(stage-without-owner) -- "));
+    let left = diagnostics(&check(&after));
+    assert!(
+        !left
+            .iter()
+            .any(|d| d["rule"] == "unused-suppression" || d["rule"] == "stage-without-owner"),
+        "{left:?}"
+    );
+}
