@@ -420,3 +420,35 @@ fn a_misspelt_check_in_a_suppression_is_fixed_to_the_close_one() {
         "{left:?}"
     );
 }
+
+#[test]
+fn a_bidirectional_control_is_removed_from_a_comment_and_escaped_in_a_string() {
+    let text = "role r { responsibilities \"跟进\u{202E}线索\" } # 注释\u{202E}x\n";
+    let found = diagnostics(&check(text));
+    let bidi: Vec<&Value> = found
+        .iter()
+        .filter(|d| d["rule"] == "bidi-control")
+        .collect();
+    assert_eq!(bidi.len(), 2, "{found:?}");
+    // In the string: remove it or escape it, a person chooses.
+    let in_string = bidi[0];
+    let choices: Vec<&str> = in_string["fixes"]
+        .as_array()
+        .expect("fixes")
+        .iter()
+        .map(|f| f["applicability"].as_str().expect("applicability"))
+        .collect();
+    assert_eq!(choices, ["unsafe", "unsafe"]);
+    // In the comment: removing it is safe. The later place first, so the earlier one stays.
+    let in_comment = bidi[1];
+    assert_eq!(in_comment["fixes"][0]["applicability"], "safe");
+    let removed = apply(text, &in_comment["fixes"][0]);
+    assert!(removed.ends_with("# 注释x\n"), "{removed}");
+    let both = apply(&removed, &in_string["fixes"][1]);
+    assert!(both.contains("\"跟进\\u{202E}线索\""), "{both}");
+    assert!(
+        !diagnostics(&check(&both))
+            .iter()
+            .any(|d| d["rule"] == "bidi-control" || d["rule"] == "syntax")
+    );
+}
