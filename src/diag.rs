@@ -1,6 +1,7 @@
 //! Diagnostics: what every stage of the pipeline reports, before any output format.
 
-use crate::lint::RuleId;
+pub use crate::finding_data::{FindingData, ImportProblem, ValueProblem};
+use crate::rule_id::RuleId;
 use crate::syntax::Span;
 
 /// Index of a file in a [`crate::model::SourceDb`].
@@ -46,6 +47,60 @@ pub struct Label {
     pub message: String,
 }
 
+/// Whether a fix can be applied without a person looking at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// It does what the finding asks and nothing else (the one close name, the ASCII comma).
+    Safe,
+    /// One of several ways, or a guess: a person chooses.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Replace the bytes at `loc` with `new_text`; an empty span inserts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub loc: Loc,
+    pub new_text: String,
+}
+
+/// A change to the source that removes a finding: what it does, in words, and its edits (which
+/// do not overlap).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// A fix of one edit: the text at `loc` becomes `new_text`.
+    pub fn replace(
+        title: impl Into<String>,
+        loc: Loc,
+        new_text: impl Into<String>,
+        applicability: Applicability,
+    ) -> Self {
+        Fix {
+            title: title.into(),
+            edits: vec![Edit {
+                loc,
+                new_text: new_text.into(),
+            }],
+            applicability,
+        }
+    }
+}
+
 /// One finding of one check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
@@ -62,6 +117,11 @@ pub struct Diagnostic {
     /// A severity fixed by the finding itself (e.g. a suppression without a reason under
     /// `--require-reason` is a warning), instead of the check's configured level.
     pub severity: Option<Severity>,
+    /// What the finding is about, as data for tools. `None` for a check's finding, whose data
+    /// is its kind (the check) and its `names`.
+    pub data: Option<FindingData<Loc>>,
+    /// Changes that would remove it, the best first.
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -75,7 +135,34 @@ impl Diagnostic {
             help: None,
             names: Vec::new(),
             severity: None,
+            data: None,
+            fixes: Vec::new(),
         }
+    }
+
+    /// The finding `data` describes at `loc`, in the words made from it.
+    pub fn of(loc: Loc, data: FindingData<Loc>) -> Self {
+        let mut d = Diagnostic::new(data.rule(), loc, data.message());
+        d.label = data.label();
+        d.help = data.help();
+        if let Some((first, message)) = data.secondary() {
+            d.labels.push(Label {
+                loc: *first,
+                message: message.to_string(),
+            });
+        }
+        d.data = Some(data);
+        d
+    }
+
+    pub fn with_data(mut self, data: FindingData<Loc>) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {

@@ -69,8 +69,8 @@ fn github_format() {
     let run = p.run_code(&["check", "--format", "github"], 1);
     assert_eq!(
         run.stdout,
-        "::warning file=a.sop,line=1,col=1,title=role-without-responsibilities::role `r` has no responsibilities\n\
-         ::error file=a.sop,line=2,col=21,title=undefined-reference::no role named `nobody`\n"
+        "::warning file=a.sop,line=1,col=1,endLine=1,endColumn=7,title=role-without-responsibilities::role `r` has no responsibilities\n\
+         ::error file=a.sop,line=2,col=21,endLine=2,endColumn=27,title=undefined-reference::no role named `nobody`\n"
     );
 }
 
@@ -81,6 +81,6 @@ fn github_format_escapes_data_and_properties() {
     let run = p.run_code(&["check", "--format", "github"], 1);
     assert_eq!(
         run.stdout,
-        "::error file=a%2Cb%3Ac.sop,line=1,col=8,title=import-error::imported file `50%25%0Ax.sop` does not exist\n"
+        "::error file=a%2Cb%3Ac.sop,line=1,col=8,endLine=1,endColumn=20,title=import-error::imported file `50%25%0Ax.sop` does not exist\n"
     );
 }

@@ -316,7 +316,9 @@ fn a_key_given_twice_points_at_both() {
         (&e["line"], &e["column"]),
         (&Value::from(3), &Value::from(3))
     );
-    assert_eq!(e["labels"][0]["line"], 2);
+    // The primary label, then the first key.
+    assert_eq!(e["labels"][0]["line"], 3);
+    assert_eq!(e["labels"][1]["line"], 2);
     // The first one applies.
     assert!(
         !run.rules_and_lines()

@@ -24,6 +24,8 @@ struct Diagnostic {
     end_column: usize,
     labels: Vec<Label>,
     help: Option<String>,
+    data: serde_json::Map<String, serde_json::Value>,
+    fixes: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +74,24 @@ fn broken_examples_match_the_contract_shape() {
         for l in &d.labels {
             assert!(!l.message.is_empty() && (l.line, l.column) <= (l.end_line, l.end_column));
             assert!(l.file.starts_with("examples/broken/"));
+        }
+        assert!(
+            d.data["kind"].as_str().is_some_and(|k| !k.is_empty()),
+            "{d:?}"
+        );
+        for fix in &d.fixes {
+            assert!(
+                fix["title"].as_str().is_some_and(|t| !t.is_empty()),
+                "{d:?}"
+            );
+            assert!(matches!(
+                fix["applicability"].as_str(),
+                Some("safe" | "unsafe")
+            ));
+            assert!(
+                fix["edits"].as_array().is_some_and(|e| !e.is_empty()),
+                "{d:?}"
+            );
         }
     }
     // Sorted by file, line, column.
@@ -128,14 +148,24 @@ fn labels_point_at_the_second_place() {
         .find(|d| d.rule == "duplicate-definition")
         .expect("duplicate");
     assert_eq!((d.file.as_str(), d.line), ("a.sop", 2));
-    assert_eq!(d.labels.len(), 1);
+    assert_eq!(d.labels.len(), 2);
+    // The primary label first, at the finding's place.
     assert_eq!(
         (
             d.labels[0].file.as_str(),
             d.labels[0].line,
             d.labels[0].column
         ),
+        (d.file.as_str(), d.line, d.column)
+    );
+    assert_eq!(d.labels[0].message, "defined again here");
+    assert_eq!(
+        (
+            d.labels[1].file.as_str(),
+            d.labels[1].line,
+            d.labels[1].column
+        ),
         ("lib/roles.sop", 1, 1)
     );
-    assert_eq!(d.labels[0].message, "first defined here");
+    assert_eq!(d.labels[1].message, "first defined here");
 }

@@ -44,7 +44,7 @@ fn is_uri_reference(s: &str) -> bool {
     escapes_ok && scheme_ok
 }
 
-fn assert_valid(run: &Run) -> Value {
+pub(crate) fn assert_valid(run: &Run) -> Value {
     let sarif = run.json();
     let errors = schema_errors(&sarif);
     assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
@@ -136,6 +136,20 @@ fn one_result_per_json_diagnostic() {
         let related = r["relatedLocations"]
             .as_array()
             .map_or(&[][..], Vec::as_slice);
+        // JSON's labels start with the primary one, which SARIF says at the primary location.
+        let primary = &r["locations"][0]["message"]["text"];
+        let labels = match primary.as_str() {
+            Some(text) => {
+                assert_eq!(labels[0]["message"], text, "{rule}");
+                let (_, file, line, column, end_line, end_column) = json_place(d);
+                assert_eq!(
+                    json_place(&labels[0]),
+                    (String::new(), file, line, column, end_line, end_column)
+                );
+                &labels[1..]
+            }
+            None => &labels[..],
+        };
         assert_eq!(labels.len(), related.len(), "{rule}");
         for (l, rl) in labels.iter().zip(related) {
             assert_eq!(json_place(l), sarif_place("", rl));

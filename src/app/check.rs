@@ -36,11 +36,18 @@ pub(super) fn run(args: CheckArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let mut outcome = match check_paths(&args.paths, &options) {
-        Ok(o) => o,
-        Err(PathError(message)) => {
-            say!("error: {message}");
-            return EXIT_USAGE;
+    let mut outcome = if args.fix {
+        match super::fix_cmd::run(&args, &options) {
+            super::fix_cmd::FixRun::Report(o) => o,
+            super::fix_cmd::FixRun::Exit(code) => return code,
+        }
+    } else {
+        match check_paths(&args.paths, &options) {
+            Ok(o) => o,
+            Err(PathError(message)) => {
+                say!("error: {message}");
+                return EXIT_USAGE;
+            }
         }
     };
     if let Some(path) = &args.write_baseline {

@@ -104,6 +104,16 @@ pub struct CheckArgs {
     /// Record every current finding in this baseline file (the run then exits 0).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Apply the fixes that findings carry (safe ones only, unless `--unsafe-fixes`), then
+    /// report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With `--fix`: apply unsafe fixes too (the first of each finding's choices).
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
+    /// With `--fix`: print the fixes as a unified diff instead of writing them.
+    #[arg(long, requires = "fix")]
+    pub diff: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

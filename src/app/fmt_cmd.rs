@@ -209,7 +209,7 @@ impl Fmt {
         let id = db.add(display.to_string(), path.to_path_buf(), bytes);
         if let Err(e) = &db.get(id).parsed {
             self.syntax.findings.push(Finding {
-                diag: crate::driver::syntax_diagnostic(id, e),
+                diag: crate::driver::syntax_diagnostic(id, e, &db.get(id).text),
                 severity: Severity::Error,
             });
         }
@@ -247,10 +247,15 @@ fn format_bytes(bytes: Vec<u8>) -> Formatted {
 /// that one writes a one-line range as `N` (`@@ -1 +1,3 @@`) where sopc writes `N,1`
 /// (`@@ -1,1 +1,3 @@`), which the fmt tests pin.
 fn unified_diff(display: &str, old: &str, new: &str) -> String {
+    unified_diff_as(display, old, new, "formatted")
+}
+
+/// [`unified_diff`], the new text called `what` (`formatted`, `fixed`).
+pub(super) fn unified_diff_as(display: &str, old: &str, new: &str, what: &str) -> String {
     let a: Vec<&str> = old.split_inclusive('\n').collect();
     let b: Vec<&str> = new.split_inclusive('\n').collect();
     let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b);
-    let mut out = format!("--- {display}\t(original)\n+++ {display}\t(formatted)\n");
+    let mut out = format!("--- {display}\t(original)\n+++ {display}\t({what})\n");
     for hunk in similar::group_diff_ops(ops, 3) {
         let (Some(first), Some(last)) = (hunk.first(), hunk.last()) else {
             continue;

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::diag::{Loc, Severity};
+use crate::diag::{Diagnostic, FindingData, Loc, Severity};
 use crate::driver::CheckOutcome;
 use crate::model::SourceDb;
 
@@ -26,6 +26,89 @@ struct JsonDiagnostic<'a> {
     end_column: usize,
     labels: Vec<JsonLabel<'a>>,
     help: Option<&'a str>,
+    data: Data<'a>,
+    fixes: Vec<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    applicability: &'static str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    new_text: &'a str,
+}
+
+/// A place in the data of a finding.
+#[derive(Serialize)]
+pub(super) struct Place<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+/// The data of a finding as JSON: its [`FindingData`] with places as file, line and column; for
+/// a check's finding, the check's name (with `_`) as `kind` and the `names` it is about.
+pub(super) fn data<'a>(db: &'a SourceDb, d: &'a Diagnostic) -> Data<'a> {
+    match &d.data {
+        Some(data) => Data::Finding(data.map_places(|loc| {
+            let r = region(db, *loc);
+            Place {
+                file: &db.get(loc.file).display,
+                line: r.line,
+                column: r.column,
+                end_line: r.end_line,
+                end_column: r.end_column,
+            }
+        })),
+        None => Data::Check {
+            kind: d.rule.name().replace('-', "_"),
+            names: &d.names,
+        },
+    }
+}
+
+/// The `data` of one finding.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub(super) enum Data<'a> {
+    Finding(FindingData<Place<'a>>),
+    Check { kind: String, names: &'a [String] },
+}
+
+fn fixes<'a>(db: &'a SourceDb, d: &'a Diagnostic) -> Vec<JsonFix<'a>> {
+    d.fixes
+        .iter()
+        .map(|fix| JsonFix {
+            title: &fix.title,
+            applicability: fix.applicability.as_str(),
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| {
+                    let r = region(db, e.loc);
+                    JsonEdit {
+                        file: &db.get(e.loc.file).display,
+                        line: r.line,
+                        column: r.column,
+                        end_line: r.end_line,
+                        end_column: r.end_column,
+                        new_text: &e.new_text,
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -83,14 +166,17 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
                 column: r.column,
                 end_line: r.end_line,
                 end_column: r.end_column,
+                // The primary label first, at the finding's place, then the second places.
                 labels: d
-                    .labels
+                    .label
                     .iter()
-                    .map(|l| {
-                        let r = region(db, l.loc);
+                    .map(|text| (d.loc, text))
+                    .chain(d.labels.iter().map(|l| (l.loc, &l.message)))
+                    .map(|(loc, message)| {
+                        let r = region(db, loc);
                         JsonLabel {
-                            message: &l.message,
-                            file: &db.get(l.loc.file).display,
+                            message,
+                            file: &db.get(loc.file).display,
                             line: r.line,
                             column: r.column,
                             end_line: r.end_line,
@@ -99,6 +185,8 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
                     })
                     .collect(),
                 help: d.help.as_deref(),
+                data: data(db, d),
+                fixes: fixes(db, d),
             }
         })
         .collect();
@@ -134,7 +222,8 @@ fn escape(text: &str, property: bool) -> String {
     s
 }
 
-/// One `::error file=F,line=L,col=C,title=RULE::MESSAGE` line per finding.
+/// One `::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=RULE::MESSAGE` line per
+/// finding; the end is the position just past the finding, as in the JSON.
 pub fn write_github(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
     let db = &outcome.db;
     for f in &outcome.findings {
@@ -146,10 +235,12 @@ pub fn write_github(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<(
         let r = region(db, f.diag.loc);
         writeln!(
             out,
-            "::{command} file={},line={},col={},title={}::{}",
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             escape(&db.get(f.diag.loc.file).display, true),
             r.line,
             r.column,
+            r.end_line,
+            r.end_column,
             escape(f.diag.rule.name(), true),
             escape(&f.diag.message, false)
         )?;

@@ -6,6 +6,7 @@ mod build_cmd;
 mod check;
 mod cli;
 mod diff_cmd;
+mod fix_cmd;
 mod fmt_cmd;
 mod graph_cmd;
 mod human;

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::json::region;
-use crate::diag::{Loc, Severity};
+use crate::diag::{FileId, Fix, Loc, Severity};
 use crate::driver::CheckOutcome;
 use crate::lint::{Level, RULES, RuleInfo};
 use crate::model::SourceDb;
@@ -92,6 +92,37 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// The finding's data (`--format json`'s `data`).
+    properties: super::json::Data<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+    properties: FixProperties,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    applicability: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Text,
 }
 
 #[derive(Serialize)]
@@ -159,6 +190,8 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
                     .map(|(i, l)| location(db, l.loc, Some(i + 1), Some(&l.message)))
                     .collect(),
                 partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
+                properties: super::json::data(db, d),
+                fixes: d.fixes.iter().map(|fix| sarif_fix(db, fix)).collect(),
             }
         })
         .collect();
@@ -180,6 +213,47 @@ pub fn write(out: &mut dyn Write, outcome: &CheckOutcome) -> io::Result<()> {
     };
     serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
     writeln!(out)
+}
+
+/// A fix as SARIF: its edits grouped by file, in the order of their first edit.
+fn sarif_fix(db: &SourceDb, fix: &Fix) -> SarifFix {
+    let mut changes: Vec<(FileId, ArtifactChange)> = Vec::new();
+    for edit in &fix.edits {
+        let r = region(db, edit.loc);
+        let replacement = Replacement {
+            deleted_region: Region {
+                start_line: r.line,
+                start_column: r.column,
+                end_line: r.end_line,
+                end_column: r.end_column,
+            },
+            inserted_content: Text {
+                text: edit.new_text.clone(),
+            },
+        };
+        match changes.iter_mut().find(|(f, _)| *f == edit.loc.file) {
+            Some((_, change)) => change.replacements.push(replacement),
+            None => {
+                let (uri, uri_base_id) = artifact_uri(&db.get(edit.loc.file).display);
+                changes.push((
+                    edit.loc.file,
+                    ArtifactChange {
+                        artifact_location: ArtifactLocation { uri, uri_base_id },
+                        replacements: vec![replacement],
+                    },
+                ));
+            }
+        }
+    }
+    SarifFix {
+        description: Text {
+            text: fix.title.clone(),
+        },
+        artifact_changes: changes.into_iter().map(|(_, c)| c).collect(),
+        properties: FixProperties {
+            applicability: fix.applicability.as_str(),
+        },
+    }
 }
 
 fn rule(info: &RuleInfo) -> Rule {

@@ -5,11 +5,11 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use super::inputs::{Inputs, expand};
-use crate::diag::{Diagnostic, FileId, Loc, Severity};
+use crate::diag::{Applicability, Diagnostic, Edit, FileId, FindingData, Fix, Loc, Severity};
 use crate::lint::RuleId;
 use crate::lint::{self, Context, config::Configs, suppress};
 use crate::model::{self, ReadError, SourceDb};
-use crate::syntax::{BlockKind, Item, SyntaxError};
+use crate::syntax::{BlockKind, Item, Span, SyntaxError, SyntaxErrorKind, fullwidth};
 
 /// What shapes a check run besides the paths.
 #[derive(Debug, Clone, Default)]
@@ -172,7 +172,7 @@ pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions)
             {
                 continue;
             }
-            diags.push(syntax_diagnostic(id, e));
+            diags.push(syntax_diagnostic(id, e, &src.text));
         }
     }
     let diags = lint::dedup(diags);
@@ -209,15 +209,55 @@ pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions)
 /// Files read, parsed and checked together before their ASTs are dropped.
 const BATCH: usize = 64;
 
-/// The `syntax` finding for the syntax error of `file`: the one conversion, for `sopc check` and
-/// `sopc fmt` alike.
-pub fn syntax_diagnostic(file: FileId, e: &SyntaxError) -> Diagnostic {
-    let d =
-        Diagnostic::new(RuleId::Syntax, Loc::new(file, e.span), e.message()).with_label(e.label());
-    match e.help() {
-        Some(help) => d.with_help(help),
+/// The `syntax` finding for the syntax error of `file` (whose text is `text`): the one
+/// conversion, for `sopc check` and `sopc fmt` alike.
+pub fn syntax_diagnostic(file: FileId, e: &SyntaxError, text: &str) -> Diagnostic {
+    let loc = Loc::new(file, e.span);
+    let d = Diagnostic::of(loc, FindingData::Syntax(e.kind.clone()));
+    match syntax_fix(loc, e, text) {
+        Some(fix) => d.with_fix(fix),
         None => d,
     }
+}
+
+/// The fix of a syntax error when it is known: the ASCII for full-width punctuation (both quotes
+/// of a full-width pair on the line), the keyword a misspelt one is close to.
+fn syntax_fix(loc: Loc, e: &SyntaxError, text: &str) -> Option<Fix> {
+    let SyntaxErrorKind::Unexpected {
+        suggestion: Some(s),
+        ..
+    } = &e.kind
+    else {
+        return None;
+    };
+    let written = text.get(e.span.start..e.span.end)?;
+    if fullwidth::ascii_for(written).is_none() {
+        return Some(Fix::replace(
+            format!("change `{written}` to `{s}`"),
+            loc,
+            s.clone(),
+            Applicability::Safe,
+        ));
+    }
+    let mut fix = Fix::replace(
+        format!("write the ASCII `{s}` instead of the full-width `{written}`"),
+        loc,
+        s.clone(),
+        Applicability::Safe,
+    );
+    if matches!(written, "“" | "＂") {
+        let rest = &text[e.span.end..];
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        if let Some(at) = line.find(['”', '＂']) {
+            let start = e.span.end + at;
+            let len = line[at..].chars().next().map_or(0, char::len_utf8);
+            fix.edits.push(Edit {
+                loc: Loc::new(loc.file, Span::new(start, start + len)),
+                new_text: "\"".to_string(),
+            });
+        }
+    }
+    Some(fix)
 }
 
 /// A document is a file with a `sop` header; a file without one is a library.

@@ -3,6 +3,7 @@
 use super::Context;
 use super::rules;
 use crate::diag::{Diagnostic, Severity};
+pub use crate::rule_id::RuleId;
 
 /// A configured level: a severity, or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -87,20 +88,12 @@ macro_rules! declare_rule {
     };
 }
 
-/// Defines the registry table and the [`RuleId`] enum from one list, so that the two cannot
-/// drift: a variant is its check's place in the table.
+/// Defines the registry table from one list: a row is a check's variant of [`RuleId`] (declared
+/// in `rule_id.rs`, in the same order) and its entry. The `match` of [`RuleId::info`] names
+/// every variant, so a check without an entry, or an entry without a variant, does not compile.
 macro_rules! rules {
     ($($variant:ident => $module:ident :: $info:ident,)*) => {
-        /// A check, by its place in the registry. Its stable name is [`RuleId::name`].
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum RuleId {
-            $($variant,)*
-        }
-
         impl RuleId {
-            /// Every check, in the contract's order.
-            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
-
             /// The check's entry in the registry.
             pub fn info(self) -> &'static RuleInfo {
                 match self {
@@ -164,11 +157,6 @@ impl RuleId {
     /// The check with this name, as a user writes it in `sopc.yaml` or a suppression.
     pub fn from_name(name: &str) -> Option<RuleId> {
         RuleId::ALL.iter().copied().find(|r| r.name() == name)
-    }
-
-    /// The check's place in [`RULES`].
-    pub fn index(self) -> usize {
-        self as usize
     }
 }
 

@@ -307,20 +307,30 @@ pub fn apply(
             if RuleId::from_name(name).is_some() {
                 continue;
             }
-            let help = crate::diag::did_you_mean(name, names.iter().copied()).map_or_else(
+            let close = crate::diag::did_you_mean(name, names.iter().copied());
+            let help = close.as_ref().map_or_else(
                 || "run `sopc rules` for the list of checks".to_string(),
                 |n| format!("did you mean `{n}`?"),
             );
-            kept.push(
-                Diagnostic::new(
-                    RuleId::UnusedSuppression,
+            let mut d = Diagnostic::new(
+                RuleId::UnusedSuppression,
+                Loc::new(s.file, *span),
+                format!("no check is named `{name}`"),
+            )
+            .with_label("unknown check")
+            .with_help(help)
+            .with_names([name.clone()]);
+            if let Some(n) = close
+                && span.end - span.start == name.len()
+            {
+                d = d.with_fix(crate::diag::Fix::replace(
+                    format!("change `{name}` to `{n}`"),
                     Loc::new(s.file, *span),
-                    format!("no check is named `{name}`"),
-                )
-                .with_label("unknown check")
-                .with_help(help)
-                .with_names([name.clone()]),
-            );
+                    n,
+                    crate::diag::Applicability::Safe,
+                ));
+            }
+            kept.push(d);
         }
         let known: Vec<&str> = s
             .rules

@@ -4,8 +4,7 @@ use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
 use super::source_db::{ReadError, SourceDb, overlay_key};
-use crate::diag::{Diagnostic, FileId, Loc};
-use crate::lint::RuleId;
+use crate::diag::{Diagnostic, FileId, FindingData, ImportProblem, Loc};
 use crate::syntax::{Item, Str};
 
 /// The project root of a file: the nearest directory holding `sopc.yaml`, else the nearest
@@ -63,13 +62,12 @@ pub fn document_files(db: &mut SourceDb, root_file: FileId, project: &Path) -> D
                         .collect();
                     chain.push(db.get(target).display.clone());
                     out.diagnostics.push(
-                        Diagnostic::new(
-                            RuleId::ImportError,
+                        Diagnostic::of(
                             loc,
-                            format!("import cycle: {}", backticked(&chain).join(" -> ")),
+                            FindingData::ImportCycle {
+                                chain: chain.clone(),
+                            },
                         )
-                        .with_label("this import closes the cycle")
-                        .with_help("move what both files need into a library that neither imports")
                         .with_names(chain),
                     );
                 } else {
@@ -81,10 +79,6 @@ pub fn document_files(db: &mut SourceDb, root_file: FileId, project: &Path) -> D
         }
     }
     out
-}
-
-fn backticked(items: &[String]) -> Vec<String> {
-    items.iter().map(|s| format!("`{s}`")).collect()
 }
 
 fn imports_of(db: &SourceDb, file: FileId) -> Vec<Str> {
@@ -109,25 +103,24 @@ fn resolve(
     project: &Path,
 ) -> Result<FileId, Box<Diagnostic>> {
     let loc = Loc::new(from, import.span);
-    let fail = |message: String, help: &str| {
+    let fail = |problem: ImportProblem| {
         Box::new(
-            Diagnostic::new(RuleId::ImportError, loc, message)
-                .with_help(help.to_string())
-                .with_names([import.value.clone()]),
+            Diagnostic::of(
+                loc,
+                FindingData::Import {
+                    path: import.value.clone(),
+                    problem,
+                },
+            )
+            .with_names([import.value.clone()]),
         )
     };
     let written = Path::new(&import.value);
     if import.value.is_empty() {
-        return Err(fail(
-            "import path is empty".into(),
-            "write the path of a `.sop` file relative to this file",
-        ));
+        return Err(fail(ImportProblem::Empty));
     }
     if written.is_absolute() || written.has_root() {
-        return Err(fail(
-            format!("import `{}` is an absolute path", import.value),
-            "write the path relative to this file, inside the project",
-        ));
+        return Err(fail(ImportProblem::Absolute));
     }
     let importer = db.get(from);
     let base_dir = importer
@@ -144,12 +137,7 @@ fn resolve(
     let project = project
         .canonicalize()
         .unwrap_or_else(|_| project.to_path_buf());
-    let outside = || {
-        fail(
-            format!("import `{}` leaves the project root", import.value),
-            "keep imported files inside the project (the folder with `sopc.yaml`, else the git repository)",
-        )
-    };
+    let outside = || fail(ImportProblem::OutsideProject);
     // Refused before looking at the disk: whether a file outside exists is none of our business.
     if !normalize(&on_disk).starts_with(&project) {
         return Err(outside());
@@ -164,16 +152,12 @@ fn resolve(
             overlay_key(&on_disk)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(fail(
-                format!("imported file `{}` does not exist", import.value),
-                "check the path: it is relative to the importing file",
-            ));
+            return Err(fail(ImportProblem::Missing));
         }
         Err(e) => {
-            return Err(fail(
-                format!("imported file `{}` cannot be read: {e}", import.value),
-                "check the file's permissions",
-            ));
+            return Err(fail(ImportProblem::Unreadable {
+                reason: e.to_string(),
+            }));
         }
     };
     // Through a symbolic link, perhaps.
@@ -181,38 +165,19 @@ fn resolve(
         return Err(outside());
     }
     match db.load(&canonical, &display.to_string_lossy()) {
-        Ok(id) if id == from => Err(fail(
-            format!("`{}` imports itself", import.value),
-            "remove this import",
-        )),
+        Ok(id) if id == from => Err(fail(ImportProblem::SelfImport)),
         Ok(id) => Ok(id),
-        Err(ReadError::Directory) => Err(fail(
-            format!("import `{}` is a directory, not a file", import.value),
-            "import a `.sop` file",
-        )),
-        Err(ReadError::Missing) => Err(fail(
-            format!("imported file `{}` does not exist", import.value),
-            "check the path: it is relative to the importing file",
-        )),
-        Err(ReadError::NotRegular(kind)) => Err(fail(
-            format!(
-                "imported file `{}` is {kind}, not a regular file",
-                import.value
-            ),
-            "import a regular `.sop` file; sopc never reads pipes or devices",
-        )),
-        Err(ReadError::TooLarge { limit }) => Err(fail(
-            format!(
-                "imported file `{}` is larger than {}, the most sopc reads",
-                import.value,
-                crate::files::read::size(limit)
-            ),
-            "split it into smaller files",
-        )),
-        Err(ReadError::Unreadable(e)) => Err(fail(
-            format!("imported file `{}` cannot be read: {e}", import.value),
-            "check the file's permissions",
-        )),
+        Err(ReadError::Directory) => Err(fail(ImportProblem::Directory)),
+        Err(ReadError::Missing) => Err(fail(ImportProblem::Missing)),
+        Err(ReadError::NotRegular(kind)) => Err(fail(ImportProblem::NotRegular {
+            what: kind.to_string(),
+        })),
+        Err(ReadError::TooLarge { limit }) => Err(fail(ImportProblem::TooLarge {
+            limit: crate::files::read::size(limit),
+        })),
+        Err(ReadError::Unreadable(e)) => Err(fail(ImportProblem::Unreadable {
+            reason: e.to_string(),
+        })),
     }
 }
 

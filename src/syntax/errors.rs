@@ -2,7 +2,7 @@
 //! `translate.rs` turns a pest failure into one of these.
 
 use super::ast::{BlockKind, Span};
-use super::translate::ascii_for;
+use super::fullwidth::ascii_for;
 
 /// A file that does not parse: where, and what went wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,7 +11,7 @@ pub struct SyntaxError {
     pub kind: SyntaxErrorKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SyntaxErrorKind {
     /// Something else was found where the grammar needed one of `expected`.
     Unexpected {
@@ -48,7 +48,36 @@ pub enum SyntaxErrorKind {
 
 impl SyntaxError {
     pub fn message(&self) -> String {
-        match &self.kind {
+        self.kind.message()
+    }
+
+    pub fn help(&self) -> Option<String> {
+        self.kind.help()
+    }
+
+    /// A short label for the place.
+    pub fn label(&self) -> String {
+        self.kind.label()
+    }
+}
+
+impl SyntaxErrorKind {
+    /// The kind's name in machine output, e.g. `unexpected`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SyntaxErrorKind::Unexpected { .. } => "unexpected",
+            SyntaxErrorKind::Misplaced { .. } => "misplaced",
+            SyntaxErrorKind::UnterminatedString => "unterminated_string",
+            SyntaxErrorKind::UnterminatedTripleString => "unterminated_triple_string",
+            SyntaxErrorKind::UnknownEscape { .. } => "unknown_escape",
+            SyntaxErrorKind::InvalidEscape { .. } => "invalid_escape",
+            SyntaxErrorKind::TooComplex => "too_complex",
+            SyntaxErrorKind::InvalidUtf8 => "invalid_utf8",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
             SyntaxErrorKind::Unexpected {
                 expected, found, ..
             } => format!("expected {}, found {found}", or_list(expected)),
@@ -71,7 +100,7 @@ impl SyntaxError {
     }
 
     pub fn help(&self) -> Option<String> {
-        match &self.kind {
+        match self {
             SyntaxErrorKind::Unexpected {
                 context,
                 allowed,
@@ -128,7 +157,7 @@ impl SyntaxError {
 
     /// A short label for the place.
     pub fn label(&self) -> String {
-        match &self.kind {
+        match self {
             SyntaxErrorKind::Unexpected { expected, .. } if expected.len() == 1 => {
                 format!("expected {}", expected[0])
             }
@@ -142,6 +171,56 @@ impl SyntaxError {
             SyntaxErrorKind::TooComplex => "here".to_string(),
             SyntaxErrorKind::InvalidUtf8 => "not UTF-8".to_string(),
         }
+    }
+}
+
+/// `{"error": "unexpected", "found": "ownr", "expected": [...], "suggestion": "owner", ...}`:
+/// what was found without its backticks (`null` at the end of the file), the phrases expected.
+impl serde::Serialize for SyntaxErrorKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", self.name())?;
+        let found = |found: &str| {
+            (found != "end of file").then(|| {
+                found
+                    .strip_prefix('`')
+                    .and_then(|f| f.strip_suffix('`'))
+                    .unwrap_or(found)
+                    .to_string()
+            })
+        };
+        match self {
+            SyntaxErrorKind::Unexpected {
+                expected,
+                found: f,
+                context,
+                allowed,
+                suggestion,
+            } => {
+                map.serialize_entry("found", &found(f))?;
+                map.serialize_entry("expected", expected)?;
+                map.serialize_entry("suggestion", suggestion)?;
+                map.serialize_entry("block", &context.map(BlockKind::keyword))?;
+                map.serialize_entry("allowed", allowed)?;
+            }
+            SyntaxErrorKind::Misplaced {
+                expected,
+                found: f,
+                belongs_in,
+            } => {
+                map.serialize_entry("found", &found(f))?;
+                map.serialize_entry("expected", expected)?;
+                map.serialize_entry("belongs_in", belongs_in)?;
+            }
+            SyntaxErrorKind::UnknownEscape { escape } => map.serialize_entry("escape", escape)?,
+            SyntaxErrorKind::InvalidEscape { code } => map.serialize_entry("code", code)?,
+            SyntaxErrorKind::UnterminatedString
+            | SyntaxErrorKind::UnterminatedTripleString
+            | SyntaxErrorKind::TooComplex
+            | SyntaxErrorKind::InvalidUtf8 => {}
+        }
+        map.end()
     }
 }
 

@@ -4,6 +4,8 @@ pub mod ast;
 pub mod bidi;
 mod comments;
 pub mod errors;
+pub mod fullwidth;
+mod grammar;
 mod parser;
 pub mod source;
 pub mod strings;

@@ -5,12 +5,9 @@ use pest::iterators::Pair;
 
 use super::ast::*;
 use super::errors::{SyntaxError, SyntaxErrorKind};
+use super::grammar::{Rule, SopParser, block_of};
 use super::strings::{trim_indent, unescape};
 use super::translate::from_pest;
-
-#[derive(pest_derive::Parser)]
-#[grammar = "grammar/sop.pest"]
-pub(crate) struct SopParser;
 
 /// Parses one file. On failure, the first syntax error.
 pub fn parse(text: &str) -> Result<SourceFile, SyntaxError> {
@@ -76,23 +73,6 @@ fn tight_span(pair: &Pair<Rule>) -> Span {
         current = last;
     }
     Span::new(start, end)
-}
-
-/// The block a rule reads, if it reads one.
-pub(super) fn block_of(rule: Rule) -> Option<BlockKind> {
-    Some(match rule {
-        Rule::sop_block => BlockKind::Sop,
-        Rule::goal_block => BlockKind::Goal,
-        Rule::strategy_block => BlockKind::Strategy,
-        Rule::role_block => BlockKind::Role,
-        Rule::pipeline_block => BlockKind::Pipeline,
-        Rule::stage_block => BlockKind::Stage,
-        Rule::task_block => BlockKind::Task,
-        Rule::training_block => BlockKind::Training,
-        Rule::kpi_block => BlockKind::Kpi,
-        Rule::feedback_block => BlockKind::Feedback,
-        _ => return None,
-    })
 }
 
 fn block(pair: Pair<Rule>) -> Result<Block, SyntaxError> {

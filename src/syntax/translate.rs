@@ -5,7 +5,8 @@ use pest::error::InputLocation;
 
 use super::ast::{BlockKind, Span};
 use super::errors::{SyntaxError, SyntaxErrorKind, or_list};
-use super::parser::{Rule, block_of};
+use super::fullwidth::ascii_for;
+use super::grammar::{Rule, block_of};
 
 /// The attributes named in "an attribute such as ..." for each block.
 fn typical_attributes(kind: BlockKind) -> &'static [&'static str] {
@@ -256,25 +257,6 @@ fn unexpected(
             suggestion: None,
         },
     }
-}
-
-/// The ASCII punctuation a full-width character typed with a Chinese input method stands for.
-pub(super) fn ascii_for(written: &str) -> Option<&'static str> {
-    Some(match written {
-        "，" | "、" => ",",
-        "“" | "”" | "＂" => "\"",
-        "｛" => "{",
-        "｝" => "}",
-        "（" => "(",
-        "）" => ")",
-        "＃" => "#",
-        "＞" => ">",
-        "＜" => "<",
-        "＝" => "=",
-        "－" => "-",
-        "．" | "。" => ".",
-        _ => return None,
-    })
 }
 
 fn push_unique(list: &mut Vec<String>, item: String) {

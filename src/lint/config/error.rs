@@ -1,6 +1,6 @@
 //! What can be wrong in `sopc.yaml`, kept as data until it becomes an `invalid-config` finding.
 
-use crate::diag::{Diagnostic, FileId, Loc, did_you_mean};
+use crate::diag::{Applicability, Diagnostic, FileId, Fix, Loc, did_you_mean};
 use crate::lint::RuleId;
 use crate::lint::registry::{Level, RULES};
 use crate::syntax::Span;
@@ -167,6 +167,19 @@ impl ConfigError {
         }
     }
 
+    /// The name written and the known one close to it, for a name that is unknown.
+    fn close_name(&self) -> Option<(&str, String)> {
+        let rules: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+        let (written, candidates): (&str, &[&str]) = match &self.kind {
+            ConfigErrorKind::UnknownKey { key, allowed } => (key, allowed),
+            ConfigErrorKind::UnknownRule { name } => (name, &rules),
+            ConfigErrorKind::UnknownLevel { value, .. } => (value, &Level::NAMES),
+            ConfigErrorKind::UnknownPreset { value } => (value, &Preset::NAMES),
+            _ => return None,
+        };
+        did_you_mean(written, candidates.iter().copied()).map(|close| (written, close))
+    }
+
     /// The `invalid-config` finding in `file` (the `sopc.yaml` it was found in).
     pub fn into_diagnostic(self, file: FileId) -> Diagnostic {
         let mut d = Diagnostic::new(
@@ -178,6 +191,17 @@ impl ConfigError {
         .with_names(self.names());
         if let Some(help) = self.help() {
             d = d.with_help(help);
+        }
+        // The did-you-mean of the help as a fix, when the span is the bare word (not quoted).
+        if let Some((written, close)) = self.close_name()
+            && self.span.end - self.span.start == written.len()
+        {
+            d = d.with_fix(Fix::replace(
+                format!("change `{written}` to `{close}`"),
+                Loc::new(file, self.span),
+                close,
+                Applicability::Safe,
+            ));
         }
         if let ConfigErrorKind::DuplicateKey { first, .. } = self.kind {
             d = d.with_secondary(Loc::new(file, first), "first given here");

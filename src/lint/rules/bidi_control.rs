@@ -1,4 +1,4 @@
-use crate::diag::{Diagnostic, FileId, Loc};
+use crate::diag::{Applicability, Diagnostic, FileId, Fix, Loc};
 use crate::lint::RuleId;
 use crate::syntax::SyntaxError;
 use crate::syntax::bidi::{self, Place};
@@ -74,10 +74,27 @@ pub fn findings(file: FileId, text: &str) -> Vec<Diagnostic> {
                     "`{name}` stands between words, where it can make the source read differently from what it does"
                 ),
             };
-            Diagnostic::new(RuleId::BidiControl, Loc::new(file, b.span), message)
-            .with_label(format!("`{name}` here"))
-            .with_help(help)
-            .with_names([name])
+            let loc = Loc::new(file, b.span);
+            // Out of a comment or from between words it changes nothing but the display; in a
+            // name or a string, a person looks at what the text then says.
+            let removal = match b.place {
+                Place::Comment | Place::Between => Applicability::Safe,
+                Place::Identifier | Place::String => Applicability::Unsafe,
+            };
+            let mut d = Diagnostic::new(RuleId::BidiControl, loc, message)
+                .with_label(format!("`{name}` here"))
+                .with_help(help)
+                .with_fix(Fix::replace(format!("remove `{name}`"), loc, "", removal));
+            if b.place == Place::String {
+                let escape = format!("\\u{{{:X}}}", u32::from(b.char));
+                d = d.with_fix(Fix::replace(
+                    format!("write it as `{escape}`"),
+                    loc,
+                    escape,
+                    Applicability::Unsafe,
+                ));
+            }
+            d.with_names([name])
         })
         .collect()
 }

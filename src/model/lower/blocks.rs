@@ -6,8 +6,7 @@ use petgraph::graph::DiGraph;
 
 use super::resolve::undefined_stage;
 use super::{Lowering, Once, def, duplicate, text, unresolved};
-use crate::diag::{Diagnostic, FileId, Loc, Suggester};
-use crate::lint::RuleId;
+use crate::diag::{Diagnostic, FileId, FindingData, Loc, Suggester, ValueProblem};
 use crate::model::names::name_key;
 use crate::model::types::*;
 use crate::syntax::{self, AttrKey, Block, TrainingWhen, Value};
@@ -35,15 +34,13 @@ impl Lowering {
                 }
                 (AttrKey::Lang, Value::Str(s)) => {
                     if s.value != "en" && s.value != "zh" {
-                        self.diags.push(
-                            Diagnostic::new(
-                                RuleId::InvalidValue,
-                                Loc::new(file, s.span),
-                                format!("`lang` must be \"en\" or \"zh\", not \"{}\"", s.value),
-                            )
-                            .with_label("unknown language")
-                            .with_help("write `lang \"en\"` for English labels or `lang \"zh\"` for Chinese ones"),
-                        );
+                        self.diags.push(Diagnostic::of(
+                            Loc::new(file, s.span),
+                            FindingData::InvalidValue {
+                                value: s.value.clone(),
+                                problem: ValueProblem::UnknownLanguage,
+                            },
+                        ));
                     }
                     h.lang = Some(text(file, s));
                 }
@@ -195,7 +192,8 @@ impl Lowering {
             let mut names = Suggester::new(p.stages.iter().map(|s| s.def.id.as_str()));
             for r in &unknown {
                 let suggestion = names.suggest(&r.name);
-                self.diags.push(undefined_stage(r, &p.def.id, suggestion));
+                self.diags
+                    .push(undefined_stage(r, &p.def.id, suggestion, false));
             }
         }
         p
@@ -358,14 +356,15 @@ impl Lowering {
             if attr.key == AttrKey::Target && k.target.is_some() {
                 let earlier = k.target.as_ref().map(|t| t.loc).expect("checked");
                 self.diags.push(
-                    Diagnostic::new(
-                        RuleId::DuplicateDefinition,
+                    Diagnostic::of(
                         Loc::new(file, attr.span),
-                        "`target` is given twice",
+                        FindingData::Duplicate {
+                            namespace: "attribute",
+                            id: "target".to_string(),
+                            first: earlier,
+                            scope: "kpi",
+                        },
                     )
-                    .with_label("given again here")
-                    .with_secondary(earlier, "first given here")
-                    .with_help("a kpi has one `target`; keep one")
                     .with_names(["target"]),
                 );
                 continue;

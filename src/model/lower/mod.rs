@@ -7,8 +7,7 @@ mod values;
 
 use std::collections::HashMap;
 
-use crate::diag::{Diagnostic, FileId, Loc};
-use crate::lint::RuleId;
+use crate::diag::{Diagnostic, FileId, FindingData, Loc};
 use crate::model::names::name_key;
 use crate::model::source_db::SourceDb;
 use crate::model::types::*;
@@ -69,16 +68,15 @@ impl Once {
         match self.seen.get(&attr.key) {
             Some(earlier) => {
                 diags.push(
-                    Diagnostic::new(
-                        RuleId::DuplicateDefinition,
+                    Diagnostic::of(
                         Loc::new(self.file, attr.span),
-                        format!("`{key_word}` is given twice"),
+                        FindingData::Duplicate {
+                            namespace: "attribute",
+                            id: key_word.to_string(),
+                            first: Loc::new(self.file, *earlier),
+                            scope: "block",
+                        },
                     )
-                    .with_label("given again here")
-                    .with_secondary(Loc::new(self.file, *earlier), "first given here")
-                    .with_help(format!(
-                        "keep one `{key_word}`: a block has a single `{key_word}`"
-                    ))
                     .with_names([key_word]),
                 );
                 false
@@ -125,14 +123,15 @@ impl Lowering {
             if let Some(h) = &self.model.header {
                 let earlier = h.def.loc;
                 self.diags.push(
-                    Diagnostic::new(
-                        RuleId::DuplicateDefinition,
+                    Diagnostic::of(
                         Loc::new(file, block.header_span()),
-                        "a document has one `sop` header; this is the second".to_string(),
+                        FindingData::Duplicate {
+                            namespace: "sop",
+                            id: block.id.name.clone(),
+                            first: earlier,
+                            scope: "document",
+                        },
                     )
-                    .with_label("second header")
-                    .with_secondary(earlier, "first header")
-                    .with_help("merge the two headers into one")
                     .with_names([block.id.name.clone()]),
                 );
                 return;
@@ -231,16 +230,21 @@ impl Lowering {
     }
 }
 
-fn duplicate(kind: &str, id: &str, loc: Loc, earlier: Loc, scope: &str) -> Diagnostic {
-    Diagnostic::new(
-        RuleId::DuplicateDefinition,
+fn duplicate(
+    kind: &'static str,
+    id: &str,
+    loc: Loc,
+    earlier: Loc,
+    scope: &'static str,
+) -> Diagnostic {
+    Diagnostic::of(
         loc,
-        format!("{kind} `{id}` is defined twice"),
+        FindingData::Duplicate {
+            namespace: kind,
+            id: id.to_string(),
+            first: earlier,
+            scope,
+        },
     )
-    .with_label("defined again here")
-    .with_secondary(earlier, "first defined here")
-    .with_help(format!(
-        "rename one of them: {kind} ids are unique within a {scope}"
-    ))
     .with_names([id])
 }

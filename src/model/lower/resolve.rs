@@ -4,8 +4,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::Lowering;
-use crate::diag::{Diagnostic, Suggester};
-use crate::lint::RuleId;
+use crate::diag::{Applicability, Diagnostic, FindingData, Fix, Loc, Suggester};
 use crate::model::names::name_key;
 use crate::model::types::*;
 
@@ -139,39 +138,61 @@ impl<'a> Namespace<'a> {
     }
 }
 
-fn undefined(r: &Ref, kind: &str, suggestion: Option<&str>) -> Diagnostic {
-    let help = match suggestion {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!(
-            "define it with `{kind} {} {{ ... }}` or import the file that does",
-            r.name
-        ),
-    };
-    Diagnostic::new(
-        RuleId::UndefinedReference,
+fn undefined(r: &Ref, kind: &'static str, suggestion: Option<&str>) -> Diagnostic {
+    let d = Diagnostic::of(
         r.loc,
-        format!("no {kind} named `{}`", r.name),
+        FindingData::Undefined {
+            namespace: kind,
+            name: r.name.clone(),
+            suggestion: suggestion.map(str::to_string),
+            pipeline: None,
+        },
     )
-    .with_label(format!("not a defined {kind}"))
-    .with_help(help)
-    .with_names([r.name.clone()])
+    .with_names([r.name.clone()]);
+    match suggestion {
+        Some(s) => d.with_fix(rename(r.loc, &r.name, s.to_string(), Applicability::Safe)),
+        None => d,
+    }
 }
 
 /// A reference to a stage of pipeline `pipeline` that names none; `suggestion` is the closest
-/// stage name.
-pub(super) fn undefined_stage(r: &Ref, pipeline: &str, suggestion: Option<&str>) -> Diagnostic {
-    let help = match suggestion {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!("add `stage {} {{ ... }}` to pipeline `{pipeline}`", r.name),
-    };
-    Diagnostic::new(
-        RuleId::UndefinedReference,
+/// stage name. `qualified` when the reference is written `pipeline.stage`.
+pub(super) fn undefined_stage(
+    r: &Ref,
+    pipeline: &str,
+    suggestion: Option<&str>,
+    qualified: bool,
+) -> Diagnostic {
+    let d = Diagnostic::of(
         r.loc,
-        format!("no stage named `{}` in pipeline `{pipeline}`", r.name),
+        FindingData::Undefined {
+            namespace: "stage",
+            name: r.name.clone(),
+            suggestion: suggestion.map(str::to_string),
+            pipeline: Some(pipeline.to_string()),
+        },
     )
-    .with_label("not a stage of this pipeline")
-    .with_help(help)
-    .with_names([r.name.clone()])
+    .with_names([r.name.clone()]);
+    match suggestion {
+        Some(s) if qualified => d.with_fix(rename(
+            r.loc,
+            &format!("{pipeline}.{}", r.name),
+            format!("{pipeline}.{s}"),
+            Applicability::Safe,
+        )),
+        Some(s) => d.with_fix(rename(r.loc, &r.name, s.to_string(), Applicability::Safe)),
+        None => d,
+    }
+}
+
+/// The fix that writes `new` where `written` is.
+fn rename(loc: Loc, written: &str, new: String, applicability: Applicability) -> Fix {
+    Fix::replace(
+        format!("change `{written}` to `{new}`"),
+        loc,
+        new,
+        applicability,
+    )
 }
 
 /// The stages of every pipeline, found by name without a search: a kpi's `stage` names one.
@@ -214,26 +235,32 @@ impl<'a> StageLookup<'a> {
             Some(p) => format!("{p}.{}", sr.stage),
             None => sr.stage.clone(),
         };
-        let fail = |message: String, help: String| {
-            Diagnostic::new(RuleId::UndefinedReference, sr.loc, message)
-                .with_label("not a stage")
-                .with_help(help)
-                .with_names([written.clone()])
-        };
+        let fail =
+            |data: FindingData<Loc>| Diagnostic::of(sr.loc, data).with_names([written.clone()]);
         match &sr.pipeline {
             Some(pname) => {
                 let Some(&pi) = self.by_id.get(&name_key(pname)) else {
-                    let help = self
+                    let suggestion = self
                         .pipeline_names
                         .get_or_insert_with(|| {
                             Suggester::new(pipelines.iter().map(|p| p.def.id.as_str()))
                         })
-                        .suggest(pname)
-                        .map_or_else(
-                            || format!("define `pipeline {pname}` or name an existing one"),
-                            |s| format!("did you mean `{s}`?"),
-                        );
-                    diags.push(fail(format!("no pipeline named `{pname}`"), help));
+                        .suggest(pname);
+                    let d = fail(FindingData::Undefined {
+                        namespace: "pipeline",
+                        name: pname.clone(),
+                        suggestion: suggestion.map(str::to_string),
+                        pipeline: None,
+                    });
+                    diags.push(match suggestion {
+                        Some(s) => d.with_fix(rename(
+                            sr.loc,
+                            &written,
+                            format!("{s}.{}", sr.stage),
+                            Applicability::Safe,
+                        )),
+                        None => d,
+                    });
                     return;
                 };
                 let p = &pipelines[pi];
@@ -252,14 +279,14 @@ impl<'a> StageLookup<'a> {
                             loc: sr.loc,
                             target: None,
                         };
-                        diags.push(undefined_stage(&r, &p.def.id, suggestion));
+                        diags.push(undefined_stage(&r, &p.def.id, suggestion, true));
                     }
                 }
             }
             None => match self.by_stage.get(&*name_key(&sr.stage)).map(Vec::as_slice) {
                 Some([one]) => sr.target = Some(*one),
                 None | Some([]) => {
-                    let help = self
+                    let suggestion = self
                         .stage_names
                         .get_or_insert_with(|| {
                             Suggester::new(
@@ -268,22 +295,35 @@ impl<'a> StageLookup<'a> {
                                     .flat_map(|p| p.stages.iter().map(|s| s.def.id.as_str())),
                             )
                         })
-                        .suggest(&sr.stage)
-                        .map_or_else(
-                            || "name a stage of one of the document's pipelines".to_string(),
-                            |s| format!("did you mean `{s}`?"),
-                        );
-                    diags.push(fail(format!("no stage named `{}`", sr.stage), help));
+                        .suggest(&sr.stage);
+                    let d = fail(FindingData::Undefined {
+                        namespace: "stage",
+                        name: sr.stage.clone(),
+                        suggestion: suggestion.map(str::to_string),
+                        pipeline: None,
+                    });
+                    diags.push(match suggestion {
+                        Some(s) => {
+                            d.with_fix(rename(sr.loc, &written, s.to_string(), Applicability::Safe))
+                        }
+                        None => d,
+                    });
                 }
                 Some(many) => {
-                    let choices: Vec<String> = many
+                    let candidates: Vec<String> = many
                         .iter()
-                        .map(|(pi, si)| format!("`{}`", all_name(pipelines, *pi, *si)))
+                        .map(|(pi, si)| all_name(pipelines, *pi, *si))
                         .collect();
-                    diags.push(fail(
-                        format!("stage `{}` is in more than one pipeline", sr.stage),
-                        format!("say which: {}", choices.join(" or ")),
-                    ));
+                    let mut d = fail(FindingData::Ambiguous {
+                        namespace: "stage",
+                        name: sr.stage.clone(),
+                        candidates: candidates.clone(),
+                    });
+                    // Each is as good as the others: a person chooses.
+                    for c in candidates {
+                        d = d.with_fix(rename(sr.loc, &written, c, Applicability::Unsafe));
+                    }
+                    diags.push(d);
                 }
             },
         }

@@ -2,8 +2,7 @@
 //! not exist.
 
 use super::Lowering;
-use crate::diag::{Diagnostic, FileId, Loc};
-use crate::lint::RuleId;
+use crate::diag::{Diagnostic, FileId, FindingData, Loc, ValueProblem};
 use crate::model::types::*;
 use crate::syntax::{self, Cadence};
 
@@ -14,32 +13,23 @@ pub(super) const MAX_MINUTES: u64 = i64::MAX as u64 / 60;
 impl Lowering {
     pub(super) fn duration(&mut self, file: FileId, d: &syntax::Duration) -> At<syntax::Duration> {
         match d.amount {
-            Some(0) => self.diags.push(
-                Diagnostic::new(
-                    RuleId::InvalidValue,
-                    Loc::new(file, d.span),
-                    format!("duration `{}` is zero", d.text),
-                )
-                .with_label("zero")
-                .with_help("give a time longer than zero, e.g. `24h`"),
-            ),
+            Some(0) => self.diags.push(Diagnostic::of(
+                Loc::new(file, d.span),
+                FindingData::InvalidValue {
+                    value: d.text.clone(),
+                    problem: ValueProblem::ZeroDuration,
+                },
+            )),
             Some(n) if n <= MAX_MINUTES / d.unit.minutes() => {}
             _ => {
                 let largest = format!("{}{}", MAX_MINUTES / d.unit.minutes(), d.unit.suffix());
-                self.diags.push(
-                    Diagnostic::new(
-                        RuleId::InvalidValue,
-                        Loc::new(file, d.span),
-                        format!(
-                            "duration `{}` is too long: the largest allowed is `{largest}`",
-                            d.text
-                        ),
-                    )
-                    .with_label("too long")
-                    .with_help(format!(
-                        "give a duration of at most `{largest}` (about 292 billion years)"
-                    )),
-                )
+                self.diags.push(Diagnostic::of(
+                    Loc::new(file, d.span),
+                    FindingData::InvalidValue {
+                        value: d.text.clone(),
+                        problem: ValueProblem::DurationTooLong { largest },
+                    },
+                ))
             }
         }
         At {
@@ -60,39 +50,34 @@ impl Lowering {
 
     pub(super) fn quantity(&mut self, file: FileId, q: &syntax::Quantity) {
         if q.percent && q.value > 100.0 {
-            self.diags.push(
-                Diagnostic::new(
-                    RuleId::InvalidValue,
-                    Loc::new(file, q.number_span),
-                    format!("percentage `{}` is over 100%", q.text),
-                )
-                .with_label("over 100%")
-                .with_help("a percentage is between 0% and 100%"),
-            );
+            self.diags.push(Diagnostic::of(
+                Loc::new(file, q.number_span),
+                FindingData::InvalidValue {
+                    value: q.text.clone(),
+                    problem: ValueProblem::PercentOver100,
+                },
+            ));
         } else if !q.value.is_finite() {
-            self.diags.push(
-                Diagnostic::new(
-                    RuleId::InvalidValue,
-                    Loc::new(file, q.number_span),
-                    format!("number `{}` is too large", q.text),
-                )
-                .with_label("too large")
-                .with_help("a number must be below 1.8 × 10^308; write it in a larger unit"),
-            );
+            self.diags.push(Diagnostic::of(
+                Loc::new(file, q.number_span),
+                FindingData::InvalidValue {
+                    value: q.text.clone(),
+                    problem: ValueProblem::NumberTooLarge,
+                },
+            ));
         }
     }
 
     pub(super) fn date(&mut self, file: FileId, d: &syntax::Date) {
         if !date_exists(d.year, d.month, d.day) {
-            self.diags.push(
-                Diagnostic::new(
-                    RuleId::InvalidValue,
-                    Loc::new(file, d.span),
-                    format!("date `{}` does not exist", d.text),
-                )
-                .with_label("no such day")
-                .with_help(date_help(d)),
-            );
+            let day = (1..=12).contains(&d.month).then_some(d.day);
+            self.diags.push(Diagnostic::of(
+                Loc::new(file, d.span),
+                FindingData::InvalidValue {
+                    value: d.text.clone(),
+                    problem: ValueProblem::NoSuchDate { day },
+                },
+            ));
         }
     }
 }
@@ -107,12 +92,4 @@ fn date_exists(y: u32, m: u32, d: u32) -> bool {
         _ => return false,
     };
     (1..=days).contains(&d)
-}
-
-fn date_help(d: &syntax::Date) -> String {
-    if !(1..=12).contains(&d.month) {
-        "months run from 01 to 12".to_string()
-    } else {
-        format!("that month has no day {:02}", d.day)
-    }
 }
