@@ -8,6 +8,7 @@ mod checks;
 mod ci;
 mod cli;
 mod config;
+mod diagram_layout;
 mod documents;
 mod driver;
 mod examples;
