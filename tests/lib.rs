@@ -24,6 +24,7 @@ mod parser;
 mod pathological;
 mod pathological_audit;
 mod pathological_output;
+mod print;
 mod rule_ids;
 mod rules_docs;
 mod sarif;
