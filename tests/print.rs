@@ -205,3 +205,89 @@ fn a_block_shows_only_the_fields_it_has() {
     let closed = &closed[..closed.find("</section>").unwrap()];
     assert!(!closed.contains("<table"), "{closed}");
 }
+
+/// Four stages, the second with nothing to tick; a two-line summary.
+const GAPS: &str = r#"sop gaps "Kitchen" {
+  owner cook
+  review monthly
+  summary """
+    First line of the summary.
+    Second line.
+  """
+}
+role cook "Cook" {
+  responsibilities "cooking"
+}
+pipeline orders "Guest orders" {
+  stage take "Take the order" {
+    owner cook
+    exit "the order is on the board"
+    -> wait
+  }
+  stage wait "Wait" {
+    owner cook
+    -> cook
+  }
+  stage cook "Cook the dish" {
+    owner cook
+    task plate "Plate it" { done_when "on the pass" }
+    -> served
+  }
+  stage served "Served" { terminal }
+}
+"#;
+
+#[test]
+fn checklists_are_numbered_without_gaps_and_name_their_pipeline() {
+    let p = Project::new().file("gaps.sop", GAPS);
+    p.run(&["build", "gaps.sop", "-o", "out"]);
+    let dir = p.path().join("out/gaps.checklists");
+    let mut stages: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("stage-") && n.ends_with(".md"))
+        .collect();
+    stages.sort();
+    assert_eq!(
+        stages,
+        ["stage-01-take.md", "stage-02-cook.md"],
+        "the stage with nothing to tick leaves no gap"
+    );
+    let md = std::fs::read_to_string(dir.join("stage-02-cook.md")).unwrap();
+    assert!(md.contains("- Pipeline: Guest orders\n"), "{md}");
+    assert!(md.contains("- Case: _"), "{md}");
+    assert!(!md.contains("customer") && !md.contains("| |"), "{md}");
+    let html = std::fs::read_to_string(dir.join("stage-02-cook.html")).unwrap();
+    assert!(
+        html.contains("<tr><th>Pipeline</th><td>Guest orders</td></tr>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<tr><th>Case</th><td class=\"blank\">"),
+        "{html}"
+    );
+    // The README links exactly these.
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(readme.contains("(stage-02-cook.md)") && !readme.contains("stage-03"));
+}
+
+#[test]
+fn the_summary_reads_the_same_in_markdown_and_html() {
+    let p = Project::new().file("gaps.sop", GAPS);
+    p.run(&["build", "gaps.sop", "-o", "out"]);
+    let md = std::fs::read_to_string(p.path().join("out/gaps.handbook.md")).unwrap();
+    let html = std::fs::read_to_string(p.path().join("out/gaps.handbook.html")).unwrap();
+    // Both keep the author's line break, set apart as a quote.
+    assert!(
+        md.contains("> First line of the summary.\\\n> Second line.\n"),
+        "{md}"
+    );
+    assert!(
+        html.contains("<div class=\"summary text\">First line of the summary.\nSecond line.</div>"),
+        "{html}"
+    );
+    assert!(html.contains(".text { white-space: pre-line; }"));
+    // Key/value lists, no table with an empty header row.
+    assert!(!md.contains("| | |"), "{md}");
+    assert!(md.contains("- Owner: Cook\n"), "{md}");
+}
