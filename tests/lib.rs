@@ -28,5 +28,6 @@ mod print;
 mod rule_ids;
 mod rules_docs;
 mod sarif;
+mod site;
 mod suppress;
 mod tidy;

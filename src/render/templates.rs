@@ -36,6 +36,15 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "checklists.md",
         include_str!("../../templates/checklists.md"),
     ),
+    (
+        "site-index.html",
+        include_str!("../../templates/site-index.html"),
+    ),
+    (
+        "site-role.html",
+        include_str!("../../templates/site-role.html"),
+    ),
+    ("site.css", include_str!("../../templates/site.css")),
 ];
 
 /// A template that failed to load, compile or render.
