@@ -323,3 +323,105 @@ fn the_estimate_can_fail() {
     let b = text_boxes(&doc);
     assert!(b[0].overlaps(&b[1]), "{b:?}");
 }
+
+/// Measures every `<text>` of each diagram as Chromium lays it out (`getBBox`, with the fonts of
+/// the machine), and returns what overlaps or leaves the drawing; `None` without Chromium.
+fn measured_problems(svgs: &[String]) -> Option<Vec<String>> {
+    let chromium = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| {
+            std::process::Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })?;
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("measure.html");
+    let script = r#"<script>
+const out = [];
+document.querySelectorAll('svg').forEach((svg, n) => {
+  const vb = svg.viewBox.baseVal;
+  const boxes = [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBBox()]);
+  for (const [s, b] of boxes) {
+    if (b.x < vb.x - 0.5 || b.y < vb.y - 0.5 || b.x + b.width > vb.x + vb.width + 0.5
+        || b.y + b.height > vb.y + vb.height + 0.5) out.push(`svg ${n}: "${s}" leaves the drawing`);
+  }
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [s, a] = boxes[i], [u, b] = boxes[j];
+    // Glyph boxes include the font's line gap: a pixel of touching is not an overlap.
+    if (a.x + 1 < b.x + b.width && b.x + 1 < a.x + a.width
+        && a.y + 1 < b.y + b.height && b.y + 1 < a.y + a.height)
+      out.push(`svg ${n}: "${s}" overlaps "${u}"`);
+  }
+  out.push(`measured ${boxes.length}`);
+});
+const pre = document.createElement('pre');
+pre.id = 'result';
+pre.textContent = JSON.stringify(out);
+document.body.appendChild(pre);
+</script>"#;
+    let html = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>{}{script}</body></html>",
+        svgs.join("\n")
+    );
+    std::fs::write(&page, html).unwrap();
+    let profile = dir.path().join("profile");
+    let out = std::process::Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(&page)
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom
+        .find("<pre id=\"result\">")
+        .expect("the measuring script ran")
+        + 17;
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let json = dom[start..end]
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let list: Vec<String> = serde_json::from_str(&json).expect("a JSON list");
+    let measured: usize = (list.iter())
+        .filter_map(|s| s.strip_prefix("measured "))
+        .map(|n| n.parse::<usize>().unwrap())
+        .sum();
+    assert!(measured > 0, "Chromium measured no text");
+    Some(
+        list.into_iter()
+            .filter(|s| !s.starts_with("measured "))
+            .collect(),
+    )
+}
+
+#[test]
+fn chromium_measures_no_overlap() {
+    let mut svgs = Vec::new();
+    for dir in ["sales", "sales-en"] {
+        let p = Project::new();
+        let out = p.path().join("out");
+        run_in(
+            &repo(),
+            &[
+                "build",
+                &format!("examples/{dir}"),
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        let html = std::fs::read_to_string(out.join("sales.handbook.html")).unwrap();
+        svgs.extend(diagrams(&html));
+    }
+    let p = Project::new().file("six.sop", include_str!("fixtures/diagram/six.sop"));
+    svgs.extend(build(&p, "six.sop"));
+    for zh in [false, true] {
+        let p = Project::new().file("gen.sop", &generated(30, zh));
+        svgs.extend(build(&p, "gen.sop"));
+    }
+    match measured_problems(&svgs) {
+        Some(problems) => assert!(problems.is_empty(), "{problems:#?}"),
+        None => eprintln!("chromium is not installed: the diagrams' text is not measured"),
+    }
+}

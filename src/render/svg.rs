@@ -10,14 +10,15 @@ use super::view::PipelineView;
 
 const FONT_SIZE: f64 = 13.0;
 const LABEL_FONT_SIZE: f64 = 10.5;
-const LINE_HEIGHT: f64 = 17.0;
+/// A line of text, as tall as the glyph box of the CJK fonts of the stack (1.45 em).
+const LINE_HEIGHT: f64 = 19.0;
 const PAD_X: f64 = 14.0;
 const PAD_Y: f64 = 9.0;
 /// Titles wrap at this width.
 const MAX_TEXT_WIDTH: f64 = 170.0;
 /// Edge labels wrap at this width; they are never cut.
 const MAX_LABEL_WIDTH: f64 = 120.0;
-const LABEL_LINE_HEIGHT: f64 = 13.0;
+const LABEL_LINE_HEIGHT: f64 = 15.5;
 /// Space inside a label's box, around its text.
 const LABEL_PAD: f64 = 3.0;
 
