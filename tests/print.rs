@@ -138,9 +138,11 @@ fn check_example(chromium: &Path, example: &str) -> usize {
             body.len() > 1,
             "{example}: page {n} holds only a heading: {lines:?}"
         );
+        // The table of contents lists the headings' texts: its page is not judged by them.
+        let contents = body.iter().any(|l| l == "目录" || l == "Table of contents");
         let last = &body[body.len() - 1];
         assert!(
-            !heads.contains(last),
+            contents || !heads.contains(last),
             "{example}: page {n} ends with the heading `{last}`"
         );
     }
