@@ -69,16 +69,24 @@ fn text_boxes(svg: &roxmltree::Document) -> Vec<TextBox> {
         .collect()
 }
 
-/// The `<svg>` diagrams of a handbook.
-fn diagrams(html: &str) -> Vec<String> {
+/// The `<svg>` elements of a handbook with `class`.
+fn svgs_of(html: &str, class: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = html;
     while let Some(i) = rest.find("<svg") {
         let end = rest[i..].find("</svg>").expect("a closed svg") + i + "</svg>".len();
-        out.push(rest[i..end].to_string());
+        let tag = &rest[i..i + rest[i..].find('>').unwrap()];
+        if tag.contains(&format!("class=\"{class}\"")) {
+            out.push(rest[i..end].to_string());
+        }
         rest = &rest[end..];
     }
     out
+}
+
+/// The diagrams of a handbook (not their print slices).
+fn diagrams(html: &str) -> Vec<String> {
+    svgs_of(html, "pipeline-diagram")
 }
 
 /// The numbers of a path's `d`, as points.
@@ -311,6 +319,46 @@ fn a_generated_thirty_stage_pipeline() {
             },
         );
     }
+}
+
+fn view_box(svg: &str) -> Vec<f64> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    (doc.root_element().attribute("viewBox").unwrap().split(' '))
+        .map(|v| v.parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_tall_diagram_prints_in_page_high_slices() {
+    let p = Project::new().file("gen.sop", &generated(30, false));
+    p.run(&["build", "gen.sop", "-o", "out"]);
+    let html = std::fs::read_to_string(p.path().join("out/gen.handbook.html")).unwrap();
+    let full = view_box(&diagrams(&html)[0]);
+    let slices: Vec<Vec<f64>> = svgs_of(&html, "pipeline-slice")
+        .iter()
+        .map(|s| view_box(s))
+        .collect();
+    assert!(slices.len() > 1, "{} slices", slices.len());
+    // Together they show the whole picture, top to bottom, each band at most a page high when
+    // the picture is as wide as the page (673 px), and each draws the picture by reference.
+    let scale = (673.0 / full[2]).min(1.0);
+    assert_eq!(slices[0][1], full[1]);
+    let last = &slices[slices.len() - 1];
+    assert!((last[1] + last[3] - (full[1] + full[3])).abs() < 0.2);
+    for w in slices.windows(2) {
+        assert!((w[0][1] + w[0][3] - w[1][1]).abs() < 0.2, "{slices:?}");
+    }
+    for s in &slices {
+        assert_eq!((s[0], s[2]), (full[0], full[2]));
+        assert!(s[3] * scale <= 850.5, "{s:?}");
+    }
+    assert!(html.contains("<use href=\"#pipeline-1-drawing\"/>"));
+    assert!(html.contains("<g id=\"pipeline-1-drawing\">"));
+    // A diagram that fits a page has none.
+    let p = Project::new().file("six.sop", include_str!("fixtures/diagram/six.sop"));
+    p.run(&["build", "six.sop", "-o", "out"]);
+    let html = std::fs::read_to_string(p.path().join("out/six.handbook.html")).unwrap();
+    assert!(svgs_of(&html, "pipeline-slice").is_empty());
 }
 
 #[test]

@@ -33,6 +33,8 @@ pub struct Diagram {
     pub mermaid: String,
     /// An `<svg>` element; every text in it is escaped already.
     pub svg: String,
+    /// For a picture taller than a printed page: `<svg>` elements showing it a page at a time.
+    pub slices: Vec<String>,
 }
 
 /// The trainings one role takes, in the order to take them.
@@ -120,10 +122,14 @@ impl<'a> HandbookContext<'a> {
             html_lang: doc.lang.html_code(),
             name,
             diagrams: (doc.pipelines.iter().enumerate())
-                .map(|(i, p)| Diagram {
-                    pipeline: p.id.clone(),
-                    mermaid: graph::mermaid(std::slice::from_ref(p)),
-                    svg: svg::pipeline(p, i + 1),
+                .map(|(i, p)| {
+                    let drawing = svg::drawing(p, i + 1);
+                    Diagram {
+                        pipeline: p.id.clone(),
+                        mermaid: graph::mermaid(std::slice::from_ref(p)),
+                        svg: drawing.svg,
+                        slices: drawing.slices,
+                    }
                 })
                 .collect(),
             training_plan: doc

@@ -255,6 +255,57 @@ fn label_position(route: &Route, w: f64, h: f64, taken: &Taken) -> (f64, f64) {
 
 /// The pipeline as an `<svg>` element. `n` makes the marker ids unique within a page.
 pub fn pipeline(p: &PipelineView, n: usize) -> String {
+    drawing(p, n).svg
+}
+
+/// A pipeline's picture, and its slices for print.
+#[derive(Debug, Clone)]
+pub struct Drawing {
+    /// The whole picture, an `<svg>` element.
+    pub svg: String,
+    /// When the picture, as wide as the page, would be taller than [`PRINT_HEIGHT`]: `<svg>`
+    /// elements that each show one page-high band of it (cut between stages and labels where
+    /// they can be), drawing it by reference (`<use>`), so they cost a few bytes each. Empty
+    /// otherwise.
+    pub slices: Vec<String>,
+}
+
+/// The width of an A4 page's text, in CSS px (178 mm).
+pub const PRINT_WIDTH: f64 = 673.0;
+/// The most of a diagram one printed page shows, in CSS px (225 mm).
+pub const PRINT_HEIGHT: f64 = 850.0;
+/// A picture that would take more pages than this is printed shrunk to one page instead: each
+/// slice has the browser draw the whole picture again.
+pub const MAX_SLICES: usize = 40;
+
+/// Where to cut a picture spanning `y0..y1` into bands at most `band` high, never through one of
+/// `boxes` (y ranges of stages and labels) unless a box is taller than a band.
+fn cuts(y0: f64, y1: f64, band: f64, boxes: &[(f64, f64)]) -> Vec<f64> {
+    let mut boxes = boxes.to_vec();
+    boxes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = vec![y0];
+    let mut at = y0;
+    while y1 - at > band {
+        let limit = at + band;
+        // The lowest free spot at or above the limit: just above the first box that crosses it.
+        let mut cut = limit;
+        for &(a, b) in &boxes {
+            if a < cut && b > cut {
+                cut = a - 2.0;
+            }
+        }
+        if cut <= at + band / 3.0 {
+            cut = limit;
+        }
+        out.push(cut);
+        at = cut;
+    }
+    out.push(y1);
+    out
+}
+
+/// The pipeline's picture and, for a tall one, its slices for print; see [`Drawing`].
+pub fn drawing(p: &PipelineView, n: usize) -> Drawing {
     let titles: Vec<Vec<String>> = (p.stages.iter())
         .map(|s| wrap(&s.title, FONT_SIZE, MAX_TEXT_WIDTH))
         .collect();
@@ -380,6 +431,7 @@ pub fn pipeline(p: &PipelineView, n: usize) -> String {
          markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">\
          <path d=\"M0 0 L10 5 L0 10 z\" fill=\"#555\"/></marker></defs>"
     );
+    let _ = writeln!(out, "<g id=\"pipeline-{n}-drawing\">");
     out.push_str("<g class=\"edges\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.4\">\n");
     for (route, when) in l.edges.iter().zip(&whens) {
         let dash = if route.back {
@@ -433,8 +485,32 @@ pub fn pipeline(p: &PipelineView, n: usize) -> String {
         }
         out.push_str("</g>\n");
     }
-    out.push_str("</g>\n</svg>\n");
-    out
+    out.push_str("</g>\n</g>\n</svg>\n");
+    // Slices, when the picture at the page's width is taller than a page shows.
+    let scale = (PRINT_WIDTH / w).min(1.0);
+    let mut slices = Vec::new();
+    if h * scale > PRINT_HEIGHT && h * scale <= PRINT_HEIGHT * MAX_SLICES as f64 {
+        let boxes: Vec<(f64, f64)> = taken.rects.iter().map(|r| (r.y0, r.y1)).collect();
+        let mut ys = cuts(bounds.y0, bounds.y1, PRINT_HEIGHT / scale, &boxes);
+        if ys.len() > MAX_SLICES + 1 {
+            ys.clear();
+        }
+        for band in ys.windows(2) {
+            let (y0, y1) = (band[0], band[1]);
+            slices.push(format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"pipeline-slice\" \
+                 viewBox=\"{} {} {} {}\" width=\"{}\" height=\"{}\" aria-hidden=\"true\" \
+                 font-family=\"{FONT_STACK}\"><use href=\"#pipeline-{n}-drawing\"/></svg>\n",
+                num(bounds.x0),
+                num(y0),
+                num(w),
+                num(y1 - y0),
+                num(w),
+                num(y1 - y0),
+            ));
+        }
+    }
+    Drawing { svg: out, slices }
 }
 
 #[cfg(test)]
@@ -447,6 +523,27 @@ mod tests {
         let lines = wrap("一二三四五六七八九十一二三四五六", 13.0, 100.0);
         assert!(lines.len() > 1, "{lines:?}");
         assert_eq!(wrap("Lead capture", 13.0, 170.0), vec!["Lead capture"]);
+    }
+
+    #[test]
+    fn cuts_fall_between_boxes() {
+        // Boxes at 0-40, 90-130, 180-220, ...: bands of 150 cut just above a box.
+        let boxes: Vec<(f64, f64)> = (0..10)
+            .map(|i| (i as f64 * 90.0, i as f64 * 90.0 + 40.0))
+            .collect();
+        let ys = cuts(0.0, 900.0, 150.0, &boxes);
+        assert_eq!(ys.first(), Some(&0.0));
+        assert_eq!(ys.last(), Some(&900.0));
+        for w in ys.windows(2) {
+            assert!(w[1] - w[0] <= 150.0 && w[1] > w[0], "{ys:?}");
+        }
+        for y in &ys[1..ys.len() - 1] {
+            assert!(
+                !boxes.iter().any(|&(a, b)| a < *y && *y < b),
+                "{y} cuts a box"
+            );
+        }
+        assert_eq!(cuts(0.0, 100.0, 150.0, &boxes), vec![0.0, 100.0]);
     }
 
     #[test]
