@@ -2,8 +2,9 @@
 //! by a depth-first search from the start stage are turned around, layers are longest paths,
 //! long edges get dummy nodes, layers are ordered by barycenters (keeping the ordering with the
 //! fewest crossings) and x positions are the closest to the neighbours' that keep nodes apart
-//! (isotonic regression). Everything runs in a fixed order, so the same graph gives the same
-//! picture.
+//! (isotonic regression). Edge labels are nodes of their own, in a layer between every two layers
+//! of stages, as Graphviz places them ([`layout_labelled`]). Everything runs in a fixed order, so
+//! the same graph gives the same picture.
 
 /// A node to place: its size.
 #[derive(Debug, Clone, Copy)]
