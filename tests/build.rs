@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::support::{Project, repo, run_in, run_in_code};
+use crate::support::{Project, repo, run_in};
 
 /// Every file under `dir`, by path relative to it (with `/`), with its bytes.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -335,7 +335,7 @@ fn the_html_handbook_is_self_contained_and_made_for_print() {
     assert!(!html.contains("<script"));
     assert!(!html.contains("@import"));
     assert!(html.contains("size: A4"));
-    assert!(html.contains(".part, .stage, .role { break-before: page; }"));
+    assert!(html.contains(".part { break-before: page; }"));
     assert!(html.contains("Noto Sans CJK SC"));
     assert!(html.contains("<html lang=\"zh-CN\">"));
     assert!(html.contains("href=\"#stage-sales_process-qualification\""));
@@ -388,26 +388,6 @@ fn a_template_error_names_the_file_and_line() {
     assert!(run.stderr.contains(&expected), "{}", run.stderr);
     assert!(run.stderr.contains("undefined"), "{}", run.stderr);
     assert!(!p.path().join("out").exists());
-}
-
-#[test]
-fn two_documents_with_one_name_are_refused() {
-    let run = run_in_code(
-        &repo(),
-        &[
-            "build",
-            "examples/sales",
-            "examples/sales-en",
-            "-o",
-            "/nonexistent/never",
-        ],
-        2,
-    );
-    assert!(
-        run.stderr.contains("would both write `sales.*`"),
-        "{}",
-        run.stderr
-    );
 }
 
 const TRICKY_GRAPH: &str = r#"

@@ -10,6 +10,10 @@ fn sales_examples_check_clean() {
             "check",
             "--format",
             "json",
+            // The examples were last reviewed on 2026-11-16, quarterly: pinned so that they
+            // stay clean after their next review falls due.
+            "--today",
+            "2026-12-01",
             "examples/sales",
             "examples/sales-en",
         ],
@@ -29,7 +33,10 @@ fn readme_check_command_works() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     assert!(readme.contains("cargo run --release -- check examples/sales"));
     assert!(readme.contains("cargo test"));
-    let run = run_in(&repo(), &["check", "examples/sales"]);
+    let run = run_in(
+        &repo(),
+        &["check", "--today", "2026-12-01", "examples/sales"],
+    );
     assert!(
         run.stdout.ends_with("0 errors, 0 warnings in 2 files\n"),
         "{}",

@@ -15,8 +15,9 @@ use crate::diag::Severity;
 use crate::driver::{CheckOptions, PathError, check_paths};
 use crate::files::write::describe;
 use crate::files::write::staged::{self, PublishError, Recovered};
+use crate::lint::calendar::{self, Day};
 use crate::model::Model;
-use crate::render::{DocumentView, Lang, Templates, render_document};
+use crate::render::{DocumentView, Lang, SiteDocument, Templates, render_document, render_site};
 
 pub(super) fn run(args: BuildArgs) -> u8 {
     // What a killed build left is finished first, whatever becomes of this one.
@@ -78,16 +79,47 @@ pub(super) fn run(args: BuildArgs) -> u8 {
         LangArg::Zh => Lang::Zh,
     });
     let mut outputs = Vec::new();
-    for (name, (_, model)) in &documents {
-        let view = DocumentView::from_model(model, lang);
-        match render_document(&view, name, &templates) {
+    let today = args.today.unwrap_or_else(Day::today_utc);
+    let views: Vec<(&String, DocumentView, Option<bool>)> = (documents.iter())
+        .map(|(name, (_, model))| {
+            let overdue = (model.header.as_ref())
+                .and_then(calendar::review_due)
+                .map(|due| due < today);
+            (name, DocumentView::from_model(model, lang), overdue)
+        })
+        .collect();
+    let template_error = |e: crate::render::TemplateError| {
+        say!("error: template {e}");
+        say!("nothing was written");
+        EXIT_USAGE
+    };
+    for (name, view, _) in &views {
+        match render_document(view, name, &templates) {
             Ok(files) => outputs.extend(files),
-            Err(e) => {
-                say!("error: template {e}");
-                say!("nothing was written");
-                return EXIT_USAGE;
-            }
+            Err(e) => return template_error(e),
         }
+    }
+    // Several documents make a site: an index of them all and a page per role.
+    if views.len() > 1 {
+        let site: Vec<SiteDocument> = (views.iter())
+            .map(|(name, view, overdue)| SiteDocument {
+                name,
+                view,
+                overdue: *overdue,
+            })
+            .collect();
+        match render_site(&site, &templates) {
+            Ok(files) => outputs.extend(files),
+            Err(e) => return template_error(e),
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(dup) = outputs.iter().find(|o| !seen.insert(&o.path)) {
+        say!(
+            "error: two outputs would both be `{}`: rename one of the documents (or its folder) and build again\nnothing was written",
+            args.output.join(&dup.path).shown()
+        );
+        return EXIT_USAGE;
     }
     let outputs: Vec<_> = outputs.into_iter().map(|o| (o.path, o.bytes)).collect();
     match staged::publish(&args.output, &outputs) {
@@ -147,10 +179,13 @@ fn recover(dir: &Path) -> bool {
 }
 
 /// Every document of the run (a model with a `sop` header), by output name, with its source path.
+/// The output name is the file stem made safe ([`output_name`]); documents that share one are
+/// told apart by their folders below the folder they have in common (`sales/sales`,
+/// `sales-en/sales`), so that they build side by side.
 fn documents(
     outcome: &crate::driver::CheckOutcome,
 ) -> Result<BTreeMap<String, (String, &Model)>, String> {
-    let mut out: BTreeMap<String, (String, &Model)> = BTreeMap::new();
+    let mut found: Vec<(String, std::path::PathBuf, String, &Model)> = Vec::new();
     for m in &outcome.models {
         let (Some(root), Some(_)) = (m.root, &m.header) else {
             continue;
@@ -161,16 +196,58 @@ fn documents(
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let name = output_name(&stem);
+        let dir = src
+            .canonical
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        found.push((output_name(&stem), dir, src.display.clone(), m));
+    }
+    let mut out: BTreeMap<String, (String, &Model)> = BTreeMap::new();
+    for (name, dir, display, m) in &found {
+        let same: Vec<&std::path::PathBuf> = (found.iter())
+            .filter(|(n, ..)| n == name)
+            .map(|(_, d, ..)| d)
+            .collect();
+        let name = if same.len() > 1 {
+            qualified(name, dir, &common_folder(&same))
+        } else {
+            name.clone()
+        };
         if let Some((other, _)) = out.get(&name) {
             return Err(format!(
-                "`{other}` and `{}` would both write `{name}.*`: build them into separate folders",
-                src.display
+                "`{other}` and `{display}` would both write `{name}.*`: rename one of them, or build them into separate folders"
             ));
         }
-        out.insert(name, (src.display.clone(), m));
+        out.insert(name, (display.clone(), *m));
     }
     Ok(out)
+}
+
+/// The deepest folder that holds all of `dirs`.
+fn common_folder(dirs: &[&std::path::PathBuf]) -> std::path::PathBuf {
+    let mut common: std::path::PathBuf = dirs[0].clone();
+    for d in &dirs[1..] {
+        while !d.starts_with(&common) {
+            if !common.pop() {
+                break;
+            }
+        }
+    }
+    common
+}
+
+/// `name` inside the folders that lead from `common` to `dir`, each made safe: `sales-en/sales`.
+fn qualified(name: &str, dir: &Path, common: &Path) -> String {
+    let rel = dir.strip_prefix(common).unwrap_or(dir);
+    let mut parts: Vec<String> = (rel.components())
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(output_name(&s.to_string_lossy())),
+            _ => None,
+        })
+        .collect();
+    parts.push(name.to_string());
+    parts.join("/")
 }
 
 /// A file stem made safe as a file name in any folder: letters, digits, `-`, `_` and inner `.`;
@@ -197,6 +274,25 @@ pub(crate) fn output_name(stem: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn equal_names_are_told_apart_by_their_folders() {
+        let (a, b) = (
+            std::path::PathBuf::from("/r/examples/sales"),
+            std::path::PathBuf::from("/r/examples/sales-en"),
+        );
+        let common = common_folder(&[&a, &b]);
+        assert_eq!(common, Path::new("/r/examples"));
+        assert_eq!(qualified("sales", &a, &common), "sales/sales");
+        assert_eq!(qualified("sales", &b, &common), "sales-en/sales");
+        let (c, d) = (
+            std::path::PathBuf::from("/r/x"),
+            std::path::PathBuf::from("/r/x/a b"),
+        );
+        let common = common_folder(&[&c, &d]);
+        assert_eq!(qualified("s", &c, &common), "s");
+        assert_eq!(qualified("s", &d, &common), "a_b/s");
+    }
 
     #[test]
     fn output_names_stay_inside_the_folder() {

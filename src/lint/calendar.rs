@@ -124,6 +124,15 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
+/// When the SOP's next review is due: its `reviewed` date plus one `review` cadence; `None`
+/// without both, or with an impossible `reviewed` date (an `invalid-value` already). A review is
+/// overdue when this day lies before today; due today is not overdue.
+pub fn review_due(header: &crate::model::Header) -> Option<Day> {
+    let (review, reviewed) = (header.review.as_ref()?, header.reviewed.as_ref()?);
+    let last = Day::new(i64::from(reviewed.year), reviewed.month, reviewed.day)?;
+    Some(last.after(&review.value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

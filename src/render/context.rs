@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::labels::Labels;
+use super::labels::{Labels, Lang};
 use super::templates::anchor;
-use super::view::{DocumentView, DurationView, RefView, TrainingView};
+use super::view::{DocumentView, DurationView, PipelineView, RefView, TrainingView};
 use super::{graph, svg};
 
 /// The context of `handbook.md` and `handbook.html`.
@@ -33,6 +33,8 @@ pub struct Diagram {
     pub mermaid: String,
     /// An `<svg>` element; every text in it is escaped already.
     pub svg: String,
+    /// For a picture taller than a printed page: `<svg>` elements showing it a page at a time.
+    pub slices: Vec<String>,
 }
 
 /// The trainings one role takes, in the order to take them.
@@ -60,6 +62,8 @@ pub struct ChecklistContext<'a> {
     pub html_lang: &'static str,
     pub name: &'a str,
     pub checklist: &'a Checklist,
+    /// The label of the row naming a stage's pipeline.
+    pub pipeline_label: &'static str,
 }
 
 /// The context of `checklists.md`, the index of a document's checklists.
@@ -84,6 +88,9 @@ pub struct Checklist {
     pub title: String,
     /// The stage's pipeline, for a stage.
     pub pipeline: Option<RefView>,
+    /// For a stage: the word for one item going through its pipeline (see [`case_word`]), the
+    /// label of the field to write which one the checklist is for.
+    pub case: Option<String>,
     pub owner: Option<RefView>,
     pub sla: Option<DurationView>,
     pub sections: Vec<ChecklistSection>,
@@ -115,10 +122,14 @@ impl<'a> HandbookContext<'a> {
             html_lang: doc.lang.html_code(),
             name,
             diagrams: (doc.pipelines.iter().enumerate())
-                .map(|(i, p)| Diagram {
-                    pipeline: p.id.clone(),
-                    mermaid: graph::mermaid(std::slice::from_ref(p)),
-                    svg: svg::pipeline(p, i + 1),
+                .map(|(i, p)| {
+                    let drawing = svg::drawing(p, i + 1);
+                    Diagram {
+                        pipeline: p.id.clone(),
+                        mermaid: graph::mermaid(std::slice::from_ref(p)),
+                        svg: drawing.svg,
+                        slices: drawing.slices,
+                    }
                 })
                 .collect(),
             training_plan: doc
@@ -181,6 +192,27 @@ pub fn training_order(doc: &DocumentView, role: &str) -> Vec<PlanItem> {
     order
 }
 
+/// The word for one item going through pipeline `p` (a deal, a ticket, a guest's order), as a
+/// stage checklist's field to fill in: the pipeline's `case`, else the language's default, `case` or `事项`.
+pub fn case_word(p: &PipelineView, lang: Lang) -> String {
+    if let Some(word) = &p.case {
+        return word.clone();
+    }
+    match lang {
+        Lang::En => "case",
+        Lang::Zh => "事项",
+    }
+    .to_string()
+}
+
+/// The label of a stage checklist's row naming its pipeline.
+fn pipeline_label(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "Pipeline",
+        Lang::Zh => "流程",
+    }
+}
+
 fn item_for_task(t: &super::view::TaskView) -> ChecklistItem {
     ChecklistItem {
         text: t.title.clone(),
@@ -202,14 +234,14 @@ fn criterion(text: &str) -> ChecklistItem {
 }
 
 /// One checklist per stage and per role, leaving out those with nothing to tick (an end stage
-/// without tasks, a role that owns nothing and takes no training).
+/// without tasks, a role that owns nothing and takes no training). Stage checklists are numbered
+/// in document order, without gaps for the stages left out.
 pub fn checklists(doc: &DocumentView) -> Vec<Checklist> {
     let labels = doc.lang.labels();
     let mut out = Vec::new();
     let mut n = 0;
     for p in &doc.pipelines {
         for s in &p.stages {
-            n += 1;
             let mut sections = Vec::new();
             let mut push = |heading: &str, items: Vec<ChecklistItem>| {
                 if !items.is_empty() {
@@ -231,6 +263,7 @@ pub fn checklists(doc: &DocumentView) -> Vec<Checklist> {
             if sections.is_empty() {
                 continue;
             }
+            n += 1;
             out.push(Checklist {
                 kind: "stage",
                 file: format!("stage-{n:02}-{}", anchor(s.local_id.clone())),
@@ -240,6 +273,7 @@ pub fn checklists(doc: &DocumentView) -> Vec<Checklist> {
                     id: p.id.clone(),
                     title: p.title.clone(),
                 }),
+                case: Some(case_word(p, doc.lang)),
                 owner: s.owner.clone(),
                 sla: s.sla.clone(),
                 sections,
@@ -287,6 +321,7 @@ pub fn checklists(doc: &DocumentView) -> Vec<Checklist> {
             id: r.id.clone(),
             title: r.title.clone(),
             pipeline: None,
+            case: None,
             owner: None,
             sla: None,
             sections,
@@ -310,6 +345,7 @@ impl<'a> ChecklistContext<'a> {
             html_lang: doc.lang.html_code(),
             name,
             checklist,
+            pipeline_label: pipeline_label(doc.lang),
         }
     }
 }

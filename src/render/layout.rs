@@ -2,8 +2,9 @@
 //! by a depth-first search from the start stage are turned around, layers are longest paths,
 //! long edges get dummy nodes, layers are ordered by barycenters (keeping the ordering with the
 //! fewest crossings) and x positions are the closest to the neighbours' that keep nodes apart
-//! (isotonic regression). Everything runs in a fixed order, so the same graph gives the same
-//! picture.
+//! (isotonic regression). Edge labels are nodes of their own, in a layer between every two layers
+//! of stages, as Graphviz places them ([`layout_labelled`]). Everything runs in a fixed order, so
+//! the same graph gives the same picture.
 
 /// A node to place: its size.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +40,8 @@ pub struct Route {
 pub struct Layout {
     pub nodes: Vec<Placed>,
     pub edges: Vec<Route>,
+    /// The centre of each edge's label box, by edge (empty when the layout places no labels).
+    pub labels: Vec<Option<Placed>>,
     pub width: f64,
     pub height: f64,
 }
@@ -48,6 +51,14 @@ pub const LAYER_GAP: f64 = 64.0;
 pub const NODE_GAP: f64 = 28.0;
 const DUMMY_WIDTH: f64 = 12.0;
 const MARGIN: f64 = 16.0;
+/// Space between a layer of stages and a layer of labels.
+pub const LABEL_LAYER_GAP: f64 = 22.0;
+/// Space between an edge and its label, the edge included.
+pub const LABEL_SIDE: f64 = 10.0;
+/// How far a self loop reaches out to the right of its stage.
+pub const SELF_LOOP: f64 = 30.0;
+/// The most space between the ends of two edges on one side of a stage.
+const PORT_GAP: f64 = 14.0;
 
 /// The layered layout is used up to this many stages; larger pipelines get [`column`].
 pub const LAYERED_MAX_STAGES: usize = 300;
@@ -61,18 +72,37 @@ const MAX_LANE: usize = 12;
 /// Lays out `nodes` with `edges`, starting the search for back edges at `start`: layered up to
 /// [`LAYERED_MAX_STAGES`] stages and [`LAYERED_MAX_NODES`] nodes with dummies, else one column
 /// ([`column`]).
+#[cfg(test)]
 pub fn layout(nodes: &[NodeSize], edges: &[EdgeIn], start: usize) -> Layout {
+    layout_labelled(nodes, edges, &[], start)
+}
+
+/// Like [`layout`], with a label box for some edges (`labels[i]` for `edges[i]`; missing ones
+/// have none). As Graphviz does it, a labelled graph gets a layer between every two layers of
+/// stages, and each label is a node there, placed like any other node: no label can cover a
+/// stage or another label, and every edge crosses a layer of labels straight down, beside the
+/// labels, never through one. The column layout places no labels ([`Layout::labels`] is empty).
+pub fn layout_labelled(
+    nodes: &[NodeSize],
+    edges: &[EdgeIn],
+    labels: &[Option<NodeSize>],
+    start: usize,
+) -> Layout {
     let n = nodes.len();
     if n == 0 {
         return Layout {
             nodes: Vec::new(),
             edges: Vec::new(),
+            labels: Vec::new(),
             width: 2.0 * MARGIN,
             height: 2.0 * MARGIN,
         };
     }
+    let label = |i: usize| labels.get(i).copied().flatten();
+    let labelled = (0..edges.len()).any(|i| label(i).is_some());
+    let step = if labelled { 2 } else { 1 };
     let back = back_edges(n, edges, start);
-    let layer = layers(n, edges, &back);
+    let layer = layers(n, edges, &back, step);
     let dummies: usize = (edges.iter().enumerate())
         .filter(|(_, e)| e.from != e.to)
         .map(|(i, e)| {
@@ -87,10 +117,24 @@ pub fn layout(nodes: &[NodeSize], edges: &[EdgeIn], start: usize) -> Layout {
     if n > LAYERED_MAX_STAGES || n + dummies > LAYERED_MAX_NODES {
         return column(nodes, edges);
     }
+    // Room a self loop (and its label) takes on the right of its stage: the stage is placed as
+    // if that much wider on both sides, so that its neighbours keep clear.
+    let mut loop_room = vec![0.0f64; n];
+    for (i, e) in edges.iter().enumerate() {
+        if e.from == e.to {
+            let room = SELF_LOOP + label(i).map_or(0.0, |l| l.width + LABEL_SIDE);
+            loop_room[e.from] = loop_room[e.from].max(room);
+        }
+    }
     // Virtual graph: real nodes, then dummies; each edge a chain of virtual nodes top to bottom.
-    let mut widths: Vec<f64> = nodes.iter().map(|s| s.width).collect();
+    let mut widths: Vec<f64> = (nodes.iter().zip(&loop_room))
+        .map(|(s, room)| s.width + 2.0 * room)
+        .collect();
+    let mut heights: Vec<f64> = nodes.iter().map(|s| s.height).collect();
     let mut vlayer = layer.clone();
     let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
+    // The virtual node of each edge's label.
+    let mut label_node: Vec<Option<usize>> = vec![None; edges.len()];
     for (i, e) in edges.iter().enumerate() {
         if e.from == e.to {
             chains.push(vec![e.from]);
@@ -103,7 +147,17 @@ pub fn layout(nodes: &[NodeSize], edges: &[EdgeIn], start: usize) -> Layout {
         };
         let mut chain = vec![top];
         for l in layer[top] + 1..layer[bottom] {
-            widths.push(DUMMY_WIDTH);
+            match label(i).filter(|_| l == layer[top] + 1) {
+                Some(size) => {
+                    widths.push(size.width + LABEL_SIDE);
+                    heights.push(size.height);
+                    label_node[i] = Some(widths.len() - 1);
+                }
+                None => {
+                    widths.push(DUMMY_WIDTH);
+                    heights.push(0.0);
+                }
+            }
             vlayer.push(l);
             chain.push(widths.len() - 1);
         }
@@ -127,45 +181,90 @@ pub fn layout(nodes: &[NodeSize], edges: &[EdgeIn], start: usize) -> Layout {
         &discovery(n, edges, start),
     );
     let xs = place_x(&order, &widths, &preds, &succs);
-    // y: the centre of each layer, layers as tall as their tallest node.
+    // y: the centre of each layer, layers as tall as their tallest node (or label); a self loop's
+    // label sits level with its stage.
     let mut layer_h = vec![0.0f64; layer_count];
-    for (i, s) in nodes.iter().enumerate() {
-        layer_h[layer[i]] = layer_h[layer[i]].max(s.height);
+    for (v, h) in heights.iter().enumerate() {
+        layer_h[vlayer[v]] = layer_h[vlayer[v]].max(*h);
     }
+    for (i, e) in edges.iter().enumerate() {
+        if let (true, Some(l)) = (e.from == e.to, label(i)) {
+            layer_h[layer[e.from]] = layer_h[layer[e.from]].max(l.height);
+        }
+    }
+    let gap = if labelled { LABEL_LAYER_GAP } else { LAYER_GAP };
     let mut layer_y = Vec::with_capacity(layer_count);
     let mut y = MARGIN;
     for h in &layer_h {
         layer_y.push(y + h / 2.0);
-        y += h + LAYER_GAP;
+        y += h + gap;
     }
-    let height = y - LAYER_GAP + MARGIN;
+    let height = y - gap + MARGIN;
     let min_x = (0..widths.len())
         .map(|i| xs[i] - widths[i] / 2.0)
         .fold(f64::INFINITY, f64::min);
     let max_x = (0..widths.len())
         .map(|i| xs[i] + widths[i] / 2.0)
         .fold(f64::NEG_INFINITY, f64::max);
-    // Room on the right for self loops.
-    let loop_room = if edges.iter().any(|e| e.from == e.to) {
-        24.0
-    } else {
-        0.0
-    };
     let shift = MARGIN - min_x;
     let at = |v: usize| (xs[v] + shift, layer_y[vlayer[v]]);
-    let placed = (0..n)
+    let placed: Vec<Placed> = (0..n)
         .map(|i| Placed {
             x: at(i).0,
             y: at(i).1,
         })
         .collect();
-    let routes = (edges.iter().zip(&chains).enumerate())
-        .map(|(i, (e, chain))| route(e, chain, back[i], nodes, &at))
+    // A label's box: on the right of where its edge runs down the label layer.
+    let label_box = |v: usize| {
+        let (x, y) = at(v);
+        Placed {
+            x: x + LABEL_SIDE / 2.0,
+            y,
+        }
+    };
+    // Where an edge crosses a virtual node: straight down from the top of its layer to the bottom,
+    // at the left of a label's box.
+    let crossing = |v: usize, is_label: bool| {
+        let (x, y) = at(v);
+        let x = if is_label {
+            x - widths[v] / 2.0 + LABEL_SIDE / 2.0
+        } else {
+            x
+        };
+        let half = layer_h[vlayer[v]] / 2.0;
+        [(x, y - half), (x, y + half)]
+    };
+    let mut routes: Vec<Route> = (edges.iter().zip(&chains).enumerate())
+        .map(|(i, (e, chain))| {
+            route(e, chain, back[i], nodes, &at, &|v| {
+                crossing(v, label_node[i] == Some(v))
+            })
+        })
+        .collect();
+    spread_ports(&mut routes, edges, &placed, nodes);
+    let label_at = (0..edges.len())
+        .map(|i| {
+            let e = edges[i];
+            let size = label(i)?;
+            if e.from == e.to {
+                let p = placed[e.from];
+                return Some(Placed {
+                    x: p.x
+                        + nodes[e.from].width / 2.0
+                        + SELF_LOOP
+                        + LABEL_SIDE / 2.0
+                        + size.width / 2.0,
+                    y: p.y,
+                });
+            }
+            label_node[i].map(label_box)
+        })
         .collect();
     Layout {
         nodes: placed,
         edges: routes,
-        width: max_x - min_x + 2.0 * MARGIN + loop_room,
+        labels: label_at,
+        width: max_x - min_x + 2.0 * MARGIN,
         height,
     }
 }
@@ -243,20 +342,22 @@ pub fn column(nodes: &[NodeSize], edges: &[EdgeIn]) -> Layout {
     Layout {
         nodes: placed,
         edges: routes,
+        labels: Vec::new(),
         width: 2.0 * MARGIN + (left + right) * LANE_GAP + widest + loop_room,
         height,
     }
 }
 
-/// The points of an edge: from the bottom of the upper node through the dummies to the top of the
-/// lower one; a back edge runs the other way, a quarter width to the right of the centre line so
-/// it does not cover the forward edge between the same two stages.
+/// The points of an edge: from the bottom of the upper node, straight down through each layer
+/// between (`crossing`), to the top of the lower one; a back edge runs the other way. Where on
+/// a stage's side an edge ends is left to [`spread_ports`].
 fn route(
     e: &EdgeIn,
     chain: &[usize],
     back: bool,
     nodes: &[NodeSize],
     at: &dyn Fn(usize) -> (f64, f64),
+    crossing: &dyn Fn(usize) -> [(f64, f64); 2],
 ) -> Route {
     if e.from == e.to {
         let (x, y) = at(e.from);
@@ -269,15 +370,18 @@ fn route(
     }
     let top = chain[0];
     let bottom = chain[chain.len() - 1];
-    let dx = |v: usize| if back { nodes[v].width / 4.0 } else { 0.0 };
-    let mut points = Vec::with_capacity(chain.len());
+    let mut points = Vec::with_capacity(2 * chain.len());
     let (x, y) = at(top);
-    points.push((x + dx(top), y + nodes[top].height / 2.0));
+    points.push((x, y + nodes[top].height / 2.0));
     for &d in &chain[1..chain.len() - 1] {
-        points.push(at(d));
+        let [a, b] = crossing(d);
+        points.push(a);
+        if b != a {
+            points.push(b);
+        }
     }
     let (x, y) = at(bottom);
-    points.push((x + dx(bottom), y - nodes[bottom].height / 2.0));
+    points.push((x, y - nodes[bottom].height / 2.0));
     if back {
         points.reverse();
     }
@@ -285,6 +389,47 @@ fn route(
         points,
         back,
         self_loop: false,
+    }
+}
+
+/// One end of an edge on a side of a stage: the x of the point after it, the route, and whether
+/// it is the route's first point.
+type PortEnd = (f64, usize, bool);
+
+/// Spreads the ends of the edges that meet one side of a stage along that side, in the order of
+/// where they go, as Graphviz does: edges leave and enter side by side instead of at one point.
+fn spread_ports(routes: &mut [Route], edges: &[EdgeIn], placed: &[Placed], nodes: &[NodeSize]) {
+    // (node, bottom side?) -> (x of the next point, route, which end)
+    let mut ends: std::collections::BTreeMap<(usize, bool), Vec<PortEnd>> = Default::default();
+    for (i, (r, e)) in routes.iter().zip(edges).enumerate() {
+        if r.self_loop || r.points.len() < 2 {
+            continue;
+        }
+        // Either way round, the first point leaves `e.from` and the last enters `e.to`.
+        let (first, last) = (e.from, e.to);
+        let p = &r.points;
+        let bottom = |v: usize, y: f64| y > placed[v].y;
+        ends.entry((first, bottom(first, p[0].1)))
+            .or_default()
+            .push((p[1].0, i, true));
+        let k = p.len();
+        ends.entry((last, bottom(last, p[k - 1].1)))
+            .or_default()
+            .push((p[k - 2].0, i, false));
+    }
+    for ((v, _), mut list) in ends {
+        if list.len() < 2 {
+            continue;
+        }
+        list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let m = list.len() as f64;
+        let spacing = (nodes[v].width * 0.7 / (m - 1.0)).min(PORT_GAP);
+        for (k, (_, i, first)) in list.into_iter().enumerate() {
+            let x = placed[v].x + (k as f64 - (m - 1.0) / 2.0) * spacing;
+            let points = &mut routes[i].points;
+            let at = if first { 0 } else { points.len() - 1 };
+            points[at].0 = x;
+        }
     }
 }
 
@@ -349,8 +494,9 @@ fn discovery(n: usize, edges: &[EdgeIn], start: usize) -> Vec<usize> {
     rank
 }
 
-/// Longest-path layers over the edges with back edges turned around.
-fn layers(n: usize, edges: &[EdgeIn], back: &[bool]) -> Vec<usize> {
+/// Longest-path layers over the edges with back edges turned around, each edge spanning at least
+/// `step` layers.
+fn layers(n: usize, edges: &[EdgeIn], back: &[bool], step: usize) -> Vec<usize> {
     let mut indegree = vec![0usize; n];
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, e) in edges.iter().enumerate() {
@@ -369,7 +515,7 @@ fn layers(n: usize, edges: &[EdgeIn], back: &[bool]) -> Vec<usize> {
     let mut ready: Vec<usize> = (0..n).rev().filter(|&v| indegree[v] == 0).collect();
     while let Some(v) = ready.pop() {
         for &w in &out[v] {
-            layer[w] = layer[w].max(layer[v] + 1);
+            layer[w] = layer[w].max(layer[v] + step);
             indegree[w] -= 1;
             if indegree[w] == 0 {
                 ready.push(w);
@@ -577,7 +723,7 @@ mod tests {
         let l = layout(&[node(), node(), node()], &edges, 0);
         assert!(l.nodes[0].y < l.nodes[1].y && l.nodes[1].y < l.nodes[2].y);
         assert!(l.edges[2].back);
-        assert_eq!(l.edges[3].points.len(), 3, "a dummy in the middle layer");
+        assert_eq!(l.edges[3].points.len(), 4, "straight down the middle layer");
         assert_eq!(l, layout(&[node(), node(), node()], &edges, 0));
     }
 

@@ -8,6 +8,7 @@ mod from_model;
 pub mod graph;
 pub mod labels;
 mod layout;
+mod site;
 pub mod svg;
 mod templates;
 mod view;
@@ -18,6 +19,7 @@ pub use context::{
     Checklist, ChecklistContext, ChecklistIndexContext, HandbookContext, checklists, training_order,
 };
 pub use labels::Lang;
+pub use site::{SiteDocument, render_site};
 pub use templates::{EMBEDDED, FUEL, OUTPUT_LIMIT, TemplateDirError, TemplateError, Templates};
 pub use view::*;
 

@@ -5,19 +5,22 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::escape::html as escape;
-use super::layout::{self, EdgeIn, NodeSize, Route};
+use super::layout::{self, EdgeIn, NodeSize, Placed, Route};
 use super::view::PipelineView;
 
 const FONT_SIZE: f64 = 13.0;
 const LABEL_FONT_SIZE: f64 = 10.5;
-const LINE_HEIGHT: f64 = 17.0;
+/// A line of text, as tall as the glyph box of the CJK fonts of the stack (1.45 em).
+const LINE_HEIGHT: f64 = 19.0;
 const PAD_X: f64 = 14.0;
 const PAD_Y: f64 = 9.0;
 /// Titles wrap at this width.
 const MAX_TEXT_WIDTH: f64 = 170.0;
-/// Edge labels are cut (with `…`) at this width; the full text is in the tooltip and the stage's
-/// section.
-const MAX_LABEL_WIDTH: f64 = 150.0;
+/// Edge labels wrap at this width; they are never cut.
+const MAX_LABEL_WIDTH: f64 = 120.0;
+const LABEL_LINE_HEIGHT: f64 = 15.5;
+/// Space inside a label's box, around its text.
+const LABEL_PAD: f64 = 3.0;
 
 /// The font stack of the diagram: the page's, with Chinese faces first found.
 pub const FONT_STACK: &str = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', \
@@ -65,6 +68,25 @@ fn wrap(s: &str, size: f64, max: f64) -> Vec<String> {
     lines
 }
 
+/// Like [`wrap`], in as few lines, but with the lines as even as they can be: the narrowest
+/// width that needs no more lines, so no line holds a lone last word.
+fn balanced_wrap(s: &str, size: f64, max: f64) -> Vec<String> {
+    let lines = wrap(s, size, max);
+    if lines.len() < 2 {
+        return lines;
+    }
+    let (mut lo, mut hi) = (max / lines.len() as f64, max);
+    for _ in 0..12 {
+        let mid = (lo + hi) / 2.0;
+        if wrap(s, size, mid).len() <= lines.len() {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    wrap(s, size, hi)
+}
+
 /// Pieces that may start a new line: a wide character alone, or a Latin word with the space
 /// before it.
 fn split_breakable(s: &str) -> Vec<String> {
@@ -88,25 +110,6 @@ fn split_breakable(s: &str) -> Vec<String> {
     if !cur.is_empty() {
         out.push(cur);
     }
-    out
-}
-
-/// `s` cut to `max` wide, with `…` when cut.
-fn truncate(s: &str, size: f64, max: f64) -> String {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text_width(&s, size) <= max {
-        return s;
-    }
-    let mut out = String::new();
-    let mut width = text_width("…", size);
-    for c in s.chars() {
-        width += char_em(c) * size;
-        if width > max {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
     out
 }
 
@@ -155,8 +158,6 @@ fn path(route: &Route) -> String {
     }
     d
 }
-
-const LABEL_HEIGHT: f64 = 14.0;
 
 /// An axis-aligned box.
 #[derive(Debug, Clone, Copy)]
@@ -227,7 +228,7 @@ impl Taken {
 /// Where an edge's label goes: on its first segment (its lane, for an edge beside a column of
 /// stages), at the first of a few fixed spots along it (then beside it) that overlaps no node and
 /// no label placed before; the middle if none is free.
-fn label_position(route: &Route, w: f64, taken: &Taken) -> (f64, f64) {
+fn label_position(route: &Route, w: f64, h: f64, taken: &Taken) -> (f64, f64) {
     let (x1, y1) = route.points[0];
     let (x2, y2) = route.points[1];
     if route.self_loop {
@@ -243,7 +244,7 @@ fn label_position(route: &Route, w: f64, taken: &Taken) -> (f64, f64) {
     for dx in beside {
         for t in along {
             let (x, y) = (x1 + (x2 - x1) * t + dx, y1 + (y2 - y1) * t);
-            let r = Rect::centred(x, y, w, LABEL_HEIGHT);
+            let r = Rect::centred(x, y, w, h);
             if !taken.overlaps(&r) {
                 return (x, y);
             }
@@ -254,6 +255,57 @@ fn label_position(route: &Route, w: f64, taken: &Taken) -> (f64, f64) {
 
 /// The pipeline as an `<svg>` element. `n` makes the marker ids unique within a page.
 pub fn pipeline(p: &PipelineView, n: usize) -> String {
+    drawing(p, n).svg
+}
+
+/// A pipeline's picture, and its slices for print.
+#[derive(Debug, Clone)]
+pub struct Drawing {
+    /// The whole picture, an `<svg>` element.
+    pub svg: String,
+    /// When the picture, as wide as the page, would be taller than [`PRINT_HEIGHT`]: `<svg>`
+    /// elements that each show one page-high band of it (cut between stages and labels where
+    /// they can be), drawing it by reference (`<use>`), so they cost a few bytes each. Empty
+    /// otherwise.
+    pub slices: Vec<String>,
+}
+
+/// The width of an A4 page's text, in CSS px (178 mm).
+pub const PRINT_WIDTH: f64 = 673.0;
+/// The most of a diagram one printed page shows, in CSS px (225 mm).
+pub const PRINT_HEIGHT: f64 = 850.0;
+/// A picture that would take more pages than this is printed shrunk to one page instead: each
+/// slice has the browser draw the whole picture again.
+pub const MAX_SLICES: usize = 40;
+
+/// Where to cut a picture spanning `y0..y1` into bands at most `band` high, never through one of
+/// `boxes` (y ranges of stages and labels) unless a box is taller than a band.
+fn cuts(y0: f64, y1: f64, band: f64, boxes: &[(f64, f64)]) -> Vec<f64> {
+    let mut boxes = boxes.to_vec();
+    boxes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = vec![y0];
+    let mut at = y0;
+    while y1 - at > band {
+        let limit = at + band;
+        // The lowest free spot at or above the limit: just above the first box that crosses it.
+        let mut cut = limit;
+        for &(a, b) in &boxes {
+            if a < cut && b > cut {
+                cut = a - 2.0;
+            }
+        }
+        if cut <= at + band / 3.0 {
+            cut = limit;
+        }
+        out.push(cut);
+        at = cut;
+    }
+    out.push(y1);
+    out
+}
+
+/// The pipeline's picture and, for a tall one, its slices for print; see [`Drawing`].
+pub fn drawing(p: &PipelineView, n: usize) -> Drawing {
     let titles: Vec<Vec<String>> = (p.stages.iter())
         .map(|s| wrap(&s.title, FONT_SIZE, MAX_TEXT_WIDTH))
         .collect();
@@ -284,7 +336,27 @@ pub fn pipeline(p: &PipelineView, n: usize) -> String {
         }
     }
     let start = p.stages.iter().position(|s| s.start).unwrap_or(0);
-    let l = layout::layout(&sizes, &edges, start);
+    // Each label in full, wrapped, and the size of its box.
+    let label_lines: Vec<Option<Vec<String>>> = (whens.iter())
+        .map(|w| {
+            w.as_ref().map(|w| {
+                let w = w.split_whitespace().collect::<Vec<_>>().join(" ");
+                balanced_wrap(&w, LABEL_FONT_SIZE, MAX_LABEL_WIDTH)
+            })
+        })
+        .collect();
+    let label_sizes: Vec<Option<NodeSize>> = (label_lines.iter())
+        .map(|lines| {
+            lines.as_ref().map(|lines| NodeSize {
+                width: (lines.iter())
+                    .map(|l| text_width(l, LABEL_FONT_SIZE))
+                    .fold(0.0, f64::max)
+                    + 2.0 * LABEL_PAD,
+                height: lines.len() as f64 * LABEL_LINE_HEIGHT + 2.0 * LABEL_PAD,
+            })
+        })
+        .collect();
+    let l = layout::layout_labelled(&sizes, &edges, &label_sizes, start);
     // Labels first: the picture must be wide enough for them.
     let mut labels = String::new();
     let mut bounds = Rect {
@@ -293,17 +365,21 @@ pub fn pipeline(p: &PipelineView, n: usize) -> String {
         x1: l.width,
         y1: l.height,
     };
-    // Boxes already taken: the nodes, then each label placed.
+    // Boxes already taken, for labels the layout did not place: the nodes, then each label.
     let mut taken = Taken::new();
     for (p, s) in l.nodes.iter().zip(&sizes) {
         taken.push(Rect::centred(p.x, p.y, s.width, s.height));
     }
-    for (route, when) in l.edges.iter().zip(&whens) {
-        let Some(when) = when else { continue };
-        let text = truncate(when, LABEL_FONT_SIZE, MAX_LABEL_WIDTH);
-        let w = text_width(&text, LABEL_FONT_SIZE) + 6.0;
-        let (x, y) = label_position(route, w, &taken);
-        let r = Rect::centred(x, y, w, LABEL_HEIGHT);
+    for (i, route) in l.edges.iter().enumerate() {
+        let (Some(lines), Some(size), Some(when)) = (&label_lines[i], label_sizes[i], &whens[i])
+        else {
+            continue;
+        };
+        let (x, y) = match l.labels.get(i).copied().flatten() {
+            Some(Placed { x, y }) => (x, y),
+            None => label_position(route, size.width, size.height, &taken),
+        };
+        let r = Rect::centred(x, y, size.width, size.height);
         taken.push(r);
         bounds = Rect {
             x0: bounds.x0.min(r.x0 - 4.0),
@@ -311,19 +387,27 @@ pub fn pipeline(p: &PipelineView, n: usize) -> String {
             x1: bounds.x1.max(r.x1 + 4.0),
             y1: bounds.y1.max(r.y1 + 4.0),
         };
-        let _ = writeln!(
+        let _ = write!(
             labels,
-            "<g><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{LABEL_HEIGHT}\" rx=\"3\" \
-             fill=\"#ffffff\" fill-opacity=\"0.92\"/><text x=\"{}\" y=\"{}\" font-size=\"{LABEL_FONT_SIZE}\" \
-             text-anchor=\"middle\" fill=\"#333\">{}</text></g>",
+            "<g><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" \
+             fill=\"#ffffff\" fill-opacity=\"0.92\"/>",
             escape(when),
             num(r.x0),
             num(r.y0),
-            num(w),
-            num(x),
-            num(y + 3.5),
-            escape(&text)
+            num(size.width),
+            num(size.height),
         );
+        for (k, line) in lines.iter().enumerate() {
+            let _ = write!(
+                labels,
+                "<text x=\"{}\" y=\"{}\" font-size=\"{LABEL_FONT_SIZE}\" \
+                 dominant-baseline=\"central\" fill=\"#333\">{}</text>",
+                num(r.x0 + LABEL_PAD),
+                num(r.y0 + LABEL_PAD + (k as f64 + 0.5) * LABEL_LINE_HEIGHT),
+                escape(line)
+            );
+        }
+        labels.push_str("</g>\n");
     }
     let mut out = String::new();
     let (w, h) = (bounds.x1 - bounds.x0, bounds.y1 - bounds.y0);
@@ -347,6 +431,7 @@ pub fn pipeline(p: &PipelineView, n: usize) -> String {
          markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">\
          <path d=\"M0 0 L10 5 L0 10 z\" fill=\"#555\"/></marker></defs>"
     );
+    let _ = writeln!(out, "<g id=\"pipeline-{n}-drawing\">");
     out.push_str("<g class=\"edges\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.4\">\n");
     for (route, when) in l.edges.iter().zip(&whens) {
         let dash = if route.back {
@@ -400,8 +485,32 @@ pub fn pipeline(p: &PipelineView, n: usize) -> String {
         }
         out.push_str("</g>\n");
     }
-    out.push_str("</g>\n</svg>\n");
-    out
+    out.push_str("</g>\n</g>\n</svg>\n");
+    // Slices, when the picture at the page's width is taller than a page shows.
+    let scale = (PRINT_WIDTH / w).min(1.0);
+    let mut slices = Vec::new();
+    if h * scale > PRINT_HEIGHT && h * scale <= PRINT_HEIGHT * MAX_SLICES as f64 {
+        let boxes: Vec<(f64, f64)> = taken.rects.iter().map(|r| (r.y0, r.y1)).collect();
+        let mut ys = cuts(bounds.y0, bounds.y1, PRINT_HEIGHT / scale, &boxes);
+        if ys.len() > MAX_SLICES + 1 {
+            ys.clear();
+        }
+        for band in ys.windows(2) {
+            let (y0, y1) = (band[0], band[1]);
+            slices.push(format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"pipeline-slice\" \
+                 viewBox=\"{} {} {} {}\" width=\"{}\" height=\"{}\" aria-hidden=\"true\" \
+                 font-family=\"{FONT_STACK}\"><use href=\"#pipeline-{n}-drawing\"/></svg>\n",
+                num(bounds.x0),
+                num(y0),
+                num(w),
+                num(y1 - y0),
+                num(w),
+                num(y1 - y0),
+            ));
+        }
+    }
+    Drawing { svg: out, slices }
 }
 
 #[cfg(test)]
@@ -414,8 +523,27 @@ mod tests {
         let lines = wrap("一二三四五六七八九十一二三四五六", 13.0, 100.0);
         assert!(lines.len() > 1, "{lines:?}");
         assert_eq!(wrap("Lead capture", 13.0, 170.0), vec!["Lead capture"]);
-        assert_eq!(truncate("a b", 10.0, 100.0), "a b");
-        assert!(truncate(&"x".repeat(100), 10.0, 50.0).ends_with('…'));
+    }
+
+    #[test]
+    fn cuts_fall_between_boxes() {
+        // Boxes at 0-40, 90-130, 180-220, ...: bands of 150 cut just above a box.
+        let boxes: Vec<(f64, f64)> = (0..10)
+            .map(|i| (i as f64 * 90.0, i as f64 * 90.0 + 40.0))
+            .collect();
+        let ys = cuts(0.0, 900.0, 150.0, &boxes);
+        assert_eq!(ys.first(), Some(&0.0));
+        assert_eq!(ys.last(), Some(&900.0));
+        for w in ys.windows(2) {
+            assert!(w[1] - w[0] <= 150.0 && w[1] > w[0], "{ys:?}");
+        }
+        for y in &ys[1..ys.len() - 1] {
+            assert!(
+                !boxes.iter().any(|&(a, b)| a < *y && *y < b),
+                "{y} cuts a box"
+            );
+        }
+        assert_eq!(cuts(0.0, 100.0, 150.0, &boxes), vec![0.0, 100.0]);
     }
 
     #[test]

@@ -37,6 +37,15 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/checklists.md"),
     ),
     ("audit.html", include_str!("../../templates/audit.html")),
+    (
+        "site-index.html",
+        include_str!("../../templates/site-index.html"),
+    ),
+    (
+        "site-role.html",
+        include_str!("../../templates/site-role.html"),
+    ),
+    ("site.css", include_str!("../../templates/site.css")),
 ];
 
 /// A template that failed to load, compile or render.
@@ -374,6 +383,7 @@ fn add_filters(env: &mut Environment<'static>, lang: Lang) {
     env.add_filter("md", |s: String| escape::md_inline(&s));
     env.add_filter("md_cell", |s: String| escape::md_cell(&s));
     env.add_filter("md_text", |s: String| escape::md_text(&s));
+    env.add_filter("md_quote", |s: String| md_quote(&s));
     env.add_filter("md_link", |s: String| escape::md_link(&s));
     env.add_filter("anchor", anchor);
     env.add_filter("number", number);
@@ -405,6 +415,31 @@ pub fn anchor(s: String) -> String {
         .collect()
 }
 
+/// A long text as a Markdown block quote that keeps its line breaks, as the HTML handbook shows
+/// it (a box with a rule on the left, `white-space: pre-line`): each line a hard break,
+/// paragraphs kept apart.
+fn md_quote(s: &str) -> String {
+    let text = escape::md_text(s.trim_matches('\n'));
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if line.trim().is_empty() {
+            out.push('>');
+            continue;
+        }
+        out.push_str("> ");
+        out.push_str(line);
+        let next_blank = lines.get(i + 1).is_none_or(|l| l.trim().is_empty());
+        if !next_blank {
+            out.push('\\');
+        }
+    }
+    out
+}
+
 /// `5_000_000` -> `5,000,000`.
 fn number(s: String) -> String {
     s.replace('_', ",")
@@ -428,6 +463,15 @@ pub fn css_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quote_keeps_its_lines() {
+        assert_eq!(
+            md_quote("one\ntwo\n\nthree\n"),
+            "> one\\\n> two\n>\n> three"
+        );
+        assert_eq!(md_quote("<b>"), "> &lt;b>");
+    }
 
     #[test]
     fn css_strings_cannot_escape() {

@@ -1,5 +1,5 @@
 use crate::diag::{Diagnostic, Loc};
-use crate::lint::calendar::Day;
+use crate::lint::calendar;
 use crate::lint::{Context, RuleId};
 use crate::syntax::Cadence;
 
@@ -51,11 +51,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let (Some(review), Some(reviewed)) = (&h.review, &h.reviewed) else {
         return;
     };
-    let Some(last) = Day::new(i64::from(reviewed.year), reviewed.month, reviewed.day) else {
-        // An impossible date is an `invalid-value` already.
+    let Some(due) = calendar::review_due(h) else {
         return;
     };
-    let due = last.after(&review.value);
     if due >= cx.today {
         return;
     }
