@@ -7,7 +7,8 @@ use std::borrow::Cow;
 
 use csv::ByteRecord;
 
-use super::log::{Collector, Columns, Field, LogError, ReadOptions, RejectReason};
+use super::collect::Collector;
+use super::rows::{Columns, Field, Lines, LogError, ReadOptions, RejectReason};
 
 pub(super) fn read(
     data: &[u8],
@@ -95,67 +96,4 @@ fn is_blank(record: &ByteRecord) -> bool {
 /// A field as text; invalid UTF-8 is replaced rather than dropping the row.
 fn text(bytes: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(bytes)
-}
-
-/// Physical line numbers from byte offsets, counting `\n`, `\r\n` and a lone `\r` as one break.
-pub(super) struct Lines<'a> {
-    data: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> Lines<'a> {
-    pub(super) fn new(data: &'a [u8]) -> Self {
-        let offset = if data.starts_with(b"\xEF\xBB\xBF") {
-            3
-        } else {
-            0
-        };
-        Lines {
-            data,
-            offset,
-            line: 1,
-        }
-    }
-
-    /// The line of the record the reader started reading at `start`: blank lines (line breaks)
-    /// before it are skipped. Offsets must not decrease between calls.
-    pub(super) fn line_of(&mut self, start: u64) -> u64 {
-        let mut at = usize::try_from(start)
-            .unwrap_or(usize::MAX)
-            .max(self.offset);
-        while at < self.data.len() && matches!(self.data[at], b'\r' | b'\n') {
-            at += 1;
-        }
-        let at = at.min(self.data.len());
-        let chunk = &self.data[self.offset..at];
-        let mut breaks = 0u64;
-        for (i, &b) in chunk.iter().enumerate() {
-            match b {
-                b'\n' => breaks += 1,
-                // The chunk ends before a byte that is no line break, so a `\r\n` is never split.
-                b'\r' if chunk.get(i + 1) != Some(&b'\n') => breaks += 1,
-                _ => {}
-            }
-        }
-        self.line += breaks;
-        self.offset = at;
-        self.line
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn physical_lines() {
-        let data = b"h\r\n\r\nA,\"x\ny\"\nB\rC\n\n\nD";
-        let mut lines = Lines::new(data);
-        // Where the reader starts each record: after the header's `\r`, after `y"\n`, after
-        // `B\r`, after `C\n`.
-        let offsets = [2, 13, 15, 17];
-        let got: Vec<u64> = offsets.iter().map(|&o| lines.line_of(o)).collect();
-        assert_eq!(got, [3, 5, 6, 9]);
-    }
 }

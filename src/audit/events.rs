@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::log::RawLog;
 use super::process::Process;
+use super::rows::RawLog;
 use super::timestamp::Timestamp;
 
 /// Why a row was dropped when collapsing repeats.

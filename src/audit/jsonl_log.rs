@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::value::RawValue;
 
-use super::log::{Collector, Columns, Field, LogError, RejectReason};
+use super::collect::Collector;
+use super::rows::{Columns, Field, LogError, RejectReason};
 
 /// At most this many distinct keys are named when a required field is missing.
 const KEYS_SHOWN: usize = 50;

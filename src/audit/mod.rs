@@ -5,6 +5,7 @@
 //!
 //! Depends on `model` only; printing is the `app` layer's business.
 
+mod collect;
 mod csv_log;
 pub mod events;
 pub mod figures;
@@ -14,6 +15,7 @@ pub mod kpi;
 pub mod log;
 pub mod process;
 pub mod report;
+pub mod rows;
 pub mod stages;
 pub mod timestamp;
 

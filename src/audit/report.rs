@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 pub use super::events::{DropReason, DroppedRow};
-pub use super::log::{RejectReason, RejectedRow, RowWarning};
 pub use super::process::TransitionKind;
+pub use super::rows::{RejectReason, RejectedRow, RowWarning};
 
 /// The report's schema version.
 pub const SCHEMA_VERSION: u32 = 1;

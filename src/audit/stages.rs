@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::csv_log::Lines;
 use super::process::Process;
+use super::rows::Lines;
 
 /// Maps the stage values of a log to stage slots: `0..process.len()` are the SOP's stages in
 /// declaration order, the slots after them unknown stages in order of first appearance.
