@@ -8,7 +8,8 @@ use super::audit_text::labels;
 use super::cli::{AuditArgs, AuditDeny, AuditFormat, CasesArg, InputFormatArg};
 use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_html, audit_human, human};
-use crate::audit::log::{Columns, InputFormat, LogError, ReadOptions};
+use crate::audit::log::{InputFormat, LogError, ReadOptions};
+use crate::audit::preset::Preset;
 use crate::audit::report::Report;
 use crate::audit::timestamp::{Timestamp, parse_offset};
 use crate::audit::{AuditError, AuditInput, audit};
@@ -179,7 +180,17 @@ fn read_options(args: &AuditArgs) -> Result<ReadOptions, Usage> {
         })?,
         None => 0,
     };
-    let mut columns = Columns::default();
+    let mut options = ReadOptions::new(InputFormat::Csv);
+    if let Some(name) = &args.preset {
+        let preset = Preset::parse(name.trim()).ok_or_else(|| {
+            Usage(format!(
+                "no preset `{name}`; the presets: {}",
+                Preset::list()
+            ))
+        })?;
+        preset.apply(&mut options);
+    }
+    let columns = &mut options.columns;
     let set = |names: &mut Vec<String>, given: &Option<String>| {
         if let Some(g) = given {
             *names = vec![g.trim().to_string()];
@@ -189,12 +200,11 @@ fn read_options(args: &AuditArgs) -> Result<ReadOptions, Usage> {
     set(&mut columns.stage, &args.stage_col);
     set(&mut columns.time, &args.time_col);
     set(&mut columns.amount, &args.amount_col);
-    Ok(ReadOptions {
-        format: InputFormat::Csv,
-        delimiter,
-        columns,
-        default_offset_s,
-    })
+    set(&mut columns.actor, &args.actor_col);
+    set(&mut columns.role, &args.role_col);
+    options.delimiter = delimiter;
+    options.default_offset_s = default_offset_s;
+    Ok(options)
 }
 
 fn choose_pipeline(model: &crate::model::Model, wanted: Option<&str>) -> Result<usize, Usage> {
@@ -308,7 +318,12 @@ fn explain(error: &AuditError, args: &AuditArgs) -> String {
                 .map_or_else(String::new, |p| p.shown().to_string());
             format!("{file}:{}: {}", e.line, e.message)
         }
-        AuditError::Log(LogError::MissingColumns { missing, found }) => {
+        AuditError::Log(LogError::MissingColumns {
+            missing,
+            found,
+            preset,
+            resembles,
+        }) => {
             let missing: Vec<String> = missing
                 .iter()
                 .map(|names| {
@@ -317,9 +332,13 @@ fn explain(error: &AuditError, args: &AuditArgs) -> String {
                 })
                 .collect();
             format!(
-                "the log has no column {}; found: {} (name the columns with `--case-col`, `--stage-col`, `--time-col`)",
+                "the log has no column {}{}; found: {} (name the columns with `--case-col`, `--stage-col`, `--time-col`){}",
                 missing.join(", no column "),
-                some_columns(found)
+                preset.map_or_else(String::new, |p| format!(" (preset `{p}`)")),
+                some_columns(found),
+                resembles.map_or_else(String::new, |p| format!(
+                    "; it looks like a `{p}` export: try `--preset {p}`"
+                ))
             )
         }
         AuditError::SlaTooLong {

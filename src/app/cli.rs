@@ -215,12 +215,16 @@ pub struct AuditArgs {
     /// Column of the deal amount (default `amount`).
     #[arg(long, value_name = "NAME")]
     pub amount_col: Option<String>,
-    /// Column of the actor (default `actor`, `org:resource`; not used in the figures yet).
+    /// Column of the actor (default `actor`, `org:resource`): events per actor of each stage.
     #[arg(long, value_name = "NAME")]
     pub actor_col: Option<String>,
-    /// Column of the role (default `role`, `org:role`; not used in the figures yet).
+    /// Column of the role (default `role`, `org:role`): roles of each stage, against its owner.
     #[arg(long, value_name = "NAME")]
     pub role_col: Option<String>,
+    /// The layout and columns of a CRM export: `salesforce`, `salesforce-field-history`,
+    /// `hubspot`, `pipedrive` (the `--*-col` options still override its columns).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
     /// A CSV file of `value,stage_id` rows mapping the log's stage values to stage ids.
     #[arg(long, value_name = "FILE")]
     pub stage_map: Option<PathBuf>,

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::rows::{RawLog, Record, RejectReason, RejectedRow, RowWarning, parse_amount};
+use super::rows::{
+    NONE, RawLog, Record, RejectReason, RejectedRow, RowWarning, Values, parse_amount,
+};
 use super::stages::Resolver;
 use super::timestamp::Timestamp;
 
@@ -12,7 +14,20 @@ pub struct Collector<'p> {
     resolver: Resolver<'p>,
     default_offset_s: i32,
     case_index: HashMap<Box<str>, u32>,
+    actor_index: HashMap<Box<str>, u32>,
+    role_index: HashMap<Box<str>, u32>,
     log: RawLog,
+}
+
+/// The index of `value` in `names`, added when new.
+fn intern(index: &mut HashMap<Box<str>, u32>, names: &mut Vec<Box<str>>, value: &str) -> u32 {
+    if let Some(&i) = index.get(value) {
+        return i;
+    }
+    let i = names.len() as u32;
+    names.push(value.into());
+    index.insert(value.into(), i);
+    i
 }
 
 impl<'p> Collector<'p> {
@@ -21,12 +36,22 @@ impl<'p> Collector<'p> {
             resolver,
             default_offset_s,
             case_index: HashMap::new(),
+            actor_index: HashMap::new(),
+            role_index: HashMap::new(),
             log: RawLog::default(),
         }
     }
 
     pub fn set_has_amount(&mut self) {
         self.log.has_amount = true;
+    }
+
+    pub fn set_has_actor(&mut self) {
+        self.log.has_actor = true;
+    }
+
+    pub fn set_has_role(&mut self) {
+        self.log.has_role = true;
     }
 
     /// Counts a data row (rejected or not).
@@ -45,8 +70,10 @@ impl<'p> Collector<'p> {
     }
 
     /// A row whose fields were found; values are trimmed here.
-    pub fn row(&mut self, line: u64, case: &str, stage: &str, time: &str, amount: &str) {
-        let (case, stage, time, amount) = (case.trim(), stage.trim(), time.trim(), amount.trim());
+    pub fn row(&mut self, line: u64, values: Values) {
+        let (case, time, amount) = (values.case.trim(), values.time.trim(), values.amount.trim());
+        let (first, alt) = (values.stage.trim(), values.stage_alt.trim());
+        let stage = if first.is_empty() { alt } else { first };
         let reason = if case.is_empty() {
             Some(RejectReason::MissingCaseId)
         } else if stage.is_empty() {
@@ -84,21 +111,34 @@ impl<'p> Collector<'p> {
             });
             f64::NAN
         };
-        let case = match self.case_index.get(case) {
-            Some(&c) => c,
-            None => {
-                let c = self.log.case_ids.len() as u32;
-                self.log.case_ids.push(case.into());
-                self.case_index.insert(case.into(), c);
-                c
-            }
+        let case = intern(&mut self.case_index, &mut self.log.case_ids, case);
+        // A second stage column (a formatted name beside a numeric id) is used when the first
+        // names no stage of the SOP.
+        let stage = match (
+            first.is_empty() || alt.is_empty(),
+            self.resolver.known(first),
+        ) {
+            (false, None) => self
+                .resolver
+                .known(alt)
+                .unwrap_or_else(|| self.resolver.resolve(first)),
+            _ => self.resolver.resolve(stage),
         };
-        let stage = self.resolver.resolve(stage);
+        let actor = match values.actor.trim() {
+            "" => NONE,
+            a => intern(&mut self.actor_index, &mut self.log.actors, a),
+        };
+        let role = match values.role.trim() {
+            "" => NONE,
+            r => intern(&mut self.role_index, &mut self.log.roles, r),
+        };
         self.log.records.push(Record {
             time: time_value,
             line,
             case,
             stage,
+            actor,
+            role,
             amount,
         });
     }

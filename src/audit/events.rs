@@ -139,7 +139,8 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
             r.stage = unknown_slot[r.stage as usize - known];
         }
     }
-    records.sort_unstable_by_key(|r| (r.case, r.time, r.line));
+    // Stable: the entries of one row (a wide export) with equal timestamps keep column order.
+    records.sort_by_key(|r| (r.case, r.time, r.line));
     let case_ids: Vec<Box<str>> = case_order
         .into_iter()
         .map(|c| case_ids[c as usize].clone())

@@ -41,10 +41,27 @@ pub enum Field {
     Stage,
     Time,
     Amount,
+    Actor,
+    Role,
+    /// The column a [`RowFilter`] looks at.
+    Filter,
+    /// A second stage column, used when the first holds no stage of the SOP.
+    StageAlt,
 }
 
 impl Field {
     pub const REQUIRED: [Field; 3] = [Field::Case, Field::Stage, Field::Time];
+    /// Every field, in the order of [`Values`].
+    pub const ALL: [Field; 8] = [
+        Field::Case,
+        Field::Stage,
+        Field::Time,
+        Field::Amount,
+        Field::Actor,
+        Field::Role,
+        Field::Filter,
+        Field::StageAlt,
+    ];
 }
 
 /// The header names that identify each field, first match wins.
@@ -54,16 +71,28 @@ pub struct Columns {
     pub stage: Vec<String>,
     pub time: Vec<String>,
     pub amount: Vec<String>,
+    pub actor: Vec<String>,
+    pub role: Vec<String>,
+    pub filter: Vec<String>,
+    pub stage_alt: Vec<String>,
+}
+
+/// Header names from string literals.
+pub fn names(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| (*s).to_string()).collect()
 }
 
 impl Default for Columns {
     fn default() -> Self {
-        let v = |names: &[&str]| names.iter().map(|s| (*s).to_string()).collect();
         Columns {
-            case: v(&["case_id", "case:concept:name"]),
-            stage: v(&["stage", "concept:name"]),
-            time: v(&["timestamp", "time:timestamp"]),
-            amount: v(&["amount"]),
+            case: names(&["case_id", "case:concept:name"]),
+            stage: names(&["stage", "concept:name"]),
+            time: names(&["timestamp", "time:timestamp"]),
+            amount: names(&["amount"]),
+            actor: names(&["actor", "org:resource"]),
+            role: names(&["role", "org:role"]),
+            filter: Vec::new(),
+            stage_alt: Vec::new(),
         }
     }
 }
@@ -75,8 +104,31 @@ impl Columns {
             Field::Stage => &self.stage,
             Field::Time => &self.time,
             Field::Amount => &self.amount,
+            Field::Actor => &self.actor,
+            Field::Role => &self.role,
+            Field::Filter => &self.filter,
+            Field::StageAlt => &self.stage_alt,
         }
     }
+}
+
+/// Only rows whose filter column holds `value` are stage entries (`Field` = `StageName` in a
+/// Salesforce field history); the others are not rows of the stage history at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowFilter {
+    pub value: String,
+}
+
+/// The values of one row, untrimmed, empty where the row has no such column.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Values<'a> {
+    pub case: &'a str,
+    pub stage: &'a str,
+    pub time: &'a str,
+    pub amount: &'a str,
+    pub actor: &'a str,
+    pub role: &'a str,
+    pub stage_alt: &'a str,
 }
 
 /// How to read a log.
@@ -87,6 +139,29 @@ pub struct ReadOptions {
     pub columns: Columns,
     /// The zone of timestamps that name none, in seconds east of UTC.
     pub default_offset_s: i32,
+    /// Rows that are stage entries, when not all are.
+    pub filter: Option<RowFilter>,
+    /// The wide layout (one row per case): a column named one of these prefixes followed by a
+    /// stage value holds the time the case entered that stage. Empty: one row per stage entry.
+    /// An earlier prefix wins over a later one for the same stage.
+    pub wide: Vec<String>,
+    /// The preset the mapping comes from, named in messages.
+    pub preset: Option<&'static str>,
+}
+
+impl ReadOptions {
+    /// CSV with the default columns, in UTC.
+    pub fn new(format: InputFormat) -> ReadOptions {
+        ReadOptions {
+            format,
+            delimiter: b',',
+            columns: Columns::default(),
+            default_offset_s: 0,
+            filter: None,
+            wide: Vec::new(),
+            preset: None,
+        }
+    }
 }
 
 /// Why a row was rejected, in the order the contract checks them.
@@ -146,8 +221,12 @@ pub struct Record {
     pub line: u64,
     /// Index into [`RawLog::case_ids`].
     pub case: u32,
-    /// Stage slot (see [`Resolver`]).
+    /// Stage slot (see `stages::Resolver`).
     pub stage: u32,
+    /// Index into [`RawLog::actors`], [`NONE`] without one.
+    pub actor: u32,
+    /// Index into [`RawLog::roles`], [`NONE`] without one.
+    pub role: u32,
     /// NaN when the row has no (valid) amount.
     pub amount: f64,
 }
@@ -164,9 +243,18 @@ pub struct RawLog {
     pub case_ids: Vec<Box<str>>,
     /// Unknown stage values, by slot after the SOP's stages.
     pub unknown_stages: Vec<Box<str>>,
+    /// Actor and role values in order of first appearance.
+    pub actors: Vec<Box<str>>,
+    pub roles: Vec<Box<str>>,
     /// Whether the log has an amount column (a key in some JSON Lines object).
     pub has_amount: bool,
+    /// Whether the log has an actor, a role column.
+    pub has_actor: bool,
+    pub has_role: bool,
 }
+
+/// No actor, no role.
+pub const NONE: u32 = u32::MAX;
 
 /// Why a log could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +263,10 @@ pub enum LogError {
     MissingColumns {
         missing: Vec<Vec<String>>,
         found: Vec<String>,
+        /// The preset asked for, whose columns these are.
+        preset: Option<&'static str>,
+        /// Without a preset: the one whose columns the log has most of.
+        resembles: Option<&'static str>,
     },
     /// The delimiter given cannot be used.
     Unreadable(String),

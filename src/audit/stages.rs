@@ -48,6 +48,19 @@ impl<'p> Resolver<'p> {
         slot
     }
 
+    /// The slot of a value that names one of the SOP's stages; unknown values are not added.
+    pub fn known(&self, value: &str) -> Option<u32> {
+        if let Some(&slot) = self.cache.get(value) {
+            return ((slot as usize) < self.process.len()).then_some(slot);
+        }
+        self.map
+            .get(value)
+            .copied()
+            .or_else(|| self.process.by_id(value))
+            .or_else(|| self.process.by_title(value))
+            .map(|i| i as u32)
+    }
+
     /// The names of the unknown stages, by slot (after the SOP's stages).
     pub fn into_unknown(self) -> Vec<Box<str>> {
         self.unknown

@@ -3,6 +3,7 @@
 mod figures;
 pub mod hostile;
 mod input;
+mod presets;
 mod props;
 mod shape;
 

@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 use sopc::audit::report::Report;
-use sopc::audit::{AuditInput, Columns, InputFormat, ReadOptions, TransitionKind, audit};
+use sopc::audit::{AuditInput, InputFormat, ReadOptions, TransitionKind, audit};
 use sopc::driver::{CheckOptions, CheckOutcome, check_paths};
 
 use super::DEMO_SOP;
@@ -30,12 +30,7 @@ fn run(outcome: &CheckOutcome, data: Vec<u8>, format: InputFormat) -> Option<Rep
         sop_name: "demo.sop".into(),
         log_name: "log".into(),
         data,
-        read: ReadOptions {
-            format,
-            delimiter: b',',
-            columns: Columns::default(),
-            default_offset_s: 0,
-        },
+        read: ReadOptions::new(format),
         stage_map: None,
         as_of: None,
     };
