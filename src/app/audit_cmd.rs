@@ -8,11 +8,11 @@ use super::audit_text::labels;
 use super::cli::{AuditArgs, AuditDeny, AuditFormat, CasesArg, InputFormatArg};
 use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_html, audit_human, human};
-use crate::audit::log::{InputFormat, LogError, ReadOptions};
+use crate::audit::log::{InputFormat, LogError, ReadOptions, gunzip};
 use crate::audit::preset::Preset;
 use crate::audit::report::Report;
 use crate::audit::timestamp::{Timestamp, parse_offset};
-use crate::audit::{AuditError, AuditInput, audit};
+use crate::audit::{self, Audit, AuditError, AuditInput};
 use crate::diag::Severity;
 use crate::driver::{CheckOptions, PathError, check_paths};
 use crate::files::read;
@@ -79,11 +79,13 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         )));
     };
     let pipeline = choose_pipeline(model, args.pipeline.as_deref())?;
-    let data = read_log(&args.log)?;
+    let data = gunzip(read_log(&args.log)?, read::LOG_LIMIT)
+        .map_err(|e| Usage(explain(&AuditError::Log(e), args)))?;
     let mut read = read;
     read.format = match args.input_format {
         Some(InputFormatArg::Csv) => InputFormat::Csv,
         Some(InputFormatArg::Jsonl) => InputFormat::Jsonl,
+        Some(InputFormatArg::Xes) => InputFormat::Xes,
         None if args.log == "-" => InputFormat::sniff(&data),
         None => InputFormat::from_path(&args.log),
     };
@@ -104,8 +106,13 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         read,
         stage_map: stage_map.as_deref(),
         as_of,
+        export_xes: args.export_xes.is_some(),
     };
-    let mut report = audit(input).map_err(|e| Usage(explain(&e, args)))?;
+    let Audit { mut report, xes } = audit::run(input).map_err(|e| Usage(explain(&e, args)))?;
+    if let (Some(path), Some(xes)) = (&args.export_xes, xes) {
+        write_atomically(path, xes.as_bytes(), Keep::Mode)
+            .map_err(|e| Usage(format!("cannot write `{}`: {}", path.shown(), describe(&e))))?;
+    }
     let code = gates(&report, args);
     let lang = model
         .header

@@ -161,6 +161,7 @@ pub enum AuditFormat {
 pub enum InputFormatArg {
     Csv,
     Jsonl,
+    Xes,
 }
 
 /// Which cases to list one by one.
@@ -197,7 +198,8 @@ pub struct AuditArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
     pub format: AuditFormat,
-    /// Format of the log (default: by extension, `.jsonl`/`.ndjson` are JSON Lines).
+    /// Format of the log (default: by extension, `.jsonl`/`.ndjson` are JSON Lines, `.xes` XES;
+    /// `.gz` is unpacked).
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormatArg>,
     /// CSV field delimiter: one ASCII character, or `tab` (default `,`).
@@ -243,6 +245,9 @@ pub struct AuditArgs {
     /// Fail (exit 1) on deviations, SLA breaches, overdue open cases or rejected rows.
     #[arg(long, value_enum, value_delimiter = ',')]
     pub deny: Vec<AuditDeny>,
+    /// Also write the accepted, collapsed events as XES, for process-mining tools.
+    #[arg(long, value_name = "FILE")]
+    pub export_xes: Option<PathBuf>,
     /// Also write the audit as a one-page, printable HTML report.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,

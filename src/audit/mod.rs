@@ -19,6 +19,7 @@ pub mod report;
 pub mod rows;
 pub mod stages;
 pub mod timestamp;
+pub mod xes;
 
 pub use log::{Columns, InputFormat, LogError, ReadOptions};
 pub use process::{Process, TransitionKind};
@@ -46,6 +47,15 @@ pub struct AuditInput<'a> {
     pub stage_map: Option<&'a [u8]>,
     /// "Now" for open cases; default: the latest accepted timestamp.
     pub as_of: Option<Timestamp>,
+    /// Also write the accepted, collapsed events as XES ([`Audit::xes`]).
+    pub export_xes: bool,
+}
+
+/// An audit's report, and what else was asked for.
+pub struct Audit {
+    pub report: Report,
+    /// The events as an XES document, when asked for.
+    pub xes: Option<String>,
 }
 
 /// Why an audit could not be done.
@@ -72,6 +82,11 @@ pub enum AuditError {
 
 /// Runs the audit.
 pub fn audit(input: AuditInput) -> Result<Report, AuditError> {
+    run(input).map(|a| a.report)
+}
+
+/// Runs the audit, with the XES export when asked for.
+pub fn run(input: AuditInput) -> Result<Audit, AuditError> {
     let pipeline = &input.model.pipelines[input.pipeline];
     let process = Process::new(pipeline);
     if let Some(i) =
@@ -108,6 +123,9 @@ pub fn audit(input: AuditInput) -> Result<Report, AuditError> {
     let rejected_rows = std::mem::take(&mut raw.rejected);
     let row_warnings = std::mem::take(&mut raw.warnings);
     let log = events::build(raw, &process);
+    let xes = input
+        .export_xes
+        .then(|| xes::write(&log, &process, &input.log_name));
     let as_of = input.as_of.or(log.latest_accepted);
     let figures = figures::compute(&log, &process, as_of.unwrap_or_default());
     let fitness = fitness::compute(&log, &process);
@@ -153,7 +171,7 @@ pub fn audit(input: AuditInput) -> Result<Report, AuditError> {
             }
         })
         .collect();
-    Ok(Report {
+    let report = Report {
         schema_version: report::SCHEMA_VERSION,
         sop: input.sop_name.clone(),
         pipeline: pipeline.def.id.clone(),
@@ -185,5 +203,6 @@ pub fn audit(input: AuditInput) -> Result<Report, AuditError> {
         },
         kpis,
         cases,
-    })
+    };
+    Ok(Audit { report, xes })
 }

@@ -11,24 +11,30 @@ use super::timestamp::Timestamp;
 pub enum InputFormat {
     Csv,
     Jsonl,
+    Xes,
 }
 
 impl InputFormat {
-    /// By file name: `.jsonl`/`.ndjson` are JSON Lines, anything else CSV.
+    /// By file name: `.jsonl`/`.ndjson` are JSON Lines, `.xes` XES, anything else CSV; a
+    /// `.gz` after the name is looked through.
     pub fn from_path(path: &str) -> InputFormat {
         let lower = path.to_ascii_lowercase();
+        let lower = lower.strip_suffix(".gz").unwrap_or(&lower);
         if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
             InputFormat::Jsonl
+        } else if lower.ends_with(".xes") {
+            InputFormat::Xes
         } else {
             InputFormat::Csv
         }
     }
 
-    /// For standard input: a first non-blank byte `{` means JSON Lines.
+    /// For standard input: a first non-blank byte `{` means JSON Lines, `<` XES.
     pub fn sniff(data: &[u8]) -> InputFormat {
         let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
         match data.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'{') => InputFormat::Jsonl,
+            Some(b'<') => InputFormat::Xes,
             _ => InputFormat::Csv,
         }
     }

@@ -6,6 +6,7 @@ mod input;
 mod presets;
 mod props;
 mod shape;
+mod xes;
 
 use crate::support::{Project, Run};
 
