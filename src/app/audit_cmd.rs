@@ -162,6 +162,7 @@ fn gates(report: &Report, args: &AuditArgs) -> u8 {
             .any(|s| s.sla_breaches.unwrap_or(0) > 0),
         AuditDeny::OpenOverdue => report.open_cases.overdue > 0,
         AuditDeny::RejectedRows => report.log.rejected > 0,
+        AuditDeny::UnknownStages => !report.deviations.unknown_stages.0.is_empty(),
     });
     if low || denied { EXIT_FAIL } else { EXIT_OK }
 }
@@ -358,6 +359,12 @@ fn explain(error: &AuditError, args: &AuditArgs) -> String {
              give a shorter sla"
         ),
         AuditError::Log(LogError::Unreadable(why)) => format!("cannot read `{}`: {why}", args.log),
+        AuditError::NoKnownStage { events, values } => format!(
+            "none of the {events} events of `{}` is in a stage of the SOP; its stage values: {} \
+             (is the stage column right? map the values with `--stage-map`)",
+            args.log,
+            values.join(", ")
+        ),
         AuditError::NoUsableRow { rows, rejected } => {
             let mut text = format!(
                 "none of the {rows} rows of `{}` could be used (is the column mapping right?)",

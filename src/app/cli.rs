@@ -183,6 +183,8 @@ pub enum AuditDeny {
     OpenOverdue,
     /// Any rejected row.
     RejectedRows,
+    /// Any event of a stage the SOP does not define.
+    UnknownStages,
 }
 
 #[derive(Debug, Args)]
@@ -242,7 +244,8 @@ pub struct AuditArgs {
     /// Fail (exit 1) when the alignment fitness of the log is below F.
     #[arg(long, value_name = "F")]
     pub min_fitness: Option<f64>,
-    /// Fail (exit 1) on deviations, SLA breaches, overdue open cases or rejected rows.
+    /// Fail (exit 1) on deviations, SLA breaches, overdue open cases, rejected rows or unknown
+    /// stages.
     #[arg(long, value_enum, value_delimiter = ',')]
     pub deny: Vec<AuditDeny>,
     /// Also write the accepted, collapsed events as XES, for process-mining tools.

@@ -30,6 +30,9 @@ pub use timestamp::Timestamp;
 use crate::model::{Model, SourceDb};
 use report::{CaseReport, LogSummary, RejectedRow};
 
+/// Stage values named when none of them is a stage of the SOP.
+const STAGE_VALUES_SHOWN: usize = 8;
+
 /// What one audit is run on.
 pub struct AuditInput<'a> {
     pub model: &'a Model,
@@ -72,6 +75,12 @@ pub enum AuditError {
         /// Where it is written: the file as displayed, and the 1-based line.
         file: String,
         line: usize,
+    },
+    /// The log has events, but none in a stage of the SOP: the stage column or the mapping is
+    /// surely wrong. The first few stage values, each with its did-you-mean.
+    NoKnownStage {
+        events: u64,
+        values: Vec<String>,
     },
     /// The log has rows but none was accepted: the mapping is surely wrong.
     NoUsableRow {
@@ -123,6 +132,26 @@ pub fn run(input: AuditInput) -> Result<Audit, AuditError> {
     let rejected_rows = std::mem::take(&mut raw.rejected);
     let row_warnings = std::mem::take(&mut raw.warnings);
     let log = events::build(raw, &process);
+    if !log.stages.is_empty() && log.stages.iter().all(|&s| log.known_stage(s).is_none()) {
+        return Err(AuditError::NoKnownStage {
+            events: log.stages.len() as u64,
+            values: log
+                .unknown
+                .iter()
+                .take(STAGE_VALUES_SHOWN)
+                .map(|v| {
+                    let hint = stages::did_you_mean(v, &process)
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    format!("`{v}`{hint}")
+                })
+                .chain(
+                    (log.unknown.len() > STAGE_VALUES_SHOWN)
+                        .then(|| format!("and {} more", log.unknown.len() - STAGE_VALUES_SHOWN)),
+                )
+                .collect(),
+        });
+    }
     let xes = input
         .export_xes
         .then(|| xes::write(&log, &process, &input.log_name));

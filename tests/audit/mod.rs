@@ -6,6 +6,7 @@ mod input;
 mod presets;
 mod props;
 mod shape;
+mod unknown;
 mod xes;
 
 use crate::support::{Project, Run};
