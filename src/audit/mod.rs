@@ -16,6 +16,7 @@ pub mod log;
 pub mod preset;
 pub mod process;
 pub mod report;
+pub mod roles;
 pub mod rows;
 pub mod stages;
 pub mod timestamp;
@@ -166,17 +167,32 @@ pub fn run(input: AuditInput) -> Result<Audit, AuditError> {
         has_amount,
         as_of,
     });
+    let owners: Vec<Vec<String>> = pipeline
+        .stages
+        .iter()
+        .map(|s| owner_names(input.model, s))
+        .collect();
+    let roles::Roles {
+        stages: stage_roles,
+        mismatches,
+    } = roles::compute(&log, &process, &owners);
     let figures::Figures {
-        stages,
+        mut stages,
         never_visited,
         start_stages,
         end_stages,
         transitions,
-        deviations,
+        mut deviations,
         open_cases,
         case_deviations,
         case_breaches,
     } = figures;
+    for (stage, r) in stages.iter_mut().zip(stage_roles) {
+        stage.roles = r.roles;
+        stage.actors = r.actors;
+        stage.owner_mismatch = r.owner_mismatch;
+    }
+    deviations.owner_mismatch = mismatches;
     let cases = case_deviations
         .into_iter()
         .zip(case_breaches)
@@ -234,4 +250,20 @@ pub fn run(input: AuditInput) -> Result<Audit, AuditError> {
         cases,
     };
     Ok(Audit { report, xes })
+}
+
+/// The values of a role column that name a stage's owner: the role's id and its title.
+fn owner_names(model: &Model, stage: &crate::model::Stage) -> Vec<String> {
+    let Some(owner) = &stage.owner else {
+        return Vec::new();
+    };
+    let mut names = vec![owner.name.clone()];
+    if let Some(title) = owner
+        .target
+        .and_then(|i| model.roles.get(i))
+        .and_then(|r| r.def.title.clone())
+    {
+        names.push(title);
+    }
+    names
 }

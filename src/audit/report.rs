@@ -94,6 +94,15 @@ pub struct StageReport {
     /// Only on unknown stages (null there when nothing is close).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub did_you_mean: Option<Option<String>>,
+    /// Events per role; only with a role column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Ordered<u64>>,
+    /// Events per actor; only with an actor column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actors: Option<Ordered<u64>>,
+    /// Events whose role is not the stage's owner; null without a role column, without an owner
+    /// and on unknown stages.
+    pub owner_mismatch: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -130,6 +139,17 @@ pub struct Deviations {
     pub cases_with_bad_start: u64,
     pub unknown_stages: Ordered<UnknownStage>,
     pub deviating_cases: u64,
+    /// Stage and role pairs where the role is not the stage's owner (stages in `stages` order,
+    /// roles sorted); empty without a role column.
+    pub owner_mismatch: Vec<OwnerMismatch>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerMismatch {
+    pub stage: String,
+    pub role: String,
+    pub events: u64,
+    pub cases: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]

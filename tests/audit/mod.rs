@@ -5,6 +5,7 @@ pub mod hostile;
 mod input;
 mod presets;
 mod props;
+mod roles;
 mod shape;
 mod unknown;
 mod xes;

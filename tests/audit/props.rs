@@ -74,7 +74,13 @@ fn conversion_rows_sum_to_one_with_ended_here() {
     let mut runner = TestRunner::new(Config::with_cases(96));
     runner
         .run(&any_log(), |rows| {
-            let report = run(&outcome, csv(&rows), InputFormat::Csv).expect("an audit");
+            let Some(report) = run(&outcome, csv(&rows), InputFormat::Csv) else {
+                // Only a log none of whose stages is the SOP's cannot be audited.
+                let unknown =
+                    |&(_, v, _): &(u8, usize, u32)| matches!(VALUES[v], "Qualify" | "xyz");
+                prop_assert!(rows.iter().all(unknown), "no audit of {rows:?}");
+                return Ok(());
+            };
             for s in &report.stages {
                 if s.entries == 0 {
                     prop_assert!(s.next.0.is_empty());
