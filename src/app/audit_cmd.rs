@@ -11,6 +11,7 @@ use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_html, audit_human, human};
 use crate::audit::log::{InputFormat, LogError, ReadOptions, gunzip};
 use crate::audit::preset::Preset;
 use crate::audit::report::Report;
+use crate::audit::sql::Dialect;
 use crate::audit::timestamp::{Timestamp, parse_offset};
 use crate::audit::{self, Audit, AuditError, AuditInput};
 use crate::diag::Severity;
@@ -79,6 +80,9 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         )));
     };
     let pipeline = choose_pipeline(model, args.pipeline.as_deref())?;
+    if args.emit_sql {
+        return emit_sql(args, model, &outcome.db, pipeline, &read, as_of);
+    }
     let data = gunzip(read_log(&args.log)?, read::LOG_LIMIT)
         .map_err(|e| Usage(explain(&AuditError::Log(e), args)))?;
     let mut read = read;
@@ -89,13 +93,7 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         None if args.log == "-" => InputFormat::sniff(&data),
         None => InputFormat::from_path(&args.log),
     };
-    let stage_map = match &args.stage_map {
-        Some(p) => Some(
-            read::read_regular(p, read::SMALL_LIMIT)
-                .map_err(|e| Usage(format!("cannot read the stage map `{}`: {e}", p.shown())))?,
-        ),
-        None => None,
-    };
+    let stage_map = read_stage_map(args)?;
     let input = AuditInput {
         model,
         db: &outcome.db,
@@ -146,6 +144,54 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
             .map_err(|e| Usage(format!("cannot write `{}`: {}", path.shown(), describe(&e))))?;
     }
     Ok(code)
+}
+
+/// `--emit-sql`: the script on standard output.
+fn emit_sql(
+    args: &AuditArgs,
+    model: &crate::model::Model,
+    db: &crate::model::SourceDb,
+    pipeline: usize,
+    read: &ReadOptions,
+    as_of: Option<Timestamp>,
+) -> Result<u8, Usage> {
+    let dialect = Dialect::parse(args.dialect.trim()).ok_or_else(|| {
+        Usage(format!(
+            "no SQL dialect `{}`; the dialects: `duckdb`, `spark`, `postgres`",
+            args.dialect
+        ))
+    })?;
+    let stage_map = read_stage_map(args)?;
+    let script = audit::emit_sql(&audit::SqlRequest {
+        model,
+        db,
+        pipeline,
+        sop_name: args.sop.shown().to_string(),
+        stage_map: stage_map.as_deref(),
+        dialect,
+        table: args.table.as_deref().unwrap_or_default(),
+        columns: &read.columns,
+        as_of,
+    })
+    .map_err(|e| Usage(explain(&e, args)))?;
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(script.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return Ok(EXIT_USAGE);
+    }
+    Ok(EXIT_OK)
+}
+
+fn read_stage_map(args: &AuditArgs) -> Result<Option<Vec<u8>>, Usage> {
+    match &args.stage_map {
+        Some(p) => Ok(Some(read::read_regular(p, read::SMALL_LIMIT).map_err(
+            |e| Usage(format!("cannot read the stage map `{}`: {e}", p.shown())),
+        )?)),
+        None => Ok(None),
+    }
 }
 
 /// Exit 1 when a gate asked for fails, else 0. Deviations alone never fail.

@@ -191,8 +191,12 @@ pub enum AuditDeny {
 pub struct AuditArgs {
     /// The `.sop` document to hold the log against.
     pub sop: PathBuf,
-    /// The stage history: a CSV or JSON Lines file, or `-` for standard input.
-    #[arg(allow_hyphen_values = true)]
+    /// The stage history: a CSV, JSON Lines or XES file, or `-` for standard input.
+    #[arg(
+        allow_hyphen_values = true,
+        required_unless_present = "emit_sql",
+        default_value = ""
+    )]
     pub log: String,
     /// The pipeline to audit (required when the document has several).
     #[arg(long, value_name = "ID")]
@@ -248,6 +252,16 @@ pub struct AuditArgs {
     /// stages.
     #[arg(long, value_enum, value_delimiter = ',')]
     pub deny: Vec<AuditDeny>,
+    /// Print an SQL script computing the audit's figures inside a warehouse, instead of auditing
+    /// a log (with `--dialect` and `--table`).
+    #[arg(long, requires = "table")]
+    pub emit_sql: bool,
+    /// The SQL dialect of `--emit-sql`: `duckdb`, `spark` or `postgres`.
+    #[arg(long, value_name = "NAME", default_value = "duckdb")]
+    pub dialect: String,
+    /// The table `--emit-sql` reads the stage history from.
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
     /// Also write the accepted, collapsed events as XES, for process-mining tools.
     #[arg(long, value_name = "FILE")]
     pub export_xes: Option<PathBuf>,

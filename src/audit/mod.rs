@@ -18,6 +18,7 @@ pub mod process;
 pub mod report;
 pub mod roles;
 pub mod rows;
+pub mod sql;
 pub mod stages;
 pub mod timestamp;
 pub mod xes;
@@ -88,6 +89,54 @@ pub enum AuditError {
         rows: u64,
         rejected: Vec<RejectedRow>,
     },
+}
+
+/// What `--emit-sql` is run on.
+pub struct SqlRequest<'a> {
+    pub model: &'a Model,
+    pub db: &'a SourceDb,
+    pub pipeline: usize,
+    pub sop_name: String,
+    pub stage_map: Option<&'a [u8]>,
+    pub dialect: sql::Dialect,
+    pub table: &'a str,
+    pub columns: &'a Columns,
+    pub as_of: Option<Timestamp>,
+}
+
+/// The SQL script of `--emit-sql`.
+pub fn emit_sql(request: &SqlRequest) -> Result<String, AuditError> {
+    let pipeline = &request.model.pipelines[request.pipeline];
+    let process = Process::new(pipeline);
+    let map = match request.stage_map {
+        Some(text) => StageMap::parse(text, &process).map_err(AuditError::StageMap)?,
+        None => StageMap::default(),
+    };
+    let first = |names: &[String], default: &'static str| {
+        names
+            .first()
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
+    };
+    let (case, stage, time) = (
+        first(&request.columns.case, "case_id"),
+        first(&request.columns.stage, "stage"),
+        first(&request.columns.time, "timestamp"),
+    );
+    Ok(sql::script(&sql::SqlInput {
+        process: &process,
+        map: &map,
+        dialect: request.dialect,
+        table: request.table,
+        case_col: &case,
+        stage_col: &stage,
+        time_col: &time,
+        sop: &request.sop_name,
+        pipeline: &pipeline.def.id,
+        as_of: request
+            .as_of
+            .map(|t| (t.rfc3339(), t.seconds_since(Timestamp::from_secs(0)))),
+    }))
 }
 
 /// Runs the audit.

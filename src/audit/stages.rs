@@ -95,6 +95,11 @@ pub struct StageMapError {
 }
 
 impl StageMap {
+    /// The values mapped, each with its stage.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.entries.iter().map(|(v, &s)| (v.as_str(), s))
+    }
+
     /// Reads a stage map; every stage id in it must be one of `process`'s.
     pub fn parse(text: &[u8], process: &Process) -> Result<StageMap, StageMapError> {
         let mut reader = csv::ReaderBuilder::new()

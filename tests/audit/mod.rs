@@ -7,6 +7,7 @@ mod presets;
 mod props;
 mod roles;
 mod shape;
+mod sql;
 mod unknown;
 mod xes;
 
