@@ -46,6 +46,10 @@ impl<'p> Collector<'p> {
         self.log.has_amount = true;
     }
 
+    pub fn set_wide(&mut self) {
+        self.log.wide = true;
+    }
+
     pub fn set_has_actor(&mut self) {
         self.log.has_actor = true;
     }

@@ -64,6 +64,9 @@ pub(super) fn read(
     if at(Field::Amount).is_some() {
         collector.set_has_amount();
     }
+    if !wide.is_empty() {
+        collector.set_wide();
+    }
     if at(Field::Actor).is_some() {
         collector.set_has_actor();
     }

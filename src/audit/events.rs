@@ -123,6 +123,7 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
         roles: role_names,
         has_actor,
         has_role,
+        wide,
         ..
     } = raw;
     let cases = case_ids.len();
@@ -164,8 +165,13 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
             r.stage = unknown_slot[r.stage as usize - known];
         }
     }
-    // Stable: the entries of one row (a wide export) with equal timestamps keep column order.
-    records.sort_by_key(|r| (r.case, r.time, r.line));
+    // The entries of one row (a wide export) with equal timestamps keep column order: a stable
+    // sort then, and the unstable one (no buffer of half the records) when lines are unique.
+    if wide {
+        records.sort_by_key(|r| (r.case, r.time, r.line));
+    } else {
+        records.sort_unstable_by_key(|r| (r.case, r.time, r.line));
+    }
     let case_ids: Vec<Box<str>> = case_order
         .into_iter()
         .map(|c| case_ids[c as usize].clone())

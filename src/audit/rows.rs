@@ -257,6 +257,8 @@ pub struct RawLog {
     /// Whether the log has an actor, a role column.
     pub has_actor: bool,
     pub has_role: bool,
+    /// Whether a row may hold several entries (the wide layout), so lines are not unique.
+    pub wide: bool,
 }
 
 /// No actor, no role.

@@ -141,7 +141,8 @@ fn mapping(process: &Process, map: &StageMap) -> Vec<(String, usize)> {
     out
 }
 
-/// The script.
+/// The script. An unknown stage keeps its value as its id, and no value that names an SOP
+/// stage is unknown, so a stage id alone tells known stages from unknown ones in joins.
 pub fn script(input: &SqlInput) -> String {
     let d = input.dialect;
     let p = input.process;
@@ -157,7 +158,7 @@ pub fn script(input: &SqlInput) -> String {
     );
     s.push_str(
         "-- Views sopc_log, sopc_stages, sopc_next, sopc_transitions, sopc_bad_starts and\n\
-         -- sopc_open_cases; equal timestamps within a case are ordered by stage value.\n\n",
+         -- sopc_open_cases. Equal timestamps within a case are ordered by stage value.\n\n",
     );
     let view = |s: &mut String, name: &str, body: &str| {
         let _ = writeln!(s, "CREATE OR REPLACE VIEW {name} AS\n{body};\n");
@@ -265,9 +266,8 @@ pub fn script(input: &SqlInput) -> String {
         &mut s,
         "sopc_kept",
         "SELECT o.case_id, o.value, o.stage, o.known, o.t\nFROM sopc_ordered o\n\
-         WHERE o.prev_stage IS NULL OR o.prev_stage <> o.stage\n   \
-         OR EXISTS (SELECT 1 FROM sopc_sop_kinds k WHERE k.a = o.stage AND k.b = o.stage \
-         AND k.kind = 'allowed')",
+         LEFT JOIN sopc_sop_kinds k ON k.a = o.stage AND k.b = o.stage AND k.kind = 'allowed'\n\
+         WHERE o.prev_stage IS NULL OR o.prev_stage <> o.stage OR k.a IS NOT NULL",
     );
     let epoch_t = d.epoch("k.t");
     view(
@@ -326,8 +326,7 @@ pub fn script(input: &SqlInput) -> String {
              ROUND(a.as_of_s - c.last_t_s, 6) AS age_s,\n  \
              COALESCE(a.as_of_s - c.last_t_s > d.sla_s, FALSE) AS overdue\n\
              FROM sopc_case_ends c CROSS JOIN sopc_as_of a\n\
-             LEFT JOIN sopc_sop_stages d ON d.id = c.last_stage AND EXISTS \
-             (SELECT 1 FROM sopc_stage_values m WHERE m.stage_id = c.last_stage)\n\
+             LEFT JOIN sopc_sop_stages d ON d.id = c.last_stage\n\
              WHERE NOT COALESCE(d.terminal, FALSE)",
     );
     // Stages: SOP stages in order, then unknown stages by id.
@@ -419,8 +418,8 @@ pub fn script(input: &SqlInput) -> String {
         &format!(
             "SELECT c.first_stage AS stage, COUNT(*) AS {count}\n\
              FROM sopc_case_ends c\n\
-             WHERE NOT EXISTS (SELECT 1 FROM sopc_sop_stages d WHERE d.is_start AND d.id = c.first_stage)\n   \
-             OR NOT EXISTS (SELECT 1 FROM sopc_stage_values m WHERE m.stage_id = c.first_stage)\n\
+             LEFT JOIN sopc_sop_stages d ON d.is_start AND d.id = c.first_stage\n\
+             WHERE d.id IS NULL\n\
              GROUP BY c.first_stage",
             count = q("count"),
         ),

@@ -13,28 +13,64 @@ use crate::support::Project;
 /// timestamp is NULL, a rejected row), runs `script.sql` and prints every view as JSON, with
 /// timestamps as seconds since the epoch.
 const RUNNER: &str = r#"
-import datetime, json, sys
-import duckdb
-con = duckdb.connect()
-con.execute("SET TimeZone='UTC'")
-con.execute("CREATE TABLE raw AS SELECT * FROM read_csv('log.csv', header=true, all_varchar=true)")
-con.execute("""CREATE TABLE deals AS SELECT case_id, stage,
-  TRY_CAST("timestamp" AS TIMESTAMPTZ) AS "timestamp" FROM raw""")
-con.execute(open('script.sql').read())
+import calendar, datetime, json, os, sys, time
+os.environ['TZ'] = 'UTC'
+time.tzset()
+engine = sys.argv[1]
+views = ['sopc_log', 'sopc_stages', 'sopc_next', 'sopc_transitions', 'sopc_bad_starts', 'sopc_open_cases']
+script = open('script.sql').read()
+
+def value(v):
+    if isinstance(v, datetime.datetime):
+        if v.tzinfo is None:
+            return calendar.timegm(v.timetuple()) + v.microsecond / 1e6
+        return v.timestamp()
+    return v
+
 out = {}
-for view in ['sopc_log', 'sopc_stages', 'sopc_next', 'sopc_transitions', 'sopc_bad_starts', 'sopc_open_cases']:
-    cur = con.execute(f'SELECT * FROM {view}')
-    cols = [c[0] for c in cur.description]
-    rows = []
-    for r in cur.fetchall():
-        rows.append({k: (v.timestamp() if isinstance(v, datetime.datetime) else v) for k, v in zip(cols, r)})
-    out[view] = rows
+if engine == 'duckdb':
+    import duckdb
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'")
+    con.execute("CREATE TABLE raw AS SELECT * FROM read_csv('log.csv', header=true, all_varchar=true)")
+    con.execute("""CREATE TABLE deals AS SELECT case_id, stage,
+      TRY_CAST("timestamp" AS TIMESTAMPTZ) AS "timestamp" FROM raw""")
+    con.execute(script)
+    for view in views:
+        cur = con.execute(f'SELECT * FROM {view}')
+        cols = [c[0] for c in cur.description]
+        out[view] = [{k: value(v) for k, v in zip(cols, r)} for r in cur.fetchall()]
+else:
+    from pyspark.sql import SparkSession
+    spark = (SparkSession.builder.master('local[2]').appName('sopc')
+             .config('spark.sql.session.timeZone', 'UTC')
+             .config('spark.ui.enabled', 'false')
+             .config('spark.sql.warehouse.dir', os.path.abspath('warehouse'))
+             .config('spark.sql.shuffle.partitions', '4')
+             .getOrCreate())
+    spark.sparkContext.setLogLevel('ERROR')
+    spark.read.option('header', 'true').csv('log.csv').createOrReplaceTempView('raw')
+    spark.sql("SELECT case_id, stage, try_cast(`timestamp` AS TIMESTAMP) AS `timestamp` FROM raw") \
+        .write.mode('overwrite').saveAsTable('deals')
+    for statement in script.split(';\n'):
+        body = '\n'.join(l for l in statement.splitlines() if not l.startswith('--')).strip()
+        if body:
+            spark.sql(body)
+    for view in views:
+        out[view] = [{k: value(v) for k, v in r.asDict().items()} for r in spark.sql(f'SELECT * FROM {view}').collect()]
+    spark.stop()
 print(json.dumps(out))
 "#;
 
-fn duckdb_available() -> bool {
-    Command::new("python3")
-        .args(["-c", "import duckdb"])
+/// Whether python3 can import `module` (and, for Spark, a JRE runs).
+fn available(module: &str) -> bool {
+    let java = module != "pyspark"
+        || Command::new("java")
+            .arg("-version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    java && Command::new("python3")
+        .args(["-c", &format!("import {module}")])
         .output()
         .is_ok_and(|o| o.status.success())
 }
@@ -106,10 +142,24 @@ fn same(what: &str, sql: &Value, json: &Value) {
 
 #[test]
 fn duckdb_runs_the_script_to_the_audits_figures() {
-    if !duckdb_available() {
+    if !available("duckdb") {
         eprintln!("skipped: python3 cannot import duckdb (pip install duckdb)");
         return;
     }
+    engine_matches_the_audit("duckdb");
+}
+
+#[test]
+fn spark_runs_the_script_to_the_audits_figures() {
+    if !available("pyspark") {
+        eprintln!("skipped: python3 cannot import pyspark, or no java (pip install pyspark)");
+        return;
+    }
+    engine_matches_the_audit("spark");
+}
+
+/// Runs the script of `dialect` on its engine and compares every view with the JSON audit.
+fn engine_matches_the_audit(dialect: &str) {
     let p = Project::new()
         .file("demo.sop", DEMO_SOP)
         .file("log.csv", &log(150))
@@ -123,14 +173,14 @@ fn duckdb_runs_the_script_to_the_audits_figures() {
             "demo.sop",
             "--emit-sql",
             "--dialect",
-            "duckdb",
+            dialect,
             "--table",
             "deals",
         ])
         .stdout;
     std::fs::write(p.path().join("script.sql"), &script).unwrap();
     let out = Command::new("python3")
-        .arg("run.py")
+        .args(["run.py", dialect])
         .current_dir(p.path())
         .output()
         .unwrap();
