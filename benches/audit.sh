@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Times `sopc audit` on a generated 1,000,000-row CRM log (the speed target of `sopc audit`:
-# at most 2 s and under 300 MB on 2 cores, release build). Not part of the test suite.
+# Times `sopc audit` on a generated CRM log, by default 1,000,000 rows (the speed target of
+# `sopc audit`: at most 2 s and under 300 MB on 2 cores, release build); `10000000` for the
+# ten-million-row figures (826 MB of CSV). Not part of the test suite.
 #
 #   benches/audit.sh [ROWS]        # default 1000000
+#   BENCH_DIR=/tmp/sopc-bench benches/audit.sh 10000000
 #
-# The log is generated deterministically by benches/gen_log.awk into target/bench/, once.
+# The log is generated deterministically by benches/gen_log.awk into $BENCH_DIR (default
+# target/bench/), once; delete it after measuring, a 10 M-row log is large.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-1000000}"
-log="target/bench/deals-${rows}.csv"
-mkdir -p target/bench
+dir="${BENCH_DIR:-target/bench}"
+log="$dir/deals-${rows}.csv"
+mkdir -p "$dir"
 if [[ ! -s "$log" ]]; then
   awk -v rows="$rows" -v seed=42 -f benches/gen_log.awk > "$log.tmp"
   mv "$log.tmp" "$log"
@@ -18,11 +22,11 @@ cargo build --release --quiet
 echo "log: $log ($(wc -c < "$log") bytes, $(($(wc -l < "$log") - 1)) rows)"
 run() {
   local name="$1"; shift
-  local out="target/bench/audit-${name}.out"
-  /usr/bin/time -v "$@" > "$out" 2> target/bench/time.txt || true
+  local out="$dir/audit-${name}.out"
+  /usr/bin/time -v "$@" > "$out" 2> "$dir/time.txt" || true
   local wall rss
-  wall=$(grep 'Elapsed (wall clock)' target/bench/time.txt | awk '{print $NF}')
-  rss=$(grep 'Maximum resident set size' target/bench/time.txt | awk '{print $NF}')
+  wall=$(grep 'Elapsed (wall clock)' "$dir/time.txt" | awk '{print $NF}')
+  rss=$(grep 'Maximum resident set size' "$dir/time.txt" | awk '{print $NF}')
   printf '%-28s wall %s  peak RSS %d MB  output %d bytes\n' "$name" "$wall" $((rss / 1024)) "$(wc -c < "$out")"
 }
 sop=examples/sales/sales.sop

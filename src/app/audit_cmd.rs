@@ -7,11 +7,13 @@ use std::path::Path;
 use super::cli::{AuditArgs, AuditDeny, AuditFormat, CasesArg, InputFormatArg};
 use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_human, human};
-use crate::audit::log::{Columns, InputFormat, LogError, ReadOptions};
+use crate::audit::log::{InputFormat, LogError, ReadOptions, gunzip};
+use crate::audit::preset::Preset;
 use crate::audit::report::Report;
+use crate::audit::sql::Dialect;
 use crate::audit::timestamp::{Timestamp, parse_offset};
 use crate::audit::view::{AuditView, Cases};
-use crate::audit::{AuditError, AuditInput, audit};
+use crate::audit::{self, Audit, AuditError, AuditInput};
 use crate::diag::Severity;
 use crate::driver::{CheckOptions, PathError, check_paths};
 use crate::files::read;
@@ -83,21 +85,20 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         )));
     };
     let pipeline = choose_pipeline(model, args.pipeline.as_deref())?;
-    let data = read_log(&args.log)?;
+    if args.emit_sql {
+        return emit_sql(args, model, &outcome.db, pipeline, &read, as_of);
+    }
+    let data = gunzip(read_log(&args.log)?, read::LOG_LIMIT)
+        .map_err(|e| Usage(explain(&AuditError::Log(e), args)))?;
     let mut read = read;
     read.format = match args.input_format {
         Some(InputFormatArg::Csv) => InputFormat::Csv,
         Some(InputFormatArg::Jsonl) => InputFormat::Jsonl,
+        Some(InputFormatArg::Xes) => InputFormat::Xes,
         None if args.log == "-" => InputFormat::sniff(&data),
         None => InputFormat::from_path(&args.log),
     };
-    let stage_map = match &args.stage_map {
-        Some(p) => Some(
-            read::read_regular(p, read::SMALL_LIMIT)
-                .map_err(|e| Usage(format!("cannot read the stage map `{}`: {e}", p.shown())))?,
-        ),
-        None => None,
-    };
+    let stage_map = read_stage_map(args)?;
     let input = AuditInput {
         model,
         db: &outcome.db,
@@ -108,8 +109,13 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         read,
         stage_map: stage_map.as_deref(),
         as_of,
+        export_xes: args.export_xes.is_some(),
     };
-    let mut report = audit(input).map_err(|e| Usage(explain(&e, args)))?;
+    let Audit { mut report, xes } = audit::run(input).map_err(|e| Usage(explain(&e, args)))?;
+    if let (Some(path), Some(xes)) = (&args.export_xes, xes) {
+        write_atomically(path, xes.as_bytes(), Keep::Mode)
+            .map_err(|e| Usage(format!("cannot write `{}`: {}", path.shown(), describe(&e))))?;
+    }
     let code = gates(&report, args);
     let lang = Lang::of_document(
         model
@@ -161,6 +167,54 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     Ok(code)
 }
 
+/// `--emit-sql`: the script on standard output.
+fn emit_sql(
+    args: &AuditArgs,
+    model: &crate::model::Model,
+    db: &crate::model::SourceDb,
+    pipeline: usize,
+    read: &ReadOptions,
+    as_of: Option<Timestamp>,
+) -> Result<u8, Usage> {
+    let dialect = Dialect::parse(args.dialect.trim()).ok_or_else(|| {
+        Usage(format!(
+            "no SQL dialect `{}`; the dialects: `duckdb`, `spark`, `postgres`",
+            args.dialect
+        ))
+    })?;
+    let stage_map = read_stage_map(args)?;
+    let script = audit::emit_sql(&audit::SqlRequest {
+        model,
+        db,
+        pipeline,
+        sop_name: args.sop.shown().to_string(),
+        stage_map: stage_map.as_deref(),
+        dialect,
+        table: args.table.as_deref().unwrap_or_default(),
+        columns: &read.columns,
+        as_of,
+    })
+    .map_err(|e| Usage(explain(&e, args)))?;
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(script.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return Ok(EXIT_USAGE);
+    }
+    Ok(EXIT_OK)
+}
+
+fn read_stage_map(args: &AuditArgs) -> Result<Option<Vec<u8>>, Usage> {
+    match &args.stage_map {
+        Some(p) => Ok(Some(read::read_regular(p, read::SMALL_LIMIT).map_err(
+            |e| Usage(format!("cannot read the stage map `{}`: {e}", p.shown())),
+        )?)),
+        None => Ok(None),
+    }
+}
+
 /// Exit 1 when a gate asked for fails, else 0. Deviations alone never fail.
 fn gates(report: &Report, args: &AuditArgs) -> u8 {
     let fitness = report.fitness.alignment.log_fitness;
@@ -175,6 +229,7 @@ fn gates(report: &Report, args: &AuditArgs) -> u8 {
             .any(|s| s.sla_breaches.unwrap_or(0) > 0),
         AuditDeny::OpenOverdue => report.open_cases.overdue > 0,
         AuditDeny::RejectedRows => report.log.rejected > 0,
+        AuditDeny::UnknownStages => !report.deviations.unknown_stages.0.is_empty(),
     });
     if low || denied { EXIT_FAIL } else { EXIT_OK }
 }
@@ -200,7 +255,17 @@ fn read_options(args: &AuditArgs) -> Result<ReadOptions, Usage> {
         })?,
         None => 0,
     };
-    let mut columns = Columns::default();
+    let mut options = ReadOptions::new(InputFormat::Csv);
+    if let Some(name) = &args.preset {
+        let preset = Preset::parse(name.trim()).ok_or_else(|| {
+            Usage(format!(
+                "no preset `{name}`; the presets: {}",
+                Preset::list()
+            ))
+        })?;
+        preset.apply(&mut options);
+    }
+    let columns = &mut options.columns;
     let set = |names: &mut Vec<String>, given: &Option<String>| {
         if let Some(g) = given {
             *names = vec![g.trim().to_string()];
@@ -210,12 +275,11 @@ fn read_options(args: &AuditArgs) -> Result<ReadOptions, Usage> {
     set(&mut columns.stage, &args.stage_col);
     set(&mut columns.time, &args.time_col);
     set(&mut columns.amount, &args.amount_col);
-    Ok(ReadOptions {
-        format: InputFormat::Csv,
-        delimiter,
-        columns,
-        default_offset_s,
-    })
+    set(&mut columns.actor, &args.actor_col);
+    set(&mut columns.role, &args.role_col);
+    options.delimiter = delimiter;
+    options.default_offset_s = default_offset_s;
+    Ok(options)
 }
 
 fn choose_pipeline(model: &crate::model::Model, wanted: Option<&str>) -> Result<usize, Usage> {
@@ -329,7 +393,12 @@ fn explain(error: &AuditError, args: &AuditArgs) -> String {
                 .map_or_else(String::new, |p| p.shown().to_string());
             format!("{file}:{}: {}", e.line, e.message)
         }
-        AuditError::Log(LogError::MissingColumns { missing, found }) => {
+        AuditError::Log(LogError::MissingColumns {
+            missing,
+            found,
+            preset,
+            resembles,
+        }) => {
             let missing: Vec<String> = missing
                 .iter()
                 .map(|names| {
@@ -338,9 +407,13 @@ fn explain(error: &AuditError, args: &AuditArgs) -> String {
                 })
                 .collect();
             format!(
-                "the log has no column {}; found: {} (name the columns with `--case-col`, `--stage-col`, `--time-col`)",
+                "the log has no column {}{}; found: {} (name the columns with `--case-col`, `--stage-col`, `--time-col`){}",
                 missing.join(", no column "),
-                some_columns(found)
+                preset.map_or_else(String::new, |p| format!(" (preset `{p}`)")),
+                some_columns(found),
+                resembles.map_or_else(String::new, |p| format!(
+                    "; it looks like a `{p}` export: try `--preset {p}`"
+                ))
             )
         }
         AuditError::SlaTooLong {
@@ -353,6 +426,12 @@ fn explain(error: &AuditError, args: &AuditArgs) -> String {
              give a shorter sla"
         ),
         AuditError::Log(LogError::Unreadable(why)) => format!("cannot read `{}`: {why}", args.log),
+        AuditError::NoKnownStage { events, values } => format!(
+            "none of the {events} events of `{}` is in a stage of the SOP; its stage values: {} \
+             (is the stage column right? map the values with `--stage-map`)",
+            args.log,
+            values.join(", ")
+        ),
         AuditError::NoUsableRow { rows, rejected } => {
             let mut text = format!(
                 "none of the {rows} rows of `{}` could be used (is the column mapping right?)",

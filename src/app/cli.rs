@@ -204,6 +204,7 @@ pub enum AuditFormat {
 pub enum InputFormatArg {
     Csv,
     Jsonl,
+    Xes,
 }
 
 /// Which cases to list one by one.
@@ -225,14 +226,20 @@ pub enum AuditDeny {
     OpenOverdue,
     /// Any rejected row.
     RejectedRows,
+    /// Any event of a stage the SOP does not define.
+    UnknownStages,
 }
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// The `.sop` document to hold the log against.
     pub sop: PathBuf,
-    /// The stage history: a CSV or JSON Lines file, or `-` for standard input.
-    #[arg(allow_hyphen_values = true)]
+    /// The stage history: a CSV, JSON Lines or XES file, or `-` for standard input.
+    #[arg(
+        allow_hyphen_values = true,
+        required_unless_present = "emit_sql",
+        default_value = ""
+    )]
     pub log: String,
     /// The pipeline to audit (required when the document has several).
     #[arg(long, value_name = "ID")]
@@ -240,7 +247,8 @@ pub struct AuditArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
     pub format: AuditFormat,
-    /// Format of the log (default: by extension, `.jsonl`/`.ndjson` are JSON Lines).
+    /// Format of the log (default: by extension, `.jsonl`/`.ndjson` are JSON Lines, `.xes` XES;
+    /// `.gz` is unpacked).
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormatArg>,
     /// CSV field delimiter: one ASCII character, or `tab` (default `,`).
@@ -258,12 +266,16 @@ pub struct AuditArgs {
     /// Column of the deal amount (default `amount`).
     #[arg(long, value_name = "NAME")]
     pub amount_col: Option<String>,
-    /// Column of the actor (default `actor`, `org:resource`; not used in the figures yet).
+    /// Column of the actor (default `actor`, `org:resource`): events per actor of each stage.
     #[arg(long, value_name = "NAME")]
     pub actor_col: Option<String>,
-    /// Column of the role (default `role`, `org:role`; not used in the figures yet).
+    /// Column of the role (default `role`, `org:role`): roles of each stage, against its owner.
     #[arg(long, value_name = "NAME")]
     pub role_col: Option<String>,
+    /// The layout and columns of a CRM export: `salesforce`, `salesforce-field-history`,
+    /// `hubspot`, `pipedrive` (the `--*-col` options still override its columns).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
     /// A CSV file of `value,stage_id` rows mapping the log's stage values to stage ids.
     #[arg(long, value_name = "FILE")]
     pub stage_map: Option<PathBuf>,
@@ -279,9 +291,23 @@ pub struct AuditArgs {
     /// Fail (exit 1) when the alignment fitness of the log is below F.
     #[arg(long, value_name = "F")]
     pub min_fitness: Option<f64>,
-    /// Fail (exit 1) on deviations, SLA breaches, overdue open cases or rejected rows.
+    /// Fail (exit 1) on deviations, SLA breaches, overdue open cases, rejected rows or unknown
+    /// stages.
     #[arg(long, value_enum, value_delimiter = ',')]
     pub deny: Vec<AuditDeny>,
+    /// Print an SQL script computing the audit's figures inside a warehouse, instead of auditing
+    /// a log (with `--dialect` and `--table`).
+    #[arg(long, requires = "table")]
+    pub emit_sql: bool,
+    /// The SQL dialect of `--emit-sql`: `duckdb`, `spark` or `postgres`.
+    #[arg(long, value_name = "NAME", default_value = "duckdb")]
+    pub dialect: String,
+    /// The table `--emit-sql` reads the stage history from.
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+    /// Also write the accepted, collapsed events as XES, for process-mining tools.
+    #[arg(long, value_name = "FILE")]
+    pub export_xes: Option<PathBuf>,
     /// Also write the audit as a one-page, printable HTML report.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,

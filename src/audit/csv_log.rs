@@ -7,7 +7,8 @@ use std::borrow::Cow;
 
 use csv::ByteRecord;
 
-use super::log::{Collector, Columns, Field, LogError, ReadOptions, RejectReason};
+use super::collect::Collector;
+use super::rows::{Columns, Field, Lines, LogError, ReadOptions, RejectReason, Values};
 
 pub(super) fn read(
     data: &[u8],
@@ -33,44 +34,139 @@ pub(super) fn read(
         }
     };
     let index = |field| column(&header, &options.columns, field);
-    let required: Vec<Option<usize>> = Field::REQUIRED.iter().map(|&f| index(f)).collect();
-    let missing: Vec<Vec<String>> = Field::REQUIRED
+    let wide = wide_columns(&header, &options.wide);
+    let mut needed: Vec<Field> = if options.wide.is_empty() {
+        Field::REQUIRED.to_vec()
+    } else {
+        vec![Field::Case]
+    };
+    if options.filter.is_some() {
+        needed.push(Field::Filter);
+    }
+    let mut missing: Vec<Vec<String>> = needed
         .iter()
-        .zip(&required)
-        .filter(|(_, i)| i.is_none())
-        .map(|(&f, _)| options.columns.names(f).to_vec())
+        .filter(|&&f| index(f).is_none())
+        .map(|&f| options.columns.names(f).to_vec())
         .collect();
+    if !options.wide.is_empty() && wide.is_empty() {
+        missing.push(options.wide.iter().map(|p| format!("{p}<stage>")).collect());
+    }
     if !missing.is_empty() {
         return Err(LogError::MissingColumns {
             missing,
             found: header,
+            preset: options.preset,
+            resembles: None,
         });
     }
-    let (case, stage, time) = (
-        required[0].unwrap_or_default(),
-        required[1].unwrap_or_default(),
-        required[2].unwrap_or_default(),
-    );
-    let amount = index(Field::Amount);
-    if amount.is_some() {
+    let columns: Vec<Option<usize>> = Field::ALL.iter().map(|&f| index(f)).collect();
+    let at = |f: Field| columns[Field::ALL.iter().position(|&g| g == f).unwrap_or(0)];
+    if at(Field::Amount).is_some() {
         collector.set_has_amount();
     }
+    if !wide.is_empty() {
+        collector.set_wide();
+    }
+    if at(Field::Actor).is_some() {
+        collector.set_has_actor();
+    }
+    if at(Field::Role).is_some() {
+        collector.set_has_role();
+    }
+    let filter = options.filter.as_ref().map(|f| (at(Field::Filter), f));
     while next(&mut reader, &mut record)? {
         let start = record.position().map_or(0, csv::Position::byte);
         let line = lines.line_of(start);
         if is_blank(&record) {
             continue;
         }
+        let get = |f: Field| at(f).map(|i| text(record.get(i).unwrap_or_default()));
+        if let Some((column, filter)) = filter
+            && record.len() == header.len()
+            && column
+                .is_some_and(|i| text(record.get(i).unwrap_or_default()).trim() != filter.value)
+        {
+            continue; // not a stage entry
+        }
         collector.count_row();
         if record.len() != header.len() {
             collector.reject(line, RejectReason::FieldCount, Some(record.len()));
             continue;
         }
-        let get = |i: usize| text(record.get(i).unwrap_or_default());
-        let amount = amount.map(get).unwrap_or_default();
-        collector.row(line, &get(case), &get(stage), &get(time), &amount);
+        let [case, stage, time, amount, actor, role, _, stage_alt] = Field::ALL.map(get);
+        let values = Values {
+            case: or_empty(&case),
+            amount: or_empty(&amount),
+            actor: or_empty(&actor),
+            role: or_empty(&role),
+            ..Values::default()
+        };
+        if wide.is_empty() {
+            collector.row(
+                line,
+                Values {
+                    stage: or_empty(&stage),
+                    time: or_empty(&time),
+                    stage_alt: or_empty(&stage_alt),
+                    ..values
+                },
+            );
+            continue;
+        }
+        // One row per case: each non-empty stage column is an entry, in column order.
+        let mut entries = 0;
+        for (i, stage) in &wide {
+            let time = text(record.get(*i).unwrap_or_default());
+            if time.trim().is_empty() {
+                continue;
+            }
+            entries += 1;
+            collector.row(
+                line,
+                Values {
+                    stage,
+                    time: &time,
+                    ..values
+                },
+            );
+        }
+        if entries == 0 {
+            // No stage was entered: the row says nothing of the stage history, but is counted.
+            collector.row(line, values);
+        }
     }
     Ok(())
+}
+
+fn or_empty<'a>(value: &'a Option<Cow<'_, str>>) -> &'a str {
+    value.as_deref().unwrap_or_default()
+}
+
+/// The columns of the wide layout, in header order, with the stage value each names; an
+/// earlier prefix wins over a later one for the same stage.
+fn wide_columns(header: &[String], prefixes: &[String]) -> Vec<(usize, String)> {
+    let mut best: Vec<(usize, usize, &str)> = Vec::new(); // (prefix rank, column, stage)
+    for (i, h) in header.iter().enumerate() {
+        let Some((rank, stage)) = prefixes
+            .iter()
+            .enumerate()
+            .find_map(|(r, p)| h.strip_prefix(p.as_str()).map(|s| (r, s)))
+        else {
+            continue;
+        };
+        if stage.is_empty() {
+            continue;
+        }
+        match best.iter_mut().find(|(_, _, s)| *s == stage) {
+            Some(entry) if entry.0 > rank => *entry = (rank, i, stage),
+            Some(_) => {}
+            None => best.push((rank, i, stage)),
+        }
+    }
+    best.sort_by_key(|&(_, i, _)| i);
+    best.into_iter()
+        .map(|(_, i, s)| (i, s.to_string()))
+        .collect()
 }
 
 fn next(reader: &mut csv::Reader<&[u8]>, record: &mut ByteRecord) -> Result<bool, LogError> {
@@ -95,67 +191,4 @@ fn is_blank(record: &ByteRecord) -> bool {
 /// A field as text; invalid UTF-8 is replaced rather than dropping the row.
 fn text(bytes: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(bytes)
-}
-
-/// Physical line numbers from byte offsets, counting `\n`, `\r\n` and a lone `\r` as one break.
-pub(super) struct Lines<'a> {
-    data: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> Lines<'a> {
-    pub(super) fn new(data: &'a [u8]) -> Self {
-        let offset = if data.starts_with(b"\xEF\xBB\xBF") {
-            3
-        } else {
-            0
-        };
-        Lines {
-            data,
-            offset,
-            line: 1,
-        }
-    }
-
-    /// The line of the record the reader started reading at `start`: blank lines (line breaks)
-    /// before it are skipped. Offsets must not decrease between calls.
-    pub(super) fn line_of(&mut self, start: u64) -> u64 {
-        let mut at = usize::try_from(start)
-            .unwrap_or(usize::MAX)
-            .max(self.offset);
-        while at < self.data.len() && matches!(self.data[at], b'\r' | b'\n') {
-            at += 1;
-        }
-        let at = at.min(self.data.len());
-        let chunk = &self.data[self.offset..at];
-        let mut breaks = 0u64;
-        for (i, &b) in chunk.iter().enumerate() {
-            match b {
-                b'\n' => breaks += 1,
-                // The chunk ends before a byte that is no line break, so a `\r\n` is never split.
-                b'\r' if chunk.get(i + 1) != Some(&b'\n') => breaks += 1,
-                _ => {}
-            }
-        }
-        self.line += breaks;
-        self.offset = at;
-        self.line
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn physical_lines() {
-        let data = b"h\r\n\r\nA,\"x\ny\"\nB\rC\n\n\nD";
-        let mut lines = Lines::new(data);
-        // Where the reader starts each record: after the header's `\r`, after `y"\n`, after
-        // `B\r`, after `C\n`.
-        let offsets = [2, 13, 15, 17];
-        let got: Vec<u64> = offsets.iter().map(|&o| lines.line_of(o)).collect();
-        assert_eq!(got, [3, 5, 6, 9]);
-    }
 }

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::log::RawLog;
 use super::process::Process;
+use super::rows::{NONE, RawLog};
 use super::timestamp::Timestamp;
 
 /// Why a row was dropped when collapsing repeats.
@@ -56,6 +56,15 @@ pub struct EventLog {
     pub out_of_order_cases: u64,
     /// The latest timestamp of an accepted row.
     pub latest_accepted: Option<Timestamp>,
+    /// The actor, the role of each event (indexes into the names, [`NONE`] for none); empty
+    /// when the log has no such column.
+    pub actors: Vec<u32>,
+    pub roles: Vec<u32>,
+    pub actor_names: Vec<Box<str>>,
+    pub role_names: Vec<Box<str>>,
+    /// Whether the log has an actor, a role column.
+    pub has_actor: bool,
+    pub has_role: bool,
 }
 
 impl EventLog {
@@ -85,6 +94,18 @@ impl EventLog {
         (slot < self.known).then_some(slot)
     }
 
+    /// The actor of event `e`.
+    pub fn actor(&self, e: usize) -> Option<&str> {
+        let i = *self.actors.get(e)?;
+        (i != NONE).then(|| &*self.actor_names[i as usize])
+    }
+
+    /// The role of event `e`.
+    pub fn role(&self, e: usize) -> Option<&str> {
+        let i = *self.roles.get(e)?;
+        (i != NONE).then(|| &*self.role_names[i as usize])
+    }
+
     /// Number of stage slots.
     pub fn slots(&self) -> usize {
         self.known + self.unknown.len()
@@ -98,6 +119,11 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
         mut records,
         case_ids,
         unknown_stages,
+        actors: actor_names,
+        roles: role_names,
+        has_actor,
+        has_role,
+        wide,
         ..
     } = raw;
     let cases = case_ids.len();
@@ -139,7 +165,13 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
             r.stage = unknown_slot[r.stage as usize - known];
         }
     }
-    records.sort_unstable_by_key(|r| (r.case, r.time, r.line));
+    // The entries of one row (a wide export) with equal timestamps keep column order: a stable
+    // sort then, and the unstable one (no buffer of half the records) when lines are unique.
+    if wide {
+        records.sort_by_key(|r| (r.case, r.time, r.line));
+    } else {
+        records.sort_unstable_by_key(|r| (r.case, r.time, r.line));
+    }
     let case_ids: Vec<Box<str>> = case_order
         .into_iter()
         .map(|c| case_ids[c as usize].clone())
@@ -154,6 +186,10 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
         unknown,
         out_of_order_cases,
         latest_accepted,
+        actor_names,
+        role_names,
+        has_actor,
+        has_role,
         ..EventLog::default()
     };
     let mut kept_line = 0;
@@ -185,6 +221,12 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
         kept_line = r.line;
         log.stages.push(r.stage);
         log.times.push(r.time);
+        if has_actor {
+            log.actors.push(r.actor);
+        }
+        if has_role {
+            log.roles.push(r.role);
+        }
         if !r.amount.is_nan() {
             log.case_amounts[r.case as usize] = r.amount;
         }

@@ -253,6 +253,9 @@ fn stage_report(
             .map(|_| round6(a.breaches as f64 / completed as f64)),
         open: a.open,
         open_overdue: sla_s.map(|_| a.overdue),
+        roles: None,
+        actors: None,
+        owner_mismatch: None,
     }
 }
 

@@ -1,324 +1,70 @@
 //! Reading a log: rows to accepted records, with every rejected row and warning kept with its
 //! line number and reason (§2 and step 1 of §3 of the contract).
 
-use std::collections::HashMap;
+pub use super::rows::{
+    Columns, Field, InputFormat, LogError, MAX_AMOUNT_DIGITS, NONE, RawLog, ReadOptions, Record,
+    RejectReason, RejectedRow, RowFilter, RowWarning, Values, parse_amount,
+};
 
-use serde::Serialize;
-
+use super::collect::Collector;
+use super::preset::Preset;
 use super::stages::Resolver;
-use super::timestamp::Timestamp;
-use super::{csv_log, jsonl_log};
-
-/// The two input formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputFormat {
-    Csv,
-    Jsonl,
-}
-
-impl InputFormat {
-    /// By file name: `.jsonl`/`.ndjson` are JSON Lines, anything else CSV.
-    pub fn from_path(path: &str) -> InputFormat {
-        let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
-            InputFormat::Jsonl
-        } else {
-            InputFormat::Csv
-        }
-    }
-
-    /// For standard input: a first non-blank byte `{` means JSON Lines.
-    pub fn sniff(data: &[u8]) -> InputFormat {
-        let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-        match data.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'{') => InputFormat::Jsonl,
-            _ => InputFormat::Csv,
-        }
-    }
-}
-
-/// The fields of a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Case,
-    Stage,
-    Time,
-    Amount,
-}
-
-impl Field {
-    pub const REQUIRED: [Field; 3] = [Field::Case, Field::Stage, Field::Time];
-}
-
-/// The header names that identify each field, first match wins.
-#[derive(Debug, Clone)]
-pub struct Columns {
-    pub case: Vec<String>,
-    pub stage: Vec<String>,
-    pub time: Vec<String>,
-    pub amount: Vec<String>,
-}
-
-impl Default for Columns {
-    fn default() -> Self {
-        let v = |names: &[&str]| names.iter().map(|s| (*s).to_string()).collect();
-        Columns {
-            case: v(&["case_id", "case:concept:name"]),
-            stage: v(&["stage", "concept:name"]),
-            time: v(&["timestamp", "time:timestamp"]),
-            amount: v(&["amount"]),
-        }
-    }
-}
-
-impl Columns {
-    pub fn names(&self, field: Field) -> &[String] {
-        match field {
-            Field::Case => &self.case,
-            Field::Stage => &self.stage,
-            Field::Time => &self.time,
-            Field::Amount => &self.amount,
-        }
-    }
-}
-
-/// How to read a log.
-#[derive(Debug, Clone)]
-pub struct ReadOptions {
-    pub format: InputFormat,
-    pub delimiter: u8,
-    pub columns: Columns,
-    /// The zone of timestamps that name none, in seconds east of UTC.
-    pub default_offset_s: i32,
-}
-
-/// Why a row was rejected, in the order the contract checks them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RejectReason {
-    FieldCount,
-    BadJson,
-    MissingCaseId,
-    MissingStage,
-    MissingTimestamp,
-    BadTimestamp,
-}
-
-impl RejectReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RejectReason::FieldCount => "field-count",
-            RejectReason::BadJson => "bad-json",
-            RejectReason::MissingCaseId => "missing-case-id",
-            RejectReason::MissingStage => "missing-stage",
-            RejectReason::MissingTimestamp => "missing-timestamp",
-            RejectReason::BadTimestamp => "bad-timestamp",
-        }
-    }
-}
-
-/// A row that was skipped, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RejectedRow {
-    pub line: u64,
-    pub reason: RejectReason,
-    /// The offending value (`bad-timestamp`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// The row's case id, when it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub case_id: Option<String>,
-    /// How many fields the row has (`field-count`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<usize>,
-}
-
-/// A row kept with a part of it dropped (`bad-amount`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RowWarning {
-    pub line: u64,
-    pub reason: &'static str,
-    pub value: String,
-    pub case_id: String,
-}
-
-/// An accepted row: a case entering a stage.
-#[derive(Debug, Clone, Copy)]
-pub struct Record {
-    pub time: Timestamp,
-    pub line: u64,
-    /// Index into [`RawLog::case_ids`].
-    pub case: u32,
-    /// Stage slot (see [`Resolver`]).
-    pub stage: u32,
-    /// NaN when the row has no (valid) amount.
-    pub amount: f64,
-}
-
-/// A log as read: accepted records in file order and everything left out.
-#[derive(Debug, Default)]
-pub struct RawLog {
-    /// Data rows read, rejected included, blank lines not.
-    pub rows: u64,
-    pub rejected: Vec<RejectedRow>,
-    pub warnings: Vec<RowWarning>,
-    pub records: Vec<Record>,
-    /// Case ids in order of first appearance.
-    pub case_ids: Vec<Box<str>>,
-    /// Unknown stage values, by slot after the SOP's stages.
-    pub unknown_stages: Vec<Box<str>>,
-    /// Whether the log has an amount column (a key in some JSON Lines object).
-    pub has_amount: bool,
-}
-
-/// Why a log could not be read at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LogError {
-    /// Required fields with no column; the columns that were found.
-    MissingColumns {
-        missing: Vec<Vec<String>>,
-        found: Vec<String>,
-    },
-    /// The delimiter given cannot be used.
-    Unreadable(String),
-}
+use super::{csv_log, jsonl_log, xes};
 
 /// Reads `data` in the given format.
 pub fn read(data: &[u8], options: &ReadOptions, resolver: Resolver) -> Result<RawLog, LogError> {
     let mut collector = Collector::new(resolver, options.default_offset_s);
-    match options.format {
-        InputFormat::Csv => csv_log::read(data, options, &mut collector)?,
-        InputFormat::Jsonl => jsonl_log::read(data, &options.columns, &mut collector)?,
+    let read = match options.format {
+        InputFormat::Csv => csv_log::read(data, options, &mut collector),
+        InputFormat::Jsonl => jsonl_log::read(data, options, &mut collector),
+        InputFormat::Xes => xes::read(data, &mut collector),
+    };
+    match read {
+        Err(LogError::MissingColumns {
+            missing,
+            found,
+            preset,
+            ..
+        }) => {
+            let resembles = Preset::resembling(&found)
+                .map(Preset::name)
+                .filter(|&r| Some(r) != preset);
+            return Err(LogError::MissingColumns {
+                missing,
+                found,
+                preset,
+                resembles,
+            });
+        }
+        other => other?,
     }
     Ok(collector.finish())
 }
 
-/// Accepts or rejects rows; interns case ids and stage values.
-pub(super) struct Collector<'p> {
-    resolver: Resolver<'p>,
-    default_offset_s: i32,
-    case_index: HashMap<Box<str>, u32>,
-    log: RawLog,
-}
+/// The two bytes every gzip member starts with.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
-impl<'p> Collector<'p> {
-    fn new(resolver: Resolver<'p>, default_offset_s: i32) -> Self {
-        Collector {
-            resolver,
-            default_offset_s,
-            case_index: HashMap::new(),
-            log: RawLog::default(),
-        }
+/// A gzipped log (`.csv.gz`, `.jsonl.gz`, `.xes.gz`, or gzip on standard input) unpacked; any
+/// other log as it is. At most `limit` bytes are unpacked.
+pub fn gunzip(data: Vec<u8>, limit: u64) -> Result<Vec<u8>, LogError> {
+    use std::io::Read;
+    if !data.starts_with(&GZIP_MAGIC) {
+        return Ok(data);
     }
-
-    pub(super) fn set_has_amount(&mut self) {
-        self.log.has_amount = true;
+    let mut out = Vec::with_capacity(data.len().saturating_mul(4));
+    let read = flate2::read::MultiGzDecoder::new(&data[..])
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut out);
+    match read {
+        Err(e) => Err(LogError::Unreadable(format!(
+            "the gzip data is damaged ({e}); unpack it with `gunzip` to see where"
+        ))),
+        Ok(n) if n as u64 > limit => Err(LogError::Unreadable(format!(
+            "it unpacks to more than {} MiB; split the export",
+            limit >> 20
+        ))),
+        Ok(_) => Ok(out),
     }
-
-    /// Counts a data row (rejected or not).
-    pub(super) fn count_row(&mut self) {
-        self.log.rows += 1;
-    }
-
-    pub(super) fn reject(&mut self, line: u64, reason: RejectReason, fields: Option<usize>) {
-        self.log.rejected.push(RejectedRow {
-            line,
-            reason,
-            value: None,
-            case_id: None,
-            fields,
-        });
-    }
-
-    /// A row whose fields were found; values are trimmed here.
-    pub(super) fn row(&mut self, line: u64, case: &str, stage: &str, time: &str, amount: &str) {
-        let (case, stage, time, amount) = (case.trim(), stage.trim(), time.trim(), amount.trim());
-        let reason = if case.is_empty() {
-            Some(RejectReason::MissingCaseId)
-        } else if stage.is_empty() {
-            Some(RejectReason::MissingStage)
-        } else if time.is_empty() {
-            Some(RejectReason::MissingTimestamp)
-        } else {
-            None
-        };
-        let parsed = match reason {
-            Some(_) => None,
-            None => Timestamp::parse(time, self.default_offset_s),
-        };
-        let Some(time_value) = parsed else {
-            let reason = reason.unwrap_or(RejectReason::BadTimestamp);
-            self.log.rejected.push(RejectedRow {
-                line,
-                reason,
-                value: (reason == RejectReason::BadTimestamp).then(|| time.to_string()),
-                case_id: (!case.is_empty()).then(|| case.to_string()),
-                fields: None,
-            });
-            return;
-        };
-        let amount = if amount.is_empty() {
-            f64::NAN
-        } else if let Some(a) = parse_amount(amount) {
-            a
-        } else {
-            self.log.warnings.push(RowWarning {
-                line,
-                reason: "bad-amount",
-                value: amount.to_string(),
-                case_id: case.to_string(),
-            });
-            f64::NAN
-        };
-        let case = match self.case_index.get(case) {
-            Some(&c) => c,
-            None => {
-                let c = self.log.case_ids.len() as u32;
-                self.log.case_ids.push(case.into());
-                self.case_index.insert(case.into(), c);
-                c
-            }
-        };
-        let stage = self.resolver.resolve(stage);
-        self.log.records.push(Record {
-            time: time_value,
-            line,
-            case,
-            stage,
-            amount,
-        });
-    }
-
-    fn finish(mut self) -> RawLog {
-        self.log.unknown_stages = self.resolver.into_unknown();
-        self.log.rejected.sort_by_key(|r| r.line);
-        self.log.warnings.sort_by_key(|r| r.line);
-        self.log
-    }
-}
-
-/// Integer digits an amount may have (leading zeros aside): every amount of up to 15 digits is
-/// held exactly (they are below 2^53), and sums of them stay finite.
-pub const MAX_AMOUNT_DIGITS: usize = 15;
-
-/// `^[+-]?\d+(\.\d+)?$` (ASCII digits) as a number; `None` for anything else, and for an amount
-/// of more than [`MAX_AMOUNT_DIGITS`] integer digits, which cannot be represented exactly.
-pub fn parse_amount(text: &str) -> Option<f64> {
-    let b = text.as_bytes();
-    let unsigned = b.strip_prefix(b"+").or(b.strip_prefix(b"-")).unwrap_or(b);
-    let (int, frac) = match unsigned.iter().position(|&c| c == b'.') {
-        Some(dot) => (&unsigned[..dot], Some(&unsigned[dot + 1..])),
-        None => (unsigned, None),
-    };
-    let all_digits = |d: &[u8]| !d.is_empty() && d.iter().all(u8::is_ascii_digit);
-    if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
-        return None;
-    }
-    let significant = int.iter().skip_while(|&&c| c == b'0').count();
-    if significant > MAX_AMOUNT_DIGITS {
-        return None;
-    }
-    text.parse().ok().filter(|a: &f64| a.is_finite())
 }
 
 #[cfg(test)]
@@ -326,35 +72,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amounts() {
-        assert_eq!(parse_amount("120000"), Some(120_000.0));
-        assert_eq!(parse_amount("+1.50"), Some(1.5));
-        assert_eq!(parse_amount("-3"), Some(-3.0));
-        for bad in [
-            "", "1.", ".5", "1,000", "1e5", "¥100", "12 000", "+-1", "NaN", "inf",
-        ] {
-            assert_eq!(parse_amount(bad), None, "{bad}");
-        }
-        let huge = "9".repeat(401);
-        assert_eq!(parse_amount(&huge), None);
-        assert_eq!(parse_amount(&format!("-{huge}.5")), None);
-        assert_eq!(parse_amount("1000000000000000"), None, "16 digits");
-        assert_eq!(
-            parse_amount("999999999999999.99"),
-            Some(999_999_999_999_999.99)
-        );
-        let padded = format!("{}42.5", "0".repeat(400));
-        assert_eq!(parse_amount(&padded), Some(42.5));
-        let long_fraction = format!("1.{}", "5".repeat(400));
-        assert_eq!(parse_amount(&long_fraction), Some(1.5555555555555556));
-    }
-
-    #[test]
-    fn sniffing_stdin() {
-        assert_eq!(InputFormat::sniff(b"  \n{\"a\":1}"), InputFormat::Jsonl);
-        assert_eq!(InputFormat::sniff(b"\xEF\xBB\xBF{"), InputFormat::Jsonl);
-        assert_eq!(InputFormat::sniff(b"case_id,stage"), InputFormat::Csv);
-        assert_eq!(InputFormat::from_path("x.NDJSON"), InputFormat::Jsonl);
-        assert_eq!(InputFormat::from_path("x.json"), InputFormat::Csv);
+    fn gzip_is_unpacked_and_bounded() {
+        use std::io::Write;
+        let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(&b"case_id,stage,timestamp\n".repeat(100))
+            .unwrap();
+        let packed = z.finish().unwrap();
+        assert_eq!(gunzip(packed.clone(), 1 << 20).unwrap().len(), 2400);
+        assert!(matches!(
+            gunzip(packed.clone(), 100),
+            Err(LogError::Unreadable(_))
+        ));
+        let mut cut = packed;
+        cut.truncate(cut.len() / 2);
+        assert!(matches!(gunzip(cut, 1 << 20), Err(LogError::Unreadable(_))));
+        assert_eq!(gunzip(b"plain".to_vec(), 1).unwrap(), b"plain");
     }
 }

@@ -6,6 +6,7 @@
 //! Depends on `model`, and on `render` for the labels and the page's template; [`view`] is what
 //! the report and the page show, and printing it is the `app` layer's business.
 
+mod collect;
 mod csv_log;
 pub mod events;
 pub mod figures;
@@ -13,11 +14,16 @@ pub mod fitness;
 mod jsonl_log;
 pub mod kpi;
 pub mod log;
+pub mod preset;
 pub mod process;
 pub mod report;
+pub mod roles;
+pub mod rows;
+pub mod sql;
 pub mod stages;
 pub mod timestamp;
 pub mod view;
+pub mod xes;
 
 pub use log::{Columns, InputFormat, LogError, ReadOptions};
 pub use process::{Process, TransitionKind};
@@ -27,6 +33,9 @@ pub use timestamp::Timestamp;
 
 use crate::model::{Model, SourceDb};
 use report::{CaseReport, LogSummary, RejectedRow};
+
+/// Stage values named when none of them is a stage of the SOP.
+const STAGE_VALUES_SHOWN: usize = 8;
 
 /// What one audit is run on.
 pub struct AuditInput<'a> {
@@ -48,6 +57,15 @@ pub struct AuditInput<'a> {
     pub stage_map: Option<&'a [u8]>,
     /// "Now" for open cases; default: the latest accepted timestamp.
     pub as_of: Option<Timestamp>,
+    /// Also write the accepted, collapsed events as XES ([`Audit::xes`]).
+    pub export_xes: bool,
+}
+
+/// An audit's report, and what else was asked for.
+pub struct Audit {
+    pub report: Report,
+    /// The events as an XES document, when asked for.
+    pub xes: Option<String>,
 }
 
 /// Why an audit could not be done.
@@ -69,6 +87,14 @@ pub enum AuditError {
         /// The 1-based line of the `sla` in that file.
         line: usize,
     },
+    /// The log has events, but none in a stage of the SOP: the stage column or the mapping is
+    /// surely wrong. The first few stage values, each with its did-you-mean.
+    NoKnownStage {
+        /// How many events the log has.
+        events: u64,
+        /// The first few stage values, each with its did-you-mean.
+        values: Vec<String>,
+    },
     /// The log has rows but none was accepted: the mapping is surely wrong.
     NoUsableRow {
         /// How many data rows the log has.
@@ -78,8 +104,61 @@ pub enum AuditError {
     },
 }
 
+/// What `--emit-sql` is run on.
+pub struct SqlRequest<'a> {
+    pub model: &'a Model,
+    pub db: &'a SourceDb,
+    pub pipeline: usize,
+    pub sop_name: String,
+    pub stage_map: Option<&'a [u8]>,
+    pub dialect: sql::Dialect,
+    pub table: &'a str,
+    pub columns: &'a Columns,
+    pub as_of: Option<Timestamp>,
+}
+
+/// The SQL script of `--emit-sql`.
+pub fn emit_sql(request: &SqlRequest) -> Result<String, AuditError> {
+    let pipeline = &request.model.pipelines[request.pipeline];
+    let process = Process::new(pipeline);
+    let map = match request.stage_map {
+        Some(text) => StageMap::parse(text, &process).map_err(AuditError::StageMap)?,
+        None => StageMap::default(),
+    };
+    let first = |names: &[String], default: &'static str| {
+        names
+            .first()
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
+    };
+    let (case, stage, time) = (
+        first(&request.columns.case, "case_id"),
+        first(&request.columns.stage, "stage"),
+        first(&request.columns.time, "timestamp"),
+    );
+    Ok(sql::script(&sql::SqlInput {
+        process: &process,
+        map: &map,
+        dialect: request.dialect,
+        table: request.table,
+        case_col: &case,
+        stage_col: &stage,
+        time_col: &time,
+        sop: &request.sop_name,
+        pipeline: &pipeline.def.id,
+        as_of: request
+            .as_of
+            .map(|t| (t.rfc3339(), t.seconds_since(Timestamp::from_secs(0)))),
+    }))
+}
+
 /// Runs the audit.
 pub fn audit(input: AuditInput) -> Result<Report, AuditError> {
+    run(input).map(|a| a.report)
+}
+
+/// Runs the audit, with the XES export when asked for.
+pub fn run(input: AuditInput) -> Result<Audit, AuditError> {
     let pipeline = &input.model.pipelines[input.pipeline];
     let process = Process::new(pipeline);
     if let Some(i) =
@@ -116,6 +195,29 @@ pub fn audit(input: AuditInput) -> Result<Report, AuditError> {
     let rejected_rows = std::mem::take(&mut raw.rejected);
     let row_warnings = std::mem::take(&mut raw.warnings);
     let log = events::build(raw, &process);
+    if !log.stages.is_empty() && log.stages.iter().all(|&s| log.known_stage(s).is_none()) {
+        return Err(AuditError::NoKnownStage {
+            events: log.stages.len() as u64,
+            values: log
+                .unknown
+                .iter()
+                .take(STAGE_VALUES_SHOWN)
+                .map(|v| {
+                    let hint = stages::did_you_mean(v, &process)
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    format!("`{v}`{hint}")
+                })
+                .chain(
+                    (log.unknown.len() > STAGE_VALUES_SHOWN)
+                        .then(|| format!("and {} more", log.unknown.len() - STAGE_VALUES_SHOWN)),
+                )
+                .collect(),
+        });
+    }
+    let xes = input
+        .export_xes
+        .then(|| xes::write(&log, &process, &input.log_name));
     let as_of = input.as_of.or(log.latest_accepted);
     let figures = figures::compute(&log, &process, as_of.unwrap_or_default());
     let fitness = fitness::compute(&log, &process);
@@ -127,17 +229,32 @@ pub fn audit(input: AuditInput) -> Result<Report, AuditError> {
         has_amount,
         as_of,
     });
+    let owners: Vec<Vec<String>> = pipeline
+        .stages
+        .iter()
+        .map(|s| owner_names(input.model, s))
+        .collect();
+    let roles::Roles {
+        stages: stage_roles,
+        mismatches,
+    } = roles::compute(&log, &process, &owners);
     let figures::Figures {
-        stages,
+        mut stages,
         never_visited,
         start_stages,
         end_stages,
         transitions,
-        deviations,
+        mut deviations,
         open_cases,
         case_deviations,
         case_breaches,
     } = figures;
+    for (stage, r) in stages.iter_mut().zip(stage_roles) {
+        stage.roles = r.roles;
+        stage.actors = r.actors;
+        stage.owner_mismatch = r.owner_mismatch;
+    }
+    deviations.owner_mismatch = mismatches;
     let cases = case_deviations
         .into_iter()
         .zip(case_breaches)
@@ -161,7 +278,7 @@ pub fn audit(input: AuditInput) -> Result<Report, AuditError> {
             }
         })
         .collect();
-    Ok(Report {
+    let report = Report {
         schema_version: report::SCHEMA_VERSION,
         sop: input.sop_name.clone(),
         pipeline: pipeline.def.id.clone(),
@@ -193,5 +310,22 @@ pub fn audit(input: AuditInput) -> Result<Report, AuditError> {
         },
         kpis,
         cases,
-    })
+    };
+    Ok(Audit { report, xes })
+}
+
+/// The values of a role column that name a stage's owner: the role's id and its title.
+fn owner_names(model: &Model, stage: &crate::model::Stage) -> Vec<String> {
+    let Some(owner) = &stage.owner else {
+        return Vec::new();
+    };
+    let mut names = vec![owner.name.clone()];
+    if let Some(title) = owner
+        .target
+        .and_then(|i| model.roles.get(i))
+        .and_then(|r| r.def.title.clone())
+    {
+        names.push(title);
+    }
+    names
 }

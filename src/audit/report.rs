@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 pub use super::events::{DropReason, DroppedRow};
-pub use super::log::{RejectReason, RejectedRow, RowWarning};
 pub use super::process::TransitionKind;
+pub use super::rows::{RejectReason, RejectedRow, RowWarning};
 
 /// The report's schema version.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -143,6 +143,15 @@ pub struct StageReport {
     /// Only on unknown stages (null there when nothing is close).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub did_you_mean: Option<Option<String>>,
+    /// Events per role; only with a role column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Ordered<u64>>,
+    /// Events per actor; only with an actor column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actors: Option<Ordered<u64>>,
+    /// Events whose role is not the stage's owner; null without a role column, without an owner
+    /// and on unknown stages.
+    pub owner_mismatch: Option<u64>,
 }
 
 /// A stage's `dwell`: the times of its completed visits, those followed by another event.
@@ -202,6 +211,17 @@ pub struct Deviations {
     pub unknown_stages: Ordered<UnknownStage>,
     /// `deviating_cases`: cases with a bad start or a disallowed transition, each counted once.
     pub deviating_cases: u64,
+    /// Stage and role pairs where the role is not the stage's owner (stages in `stages` order,
+    /// roles sorted); empty without a role column.
+    pub owner_mismatch: Vec<OwnerMismatch>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerMismatch {
+    pub stage: String,
+    pub role: String,
+    pub events: u64,
+    pub cases: u64,
 }
 
 /// A value of `deviations.unknown_stages`: a stage value the SOP does not know.

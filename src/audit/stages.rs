@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::csv_log::Lines;
 use super::process::Process;
+use super::rows::Lines;
 
 /// Maps the stage values of a log to stage slots: `0..process.len()` are the SOP's stages in
 /// declaration order, the slots after them unknown stages in order of first appearance.
@@ -48,6 +48,19 @@ impl<'p> Resolver<'p> {
         slot
     }
 
+    /// The slot of a value that names one of the SOP's stages; unknown values are not added.
+    pub fn known(&self, value: &str) -> Option<u32> {
+        if let Some(&slot) = self.cache.get(value) {
+            return ((slot as usize) < self.process.len()).then_some(slot);
+        }
+        self.map
+            .get(value)
+            .copied()
+            .or_else(|| self.process.by_id(value))
+            .or_else(|| self.process.by_title(value))
+            .map(|i| i as u32)
+    }
+
     /// The names of the unknown stages, by slot (after the SOP's stages).
     pub fn into_unknown(self) -> Vec<Box<str>> {
         self.unknown
@@ -82,6 +95,11 @@ pub struct StageMapError {
 }
 
 impl StageMap {
+    /// The values mapped, each with its stage.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.entries.iter().map(|(v, &s)| (v.as_str(), s))
+    }
+
     /// Reads a stage map; every stage id in it must be one of `process`'s.
     pub fn parse(text: &[u8], process: &Process) -> Result<StageMap, StageMapError> {
         let mut reader = csv::ReaderBuilder::new()

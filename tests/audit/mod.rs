@@ -3,9 +3,14 @@
 mod figures;
 pub mod hostile;
 mod input;
+mod presets;
 mod props;
+mod roles;
 mod shape;
+mod sql;
+mod unknown;
 mod view;
+mod xes;
 
 use crate::support::{Project, Run};
 

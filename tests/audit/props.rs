@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 use sopc::audit::report::Report;
-use sopc::audit::{AuditInput, Columns, InputFormat, ReadOptions, TransitionKind, audit};
+use sopc::audit::{AuditInput, InputFormat, ReadOptions, TransitionKind, audit};
 use sopc::driver::{CheckOptions, CheckOutcome, check_paths};
 
 use super::DEMO_SOP;
@@ -30,14 +30,10 @@ fn run(outcome: &CheckOutcome, data: Vec<u8>, format: InputFormat) -> Option<Rep
         sop_name: "demo.sop".into(),
         log_name: "log".into(),
         data,
-        read: ReadOptions {
-            format,
-            delimiter: b',',
-            columns: Columns::default(),
-            default_offset_s: 0,
-        },
+        read: ReadOptions::new(format),
         stage_map: None,
         as_of: None,
+        export_xes: false,
     };
     audit(input).ok()
 }
@@ -78,7 +74,13 @@ fn conversion_rows_sum_to_one_with_ended_here() {
     let mut runner = TestRunner::new(Config::with_cases(96));
     runner
         .run(&any_log(), |rows| {
-            let report = run(&outcome, csv(&rows), InputFormat::Csv).expect("an audit");
+            let Some(report) = run(&outcome, csv(&rows), InputFormat::Csv) else {
+                // Only a log none of whose stages is the SOP's cannot be audited.
+                let unknown =
+                    |&(_, v, _): &(u8, usize, u32)| matches!(VALUES[v], "Qualify" | "xyz");
+                prop_assert!(rows.iter().all(unknown), "no audit of {rows:?}");
+                return Ok(());
+            };
             for s in &report.stages {
                 if s.entries == 0 {
                     prop_assert!(s.next.0.is_empty());

@@ -100,6 +100,12 @@ struct Stage {
     open_overdue: Option<u64>,
     #[serde(default)]
     did_you_mean: Option<String>,
+    // Version 1.1: who handled the stage (`roles`, `actors` only with such a column).
+    #[serde(default)]
+    roles: Option<BTreeMap<String, u64>>,
+    #[serde(default)]
+    actors: Option<BTreeMap<String, u64>>,
+    owner_mismatch: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,6 +145,16 @@ struct Deviations {
     cases_with_bad_start: u64,
     unknown_stages: BTreeMap<String, Unknown>,
     deviating_cases: u64,
+    owner_mismatch: Vec<OwnerMismatch>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OwnerMismatch {
+    stage: String,
+    role: String,
+    events: u64,
+    cases: u64,
 }
 
 #[derive(Debug, Deserialize)]

@@ -141,7 +141,7 @@ fn a_template_folder_without_the_page_keeps_the_built_in_one() {
 #[test]
 fn a_page_template_that_loops_forever_is_stopped_and_named() {
     use sopc::audit::view::{AuditView, Cases};
-    use sopc::audit::{AuditInput, Columns, InputFormat, ReadOptions, audit};
+    use sopc::audit::{AuditInput, InputFormat, ReadOptions, audit};
     use sopc::driver::{CheckOptions, check_paths};
     use sopc::render::{Lang, Templates};
 
@@ -168,14 +168,10 @@ fn a_page_template_that_loops_forever_is_stopped_and_named() {
         sop_name: "demo.sop".into(),
         log_name: "log.csv".into(),
         data: CLEAN.as_bytes().to_vec(),
-        read: ReadOptions {
-            format: InputFormat::Csv,
-            delimiter: b',',
-            columns: Columns::default(),
-            default_offset_s: 0,
-        },
+        read: ReadOptions::new(InputFormat::Csv),
         stage_map: None,
         as_of: None,
+        export_xes: false,
     })
     .unwrap_or_else(|e| panic!("{e:?}"));
     let view = AuditView::new(&report, model, Lang::En, Cases::Deviating);

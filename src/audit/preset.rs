@@ -1,0 +1,204 @@
+//! Presets: the column mappings and layouts of real CRM exports (Salesforce, HubSpot, Pipedrive),
+//! and which of them a log with unexpected columns resembles.
+
+use super::rows::{ReadOptions, RowFilter, names};
+
+/// A CRM export sopc knows how to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// Salesforce `OpportunityHistory`: one row per change of an opportunity, with its stage.
+    Salesforce,
+    /// Salesforce `OpportunityFieldHistory`: one row per changed field; `StageName` rows only.
+    SalesforceFieldHistory,
+    /// HubSpot deals: one row per deal, a `hs_v2_date_entered_<stage>` column per stage.
+    Hubspot,
+    /// Pipedrive deal flow: `stage_id` changes of the API's `flow` items, or their CSV.
+    Pipedrive,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 4] = [
+        Preset::Salesforce,
+        Preset::SalesforceFieldHistory,
+        Preset::Hubspot,
+        Preset::Pipedrive,
+    ];
+
+    /// The name given to `--preset`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Salesforce => "salesforce",
+            Preset::SalesforceFieldHistory => "salesforce-field-history",
+            Preset::Hubspot => "hubspot",
+            Preset::Pipedrive => "pipedrive",
+        }
+    }
+
+    /// The preset of a name, exactly.
+    pub fn parse(name: &str) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// The names of all presets, backticked, for messages.
+    pub fn list() -> String {
+        Preset::ALL
+            .iter()
+            .map(|p| format!("`{}`", p.name()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Sets the columns and layout of the export; the `--*-col` options come after it.
+    pub fn apply(self, options: &mut ReadOptions) {
+        let c = &mut options.columns;
+        options.preset = Some(self.name());
+        c.role = Vec::new();
+        match self {
+            Preset::Salesforce => {
+                c.case = names(&["OpportunityId"]);
+                c.stage = names(&["StageName"]);
+                c.time = names(&["CreatedDate"]);
+                c.amount = names(&["Amount"]);
+                c.actor = names(&["CreatedById"]);
+            }
+            Preset::SalesforceFieldHistory => {
+                c.case = names(&["OpportunityId"]);
+                c.stage = names(&["NewValue"]);
+                c.time = names(&["CreatedDate"]);
+                c.amount = Vec::new();
+                c.actor = names(&["CreatedById"]);
+                c.filter = names(&["Field"]);
+                options.filter = Some(RowFilter {
+                    value: "StageName".into(),
+                });
+            }
+            Preset::Hubspot => {
+                c.case = names(&["hs_object_id", "Record ID"]);
+                c.stage = Vec::new();
+                c.time = Vec::new();
+                c.amount = names(&["amount", "Amount"]);
+                c.actor = names(&["hubspot_owner_id"]);
+                options.wide = names(&["hs_v2_date_entered_", "hs_date_entered_"]);
+            }
+            Preset::Pipedrive => {
+                c.case = names(&["item_id", "deal_id", "data.item_id", "data.deal_id"]);
+                c.stage = names(&["new_value", "data.new_value"]);
+                c.stage_alt = names(&[
+                    "additional_data.new_value_formatted",
+                    "data.additional_data.new_value_formatted",
+                ]);
+                c.time = names(&["log_time", "data.log_time"]);
+                c.amount = Vec::new();
+                c.actor = names(&["user_id", "data.user_id"]);
+                c.filter = names(&["field_key", "data.field_key"]);
+                options.filter = Some(RowFilter {
+                    value: "stage_id".into(),
+                });
+            }
+        }
+    }
+
+    /// Columns that mark an export of this kind.
+    fn marks(self) -> &'static [&'static str] {
+        match self {
+            Preset::Salesforce => &[
+                "OpportunityId",
+                "StageName",
+                "CreatedDate",
+                "Amount",
+                "Probability",
+                "ForecastCategory",
+                "CloseDate",
+                "ExpectedRevenue",
+                "SystemModstamp",
+            ],
+            Preset::SalesforceFieldHistory => &[
+                "OpportunityId",
+                "Field",
+                "OldValue",
+                "NewValue",
+                "CreatedDate",
+                "DataType",
+            ],
+            Preset::Hubspot => &[
+                "hs_object_id",
+                "Record ID",
+                "dealname",
+                "dealstage",
+                "pipeline",
+                "createdate",
+                "closedate",
+            ],
+            Preset::Pipedrive => &[
+                "item_id",
+                "field_key",
+                "old_value",
+                "new_value",
+                "log_time",
+                "change_source",
+                "additional_data.new_value_formatted",
+            ],
+        }
+    }
+
+    /// The preset whose marking columns the log has most of (at least two; ties in the order of
+    /// [`Preset::ALL`]).
+    pub fn resembling(found: &[String]) -> Option<Preset> {
+        let score = |p: Preset| {
+            let marks = p.marks().iter().filter(|m| found.iter().any(|f| f == *m));
+            let wide = p == Preset::Hubspot
+                && found.iter().any(|f| {
+                    f.starts_with("hs_v2_date_entered_") || f.starts_with("hs_date_entered_")
+                });
+            marks.count() + usize::from(wide)
+        };
+        let (best, n) = Preset::ALL
+            .into_iter()
+            .map(|p| (p, score(p)))
+            .rev()
+            .max_by_key(|&(_, n)| n)?;
+        (n >= 2).then_some(best)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(names: &[&str]) -> Vec<String> {
+        super::names(names)
+    }
+
+    #[test]
+    fn resemblance() {
+        let sf = found(&["Id", "OpportunityId", "CreatedDate", "Stage", "Amount"]);
+        assert_eq!(Preset::resembling(&sf), Some(Preset::Salesforce));
+        let fh = found(&[
+            "OpportunityId",
+            "CreatedDate",
+            "Field",
+            "OldValue",
+            "NewValue",
+        ]);
+        assert_eq!(
+            Preset::resembling(&fh),
+            Some(Preset::SalesforceFieldHistory)
+        );
+        let hs = found(&["Record ID", "hs_v2_date_entered_closedwon"]);
+        assert_eq!(Preset::resembling(&hs), Some(Preset::Hubspot));
+        let pd = found(&["item_id", "field_key", "value"]);
+        assert_eq!(Preset::resembling(&pd), Some(Preset::Pipedrive));
+        assert_eq!(
+            Preset::resembling(&found(&["deal", "when", "Amount"])),
+            None
+        );
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for p in Preset::ALL {
+            assert_eq!(Preset::parse(p.name()), Some(p));
+        }
+        assert_eq!(Preset::parse("Salesforce"), None);
+    }
+}

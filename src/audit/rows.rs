@@ -1,0 +1,401 @@
+//! The shared vocabulary of log reading: formats, fields and columns, accepted records, rejected
+//! rows and warnings, amounts and physical line numbers. Every reader imports it; it imports none
+//! of them.
+
+use serde::Serialize;
+
+use super::timestamp::Timestamp;
+
+/// The two input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    Csv,
+    Jsonl,
+    Xes,
+}
+
+impl InputFormat {
+    /// By file name: `.jsonl`/`.ndjson` are JSON Lines, `.xes` XES, anything else CSV; a
+    /// `.gz` after the name is looked through.
+    pub fn from_path(path: &str) -> InputFormat {
+        let lower = path.to_ascii_lowercase();
+        let lower = lower.strip_suffix(".gz").unwrap_or(&lower);
+        if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+            InputFormat::Jsonl
+        } else if lower.ends_with(".xes") {
+            InputFormat::Xes
+        } else {
+            InputFormat::Csv
+        }
+    }
+
+    /// For standard input: a first non-blank byte `{` means JSON Lines, `<` XES.
+    pub fn sniff(data: &[u8]) -> InputFormat {
+        let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+        match data.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') => InputFormat::Jsonl,
+            Some(b'<') => InputFormat::Xes,
+            _ => InputFormat::Csv,
+        }
+    }
+}
+
+/// The fields of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Case,
+    Stage,
+    Time,
+    Amount,
+    Actor,
+    Role,
+    /// The column a [`RowFilter`] looks at.
+    Filter,
+    /// A second stage column, used when the first holds no stage of the SOP.
+    StageAlt,
+}
+
+impl Field {
+    pub const REQUIRED: [Field; 3] = [Field::Case, Field::Stage, Field::Time];
+    /// Every field, in the order of [`Values`].
+    pub const ALL: [Field; 8] = [
+        Field::Case,
+        Field::Stage,
+        Field::Time,
+        Field::Amount,
+        Field::Actor,
+        Field::Role,
+        Field::Filter,
+        Field::StageAlt,
+    ];
+}
+
+/// The header names that identify each field, first match wins.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    pub case: Vec<String>,
+    pub stage: Vec<String>,
+    pub time: Vec<String>,
+    pub amount: Vec<String>,
+    pub actor: Vec<String>,
+    pub role: Vec<String>,
+    pub filter: Vec<String>,
+    pub stage_alt: Vec<String>,
+}
+
+/// Header names from string literals.
+pub fn names(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| (*s).to_string()).collect()
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            case: names(&["case_id", "case:concept:name"]),
+            stage: names(&["stage", "concept:name"]),
+            time: names(&["timestamp", "time:timestamp"]),
+            amount: names(&["amount"]),
+            actor: names(&["actor", "org:resource"]),
+            role: names(&["role", "org:role"]),
+            filter: Vec::new(),
+            stage_alt: Vec::new(),
+        }
+    }
+}
+
+impl Columns {
+    pub fn names(&self, field: Field) -> &[String] {
+        match field {
+            Field::Case => &self.case,
+            Field::Stage => &self.stage,
+            Field::Time => &self.time,
+            Field::Amount => &self.amount,
+            Field::Actor => &self.actor,
+            Field::Role => &self.role,
+            Field::Filter => &self.filter,
+            Field::StageAlt => &self.stage_alt,
+        }
+    }
+}
+
+/// Only rows whose filter column holds `value` are stage entries (`Field` = `StageName` in a
+/// Salesforce field history); the others are not rows of the stage history at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowFilter {
+    pub value: String,
+}
+
+/// The values of one row, untrimmed, empty where the row has no such column.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Values<'a> {
+    pub case: &'a str,
+    pub stage: &'a str,
+    pub time: &'a str,
+    pub amount: &'a str,
+    pub actor: &'a str,
+    pub role: &'a str,
+    pub stage_alt: &'a str,
+}
+
+/// How to read a log.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    pub format: InputFormat,
+    pub delimiter: u8,
+    pub columns: Columns,
+    /// The zone of timestamps that name none, in seconds east of UTC.
+    pub default_offset_s: i32,
+    /// Rows that are stage entries, when not all are.
+    pub filter: Option<RowFilter>,
+    /// The wide layout (one row per case): a column named one of these prefixes followed by a
+    /// stage value holds the time the case entered that stage. Empty: one row per stage entry.
+    /// An earlier prefix wins over a later one for the same stage.
+    pub wide: Vec<String>,
+    /// The preset the mapping comes from, named in messages.
+    pub preset: Option<&'static str>,
+}
+
+impl ReadOptions {
+    /// CSV with the default columns, in UTC.
+    pub fn new(format: InputFormat) -> ReadOptions {
+        ReadOptions {
+            format,
+            delimiter: b',',
+            columns: Columns::default(),
+            default_offset_s: 0,
+            filter: None,
+            wide: Vec::new(),
+            preset: None,
+        }
+    }
+}
+
+/// Why a row was rejected, in the order the contract checks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RejectReason {
+    FieldCount,
+    BadJson,
+    MissingCaseId,
+    MissingStage,
+    MissingTimestamp,
+    BadTimestamp,
+}
+
+impl RejectReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::FieldCount => "field-count",
+            RejectReason::BadJson => "bad-json",
+            RejectReason::MissingCaseId => "missing-case-id",
+            RejectReason::MissingStage => "missing-stage",
+            RejectReason::MissingTimestamp => "missing-timestamp",
+            RejectReason::BadTimestamp => "bad-timestamp",
+        }
+    }
+}
+
+/// A row that was skipped, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RejectedRow {
+    pub line: u64,
+    pub reason: RejectReason,
+    /// The offending value (`bad-timestamp`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The row's case id, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
+    /// How many fields the row has (`field-count`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<usize>,
+}
+
+/// A row kept with a part of it dropped (`bad-amount`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowWarning {
+    pub line: u64,
+    pub reason: &'static str,
+    pub value: String,
+    pub case_id: String,
+}
+
+/// An accepted row: a case entering a stage.
+#[derive(Debug, Clone, Copy)]
+pub struct Record {
+    pub time: Timestamp,
+    pub line: u64,
+    /// Index into [`RawLog::case_ids`].
+    pub case: u32,
+    /// Stage slot (see `stages::Resolver`).
+    pub stage: u32,
+    /// Index into [`RawLog::actors`], [`NONE`] without one.
+    pub actor: u32,
+    /// Index into [`RawLog::roles`], [`NONE`] without one.
+    pub role: u32,
+    /// NaN when the row has no (valid) amount.
+    pub amount: f64,
+}
+
+/// A log as read: accepted records in file order and everything left out.
+#[derive(Debug, Default)]
+pub struct RawLog {
+    /// Data rows read, rejected included, blank lines not.
+    pub rows: u64,
+    pub rejected: Vec<RejectedRow>,
+    pub warnings: Vec<RowWarning>,
+    pub records: Vec<Record>,
+    /// Case ids in order of first appearance.
+    pub case_ids: Vec<Box<str>>,
+    /// Unknown stage values, by slot after the SOP's stages.
+    pub unknown_stages: Vec<Box<str>>,
+    /// Actor and role values in order of first appearance.
+    pub actors: Vec<Box<str>>,
+    pub roles: Vec<Box<str>>,
+    /// Whether the log has an amount column (a key in some JSON Lines object).
+    pub has_amount: bool,
+    /// Whether the log has an actor, a role column.
+    pub has_actor: bool,
+    pub has_role: bool,
+    /// Whether a row may hold several entries (the wide layout), so lines are not unique.
+    pub wide: bool,
+}
+
+/// No actor, no role.
+pub const NONE: u32 = u32::MAX;
+
+/// Why a log could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogError {
+    /// Required fields with no column; the columns that were found.
+    MissingColumns {
+        missing: Vec<Vec<String>>,
+        found: Vec<String>,
+        /// The preset asked for, whose columns these are.
+        preset: Option<&'static str>,
+        /// Without a preset: the one whose columns the log has most of.
+        resembles: Option<&'static str>,
+    },
+    /// The delimiter given cannot be used.
+    Unreadable(String),
+}
+
+/// Integer digits an amount may have (leading zeros aside): every amount of up to 15 digits is
+/// held exactly (they are below 2^53), and sums of them stay finite.
+pub const MAX_AMOUNT_DIGITS: usize = 15;
+
+/// `^[+-]?\d+(\.\d+)?$` (ASCII digits) as a number; `None` for anything else, and for an amount
+/// of more than [`MAX_AMOUNT_DIGITS`] integer digits, which cannot be represented exactly.
+pub fn parse_amount(text: &str) -> Option<f64> {
+    let b = text.as_bytes();
+    let unsigned = b.strip_prefix(b"+").or(b.strip_prefix(b"-")).unwrap_or(b);
+    let (int, frac) = match unsigned.iter().position(|&c| c == b'.') {
+        Some(dot) => (&unsigned[..dot], Some(&unsigned[dot + 1..])),
+        None => (unsigned, None),
+    };
+    let all_digits = |d: &[u8]| !d.is_empty() && d.iter().all(u8::is_ascii_digit);
+    if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
+        return None;
+    }
+    let significant = int.iter().skip_while(|&&c| c == b'0').count();
+    if significant > MAX_AMOUNT_DIGITS {
+        return None;
+    }
+    text.parse().ok().filter(|a: &f64| a.is_finite())
+}
+
+/// Physical line numbers from byte offsets, counting `\n`, `\r\n` and a lone `\r` as one break.
+pub struct Lines<'a> {
+    data: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        let offset = if data.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        Lines {
+            data,
+            offset,
+            line: 1,
+        }
+    }
+
+    /// The line of the record the reader started reading at `start`: blank lines (line breaks)
+    /// before it are skipped. Offsets must not decrease between calls.
+    pub fn line_of(&mut self, start: u64) -> u64 {
+        let mut at = usize::try_from(start)
+            .unwrap_or(usize::MAX)
+            .max(self.offset);
+        while at < self.data.len() && matches!(self.data[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        let at = at.min(self.data.len());
+        let chunk = &self.data[self.offset..at];
+        let mut breaks = 0u64;
+        for (i, &b) in chunk.iter().enumerate() {
+            match b {
+                b'\n' => breaks += 1,
+                // The chunk ends before a byte that is no line break, so a `\r\n` is never split.
+                b'\r' if chunk.get(i + 1) != Some(&b'\n') => breaks += 1,
+                _ => {}
+            }
+        }
+        self.line += breaks;
+        self.offset = at;
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_amount("120000"), Some(120_000.0));
+        assert_eq!(parse_amount("+1.50"), Some(1.5));
+        assert_eq!(parse_amount("-3"), Some(-3.0));
+        for bad in [
+            "", "1.", ".5", "1,000", "1e5", "¥100", "12 000", "+-1", "NaN", "inf",
+        ] {
+            assert_eq!(parse_amount(bad), None, "{bad}");
+        }
+        let huge = "9".repeat(401);
+        assert_eq!(parse_amount(&huge), None);
+        assert_eq!(parse_amount(&format!("-{huge}.5")), None);
+        assert_eq!(parse_amount("1000000000000000"), None, "16 digits");
+        assert_eq!(
+            parse_amount("999999999999999.99"),
+            Some(999_999_999_999_999.99)
+        );
+        let padded = format!("{}42.5", "0".repeat(400));
+        assert_eq!(parse_amount(&padded), Some(42.5));
+        let long_fraction = format!("1.{}", "5".repeat(400));
+        assert_eq!(parse_amount(&long_fraction), Some(1.5555555555555556));
+    }
+
+    #[test]
+    fn sniffing_stdin() {
+        assert_eq!(InputFormat::sniff(b"  \n{\"a\":1}"), InputFormat::Jsonl);
+        assert_eq!(InputFormat::sniff(b"\xEF\xBB\xBF{"), InputFormat::Jsonl);
+        assert_eq!(InputFormat::sniff(b"case_id,stage"), InputFormat::Csv);
+        assert_eq!(InputFormat::from_path("x.NDJSON"), InputFormat::Jsonl);
+        assert_eq!(InputFormat::from_path("x.json"), InputFormat::Csv);
+    }
+
+    #[test]
+    fn physical_lines() {
+        let data = b"h\r\n\r\nA,\"x\ny\"\nB\rC\n\n\nD";
+        let mut lines = Lines::new(data);
+        // Where the reader starts each record: after the header's `\r`, after `y"\n`, after
+        // `B\r`, after `C\n`.
+        let offsets = [2, 13, 15, 17];
+        let got: Vec<u64> = offsets.iter().map(|&o| lines.line_of(o)).collect();
+        assert_eq!(got, [3, 5, 6, 9]);
+    }
+}

@@ -1,0 +1,428 @@
+//! The audit compiled to SQL: one script that creates views computing, inside a warehouse
+//! (DuckDB, Spark, Postgres), the figures that need no per-case search. The SOP's stages, the
+//! stage values that name them and the kind of every pair of stages are compiled into `VALUES`
+//! tables; the engine does the rest.
+
+use std::fmt::Write as _;
+
+use super::process::Process;
+use super::stages::StageMap;
+
+/// The SQL engines a script can be written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Duckdb,
+    Spark,
+    Postgres,
+}
+
+impl Dialect {
+    /// The dialect of a name given to `--dialect`.
+    pub fn parse(name: &str) -> Option<Dialect> {
+        match name {
+            "duckdb" => Some(Dialect::Duckdb),
+            "spark" => Some(Dialect::Spark),
+            "postgres" => Some(Dialect::Postgres),
+            _ => None,
+        }
+    }
+
+    /// A column alias or name that may be a reserved word (`from`, `to`, `open`).
+    fn ident(self, name: &str) -> String {
+        match self {
+            Dialect::Spark => format!("`{}`", name.replace('`', "``")),
+            _ => format!("\"{}\"", name.replace('"', "\"\"")),
+        }
+    }
+
+    /// A table name as given: each dot-separated part quoted unless it is a plain identifier.
+    fn table(self, name: &str) -> String {
+        name.split('.')
+            .map(|part| {
+                let plain = part
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if plain {
+                    part.to_string()
+                } else {
+                    self.ident(part)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    /// Seconds since the epoch of a timestamp, as a double with its fraction.
+    fn epoch(self, expr: &str) -> String {
+        match self {
+            Dialect::Duckdb => format!("epoch({expr})"),
+            Dialect::Spark => format!("(CAST(unix_micros({expr}) AS DOUBLE) / 1000000.0)"),
+            Dialect::Postgres => format!("CAST(EXTRACT(EPOCH FROM {expr}) AS DOUBLE PRECISION)"),
+        }
+    }
+
+    /// An exact quantile (linear interpolation between closest ranks) of a column.
+    fn quantile(self, expr: &str, q: f64) -> String {
+        match self {
+            Dialect::Duckdb => format!("quantile_cont({expr}, {q})"),
+            Dialect::Spark => format!("percentile({expr}, {q})"),
+            Dialect::Postgres => format!("percentile_cont({q}) WITHIN GROUP (ORDER BY {expr})"),
+        }
+    }
+
+    /// A timestamp literal in UTC.
+    fn timestamp(self, rfc3339: &str) -> String {
+        match self {
+            Dialect::Spark => format!("TIMESTAMP {}", lit(rfc3339)),
+            _ => format!("TIMESTAMPTZ {}", lit(rfc3339)),
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            Dialect::Spark => "STRING",
+            _ => "VARCHAR",
+        }
+    }
+
+    fn double(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "DOUBLE PRECISION",
+            _ => "DOUBLE",
+        }
+    }
+}
+
+/// What the script is written for.
+pub struct SqlInput<'a> {
+    pub process: &'a Process,
+    pub map: &'a StageMap,
+    pub dialect: Dialect,
+    pub table: &'a str,
+    pub case_col: &'a str,
+    pub stage_col: &'a str,
+    pub time_col: &'a str,
+    /// The SOP and pipeline, named in the script's first lines.
+    pub sop: &'a str,
+    pub pipeline: &'a str,
+    /// `--as-of`, as RFC 3339 in UTC and as seconds since the epoch; default: the latest event.
+    pub as_of: Option<(String, f64)>,
+}
+
+/// A string literal.
+fn lit(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// The value-to-stage table: the stage map first, then stage ids, then titles (the first stage
+/// of a title, in SOP order), each value once.
+fn mapping(process: &Process, map: &StageMap) -> Vec<(String, usize)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    let mut entries: Vec<(&str, usize)> = map.entries().collect();
+    entries.sort_unstable();
+    let ids = process
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i));
+    let titles = process
+        .titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i));
+    for (value, stage) in entries.into_iter().chain(ids).chain(titles) {
+        if seen.insert(value.to_string()) {
+            out.push((value.to_string(), stage));
+        }
+    }
+    out
+}
+
+/// The script. An unknown stage keeps its value as its id, and no value that names an SOP
+/// stage is unknown, so a stage id alone tells known stages from unknown ones in joins.
+pub fn script(input: &SqlInput) -> String {
+    let d = input.dialect;
+    let p = input.process;
+    let q = |name: &str| d.ident(name);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "-- sopc audit of pipeline `{}` of `{}`, over the table {}: the figures that need no \
+         per-case search.",
+        input.pipeline.replace('\n', " "),
+        input.sop.replace('\n', " "),
+        input.table.replace('\n', " ")
+    );
+    s.push_str(
+        "-- Views sopc_log, sopc_stages, sopc_next, sopc_transitions, sopc_bad_starts and\n\
+         -- sopc_open_cases. Equal timestamps within a case are ordered by stage value.\n\n",
+    );
+    let view = |s: &mut String, name: &str, body: &str| {
+        let _ = writeln!(s, "CREATE OR REPLACE VIEW {name} AS\n{body};\n");
+    };
+
+    // The SOP, compiled.
+    let rows: Vec<String> = p
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            format!(
+                "({i}, {}, {}, {}, {})",
+                lit(id),
+                p.terminal[i],
+                p.sla_s[i].map_or("NULL".to_string(), |v| format!("CAST({v} AS BIGINT)")),
+                p.start == Some(i)
+            )
+        })
+        .collect();
+    let stages_def = if rows.is_empty() {
+        format!(
+            "SELECT CAST(0 AS INT) AS ord, CAST(NULL AS {t}) AS id, FALSE AS terminal, \
+             CAST(NULL AS BIGINT) AS sla_s, FALSE AS is_start WHERE 1 = 0",
+            t = d.text()
+        )
+    } else {
+        format!(
+            "SELECT * FROM (VALUES\n  {}\n) AS v(ord, id, terminal, sla_s, is_start)",
+            rows.join(",\n  ")
+        )
+    };
+    view(&mut s, "sopc_sop_stages", &stages_def);
+    let map_rows: Vec<String> = mapping(p, input.map)
+        .into_iter()
+        .map(|(value, i)| format!("({}, {})", lit(&value), lit(&p.ids[i])))
+        .collect();
+    let map_def = if map_rows.is_empty() {
+        format!(
+            "SELECT CAST(NULL AS {t}) AS value, CAST(NULL AS {t}) AS stage_id WHERE 1 = 0",
+            t = d.text()
+        )
+    } else {
+        format!(
+            "SELECT * FROM (VALUES\n  {}\n) AS v(value, stage_id)",
+            map_rows.join(",\n  ")
+        )
+    };
+    view(&mut s, "sopc_stage_values", &map_def);
+    let mut kinds = Vec::new();
+    for a in 0..p.len() {
+        for b in 0..p.len() {
+            let kind = p.kind(Some(a), Some(b)).as_str();
+            kinds.push(format!(
+                "({}, {}, {})",
+                lit(&p.ids[a]),
+                lit(&p.ids[b]),
+                lit(kind)
+            ));
+        }
+    }
+    let kinds_def = if kinds.is_empty() {
+        format!(
+            "SELECT CAST(NULL AS {t}) AS a, CAST(NULL AS {t}) AS b, CAST(NULL AS {t}) AS kind WHERE 1 = 0",
+            t = d.text()
+        )
+    } else {
+        format!(
+            "SELECT * FROM (VALUES\n  {}\n) AS v(a, b, kind)",
+            kinds.join(",\n  ")
+        )
+    };
+    view(&mut s, "sopc_sop_kinds", &kinds_def);
+
+    // Rows, accepted rows, ordered and collapsed events.
+    let text = d.text();
+    view(
+        &mut s,
+        "sopc_rows",
+        &format!(
+            "SELECT TRIM(CAST({case} AS {text})) AS case_id, TRIM(CAST({stage} AS {text})) AS value, \
+             {time} AS t\nFROM {table}",
+            case = q(input.case_col),
+            stage = q(input.stage_col),
+            time = q(input.time_col),
+            table = d.table(input.table),
+        ),
+    );
+    view(
+        &mut s,
+        "sopc_accepted",
+        "SELECT r.case_id, r.value, r.t, COALESCE(m.stage_id, r.value) AS stage, \
+         m.stage_id IS NOT NULL AS known\n\
+         FROM sopc_rows r LEFT JOIN sopc_stage_values m ON m.value = r.value\n\
+         WHERE r.case_id IS NOT NULL AND r.case_id <> '' AND r.value IS NOT NULL \
+         AND r.value <> '' AND r.t IS NOT NULL",
+    );
+    view(
+        &mut s,
+        "sopc_ordered",
+        "SELECT a.*, LAG(a.stage) OVER (PARTITION BY a.case_id ORDER BY a.t, a.value) AS prev_stage\n\
+         FROM sopc_accepted a",
+    );
+    view(
+        &mut s,
+        "sopc_kept",
+        "SELECT o.case_id, o.value, o.stage, o.known, o.t\nFROM sopc_ordered o\n\
+         LEFT JOIN sopc_sop_kinds k ON k.a = o.stage AND k.b = o.stage AND k.kind = 'allowed'\n\
+         WHERE o.prev_stage IS NULL OR o.prev_stage <> o.stage OR k.a IS NOT NULL",
+    );
+    let epoch_t = d.epoch("k.t");
+    view(
+        &mut s,
+        "sopc_events",
+        &format!(
+            "SELECT k.case_id, k.stage, k.known, k.t, {epoch_t} AS t_s,\n  \
+             ROW_NUMBER() OVER (PARTITION BY k.case_id ORDER BY k.t, k.value) AS i,\n  \
+             LEAD(k.stage) OVER (PARTITION BY k.case_id ORDER BY k.t, k.value) AS next_stage,\n  \
+             LEAD({epoch_t}) OVER (PARTITION BY k.case_id ORDER BY k.t, k.value) AS next_t_s\n\
+             FROM sopc_kept k"
+        ),
+    );
+    let as_of = match &input.as_of {
+        Some((text, v)) => format!(
+            "{} AS as_of, CAST({v} AS {}) AS as_of_s",
+            d.timestamp(text),
+            d.double()
+        ),
+        None => "(SELECT MAX(t) FROM sopc_events) AS as_of, (SELECT MAX(t_s) FROM sopc_events) AS as_of_s"
+            .to_string(),
+    };
+    view(&mut s, "sopc_as_of", &format!("SELECT {as_of}"));
+    view(
+        &mut s,
+        "sopc_log",
+        &format!(
+            "SELECT\n  (SELECT COUNT(*) FROM sopc_rows) AS {rows},\n  \
+             (SELECT COUNT(*) FROM sopc_rows) - (SELECT COUNT(*) FROM sopc_accepted) AS rejected,\n  \
+             (SELECT COUNT(*) FROM sopc_accepted) - (SELECT COUNT(*) FROM sopc_events) AS dropped,\n  \
+             (SELECT COUNT(*) FROM sopc_events) AS events,\n  \
+             (SELECT COUNT(DISTINCT case_id) FROM sopc_events) AS cases,\n  \
+             (SELECT MIN(t) FROM sopc_events) AS {first},\n  \
+             (SELECT MAX(t) FROM sopc_events) AS {last},\n  \
+             (SELECT as_of FROM sopc_as_of) AS as_of",
+            rows = q("rows"),
+            first = q("first"),
+            last = q("last"),
+        ),
+    );
+    // Cases: first and last event.
+    view(
+        &mut s,
+        "sopc_case_ends",
+        "SELECT e.case_id,\n  \
+         MAX(CASE WHEN e.i = 1 THEN e.stage END) AS first_stage,\n  \
+         MAX(CASE WHEN e.next_stage IS NULL THEN e.stage END) AS last_stage,\n  \
+         MAX(CASE WHEN e.next_stage IS NULL THEN e.t END) AS last_t,\n  \
+         MAX(CASE WHEN e.next_stage IS NULL THEN e.t_s END) AS last_t_s\n\
+         FROM sopc_events e GROUP BY e.case_id",
+    );
+    view(
+        &mut s,
+        "sopc_open_cases",
+        "SELECT c.case_id, c.last_stage AS stage, c.last_t AS since,\n  \
+             ROUND(a.as_of_s - c.last_t_s, 6) AS age_s,\n  \
+             COALESCE(a.as_of_s - c.last_t_s > d.sla_s, FALSE) AS overdue\n\
+             FROM sopc_case_ends c CROSS JOIN sopc_as_of a\n\
+             LEFT JOIN sopc_sop_stages d ON d.id = c.last_stage\n\
+             WHERE NOT COALESCE(d.terminal, FALSE)",
+    );
+    // Stages: SOP stages in order, then unknown stages by id.
+    view(
+        &mut s,
+        "sopc_stage_list",
+        "SELECT ord, id, TRUE AS known, terminal, sla_s FROM sopc_sop_stages\n\
+         UNION ALL\n\
+         SELECT DISTINCT CAST(NULL AS INT) AS ord, stage AS id, FALSE AS known, FALSE AS terminal, \
+         CAST(NULL AS BIGINT) AS sla_s\nFROM sopc_events WHERE NOT known",
+    );
+    let (median, p90) = (d.quantile("x.dwell", 0.5), d.quantile("x.dwell", 0.9));
+    view(
+        &mut s,
+        "sopc_visits",
+        "SELECT e.case_id, e.stage, e.known, e.next_stage, e.next_t_s - e.t_s AS dwell\n\
+         FROM sopc_events e",
+    );
+    view(
+        &mut s,
+        "sopc_stage_counts",
+        &format!(
+            "SELECT l.id, COUNT(x.stage) AS entries, COUNT(DISTINCT x.case_id) AS cases,\n  \
+             SUM(CASE WHEN x.next_stage IS NULL AND x.stage IS NOT NULL THEN 1 ELSE 0 END) AS ended_here,\n  \
+             COUNT(x.dwell) AS dwell_completed,\n  \
+             {median} AS dwell_median_s,\n  \
+             {p90} AS dwell_p90_s,\n  \
+             MAX(x.dwell) AS dwell_max_s,\n  \
+             SUM(CASE WHEN x.dwell > l.sla_s THEN 1 ELSE 0 END) AS breaches\n\
+             FROM sopc_stage_list l LEFT JOIN sopc_visits x ON x.stage = l.id AND x.known = l.known\n\
+             GROUP BY l.id"
+        ),
+    );
+    view(
+        &mut s,
+        "sopc_stage_open",
+        "SELECT o.stage, COUNT(*) AS open_count, \
+         SUM(CASE WHEN o.overdue THEN 1 ELSE 0 END) AS overdue_count\n\
+         FROM sopc_open_cases o GROUP BY o.stage",
+    );
+    view(
+        &mut s,
+        "sopc_stages",
+        &format!(
+            "SELECT l.id, l.known, l.terminal, l.sla_s, c.entries, c.cases, c.ended_here,\n  \
+             c.dwell_completed, c.dwell_median_s, c.dwell_p90_s, c.dwell_max_s,\n  \
+             CASE WHEN l.sla_s IS NULL THEN NULL ELSE c.breaches END AS sla_breaches,\n  \
+             CASE WHEN l.sla_s IS NULL OR c.dwell_completed = 0 THEN NULL\n       \
+             ELSE ROUND(CAST(c.breaches AS {dbl}) / c.dwell_completed, 6) END AS sla_breach_rate,\n  \
+             CASE WHEN l.terminal THEN 0 ELSE COALESCE(o.open_count, 0) END AS {open},\n  \
+             CASE WHEN l.sla_s IS NULL THEN NULL ELSE COALESCE(o.overdue_count, 0) END AS open_overdue\n\
+             FROM sopc_stage_list l JOIN sopc_stage_counts c ON c.id = l.id\n\
+             LEFT JOIN sopc_stage_open o ON o.stage = l.id",
+            dbl = d.double(),
+            open = q("open"),
+        ),
+    );
+    view(
+        &mut s,
+        "sopc_transitions",
+        &format!(
+            "SELECT e.stage AS {from}, e.next_stage AS {to}, COUNT(*) AS {count},\n  \
+             CASE WHEN MIN(CASE WHEN e.known THEN 1 ELSE 0 END) = 0 THEN 'unknown-stage'\n       \
+             ELSE COALESCE(MAX(k.kind), 'unknown-stage') END AS kind\n\
+             FROM sopc_events e LEFT JOIN sopc_sop_kinds k ON k.a = e.stage AND k.b = e.next_stage \
+             AND e.known\n\
+             WHERE e.next_stage IS NOT NULL\nGROUP BY e.stage, e.next_stage",
+            from = q("from"),
+            to = q("to"),
+            count = q("count"),
+        ),
+    );
+    view(
+        &mut s,
+        "sopc_next",
+        &format!(
+            "SELECT t.{from}, t.{to}, t.{count},\n  \
+             ROUND(CAST(t.{count} AS {dbl}) / c.entries, 6) AS conversion\n\
+             FROM sopc_transitions t JOIN sopc_stage_counts c ON c.id = t.{from}",
+            from = q("from"),
+            to = q("to"),
+            count = q("count"),
+            dbl = d.double(),
+        ),
+    );
+    view(
+        &mut s,
+        "sopc_bad_starts",
+        &format!(
+            "SELECT c.first_stage AS stage, COUNT(*) AS {count}\n\
+             FROM sopc_case_ends c\n\
+             LEFT JOIN sopc_sop_stages d ON d.is_start AND d.id = c.first_stage\n\
+             WHERE d.id IS NULL\n\
+             GROUP BY c.first_stage",
+            count = q("count"),
+        ),
+    );
+    s
+}
