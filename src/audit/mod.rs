@@ -13,6 +13,7 @@ pub mod fitness;
 mod jsonl_log;
 pub mod kpi;
 pub mod log;
+pub mod pictures;
 pub mod process;
 pub mod report;
 pub mod stages;

@@ -4,6 +4,7 @@ mod figures;
 pub mod hostile;
 mod input;
 mod props;
+mod report_page;
 mod shape;
 mod view;
 
