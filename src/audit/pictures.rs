@@ -88,10 +88,10 @@ fn open(out: &mut String, class: &str, width: f64, height: f64, title: &str) {
          <defs><pattern id=\"{class}-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" \
          patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fff\"/>\
          <line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"{RED}\" stroke-width=\"2\"/></pattern>\
-         <marker id=\"{class}-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"6\" \
-         markerHeight=\"6\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"{INK}\"/></marker>\
-         <marker id=\"{class}-arrow-bad\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"6\" \
-         markerHeight=\"6\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"{RED}\"/></marker>\
+         <marker id=\"{class}-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"9\" \
+         markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"{INK}\"/></marker>\
+         <marker id=\"{class}-arrow-bad\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"9\" \
+         markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"{RED}\"/></marker>\
          </defs><rect width=\"{w}\" height=\"{h}\" fill=\"#fff\"/>",
         w = num(width),
         h = num(height),
@@ -432,7 +432,7 @@ fn funnel(report: &Report, l: &AuditLabels, known: &[&StageReport]) -> String {
     out
 }
 
-/// Each stage's completed visits: a line to the longest, a box from the median to the 90th
+/// Each stage's completed visits: a line from zero to the longest, a box from the median to the 90th
 /// percentile, a tick at the median, and the stage's SLA as a dashed red line.
 fn dwell(l: &AuditLabels, known: &[&StageReport]) -> String {
     let shown: Vec<&&StageReport> = known

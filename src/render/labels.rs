@@ -302,7 +302,7 @@ labels! {
     pic_funnel_axis: "share of all cases", "占全部案例的比例";
     pic_funnel_legend: "cases that entered the stage at least once", "至少进入该阶段一次的案例";
     pic_dwell: "Dwell time per stage against its SLA", "各阶段停留时间与时限";
-    pic_dwell_range: "shortest to longest completed visit", "已完成停留：从最短到最长";
+    pic_dwell_range: "from 0 to the longest completed visit", "从 0 到最长的已完成停留";
     pic_dwell_box: "median (thick tick) to p90", "中位数（粗线）到 P90";
     pic_no_visit: "no completed visit", "没有已完成的停留";
     pic_per_period: "per period against its target", "各时段数值与目标";
