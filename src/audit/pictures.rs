@@ -472,7 +472,8 @@ fn dwell(l: &AuditLabels, known: &[&StageReport]) -> String {
             l.c_sla,
         ),
     ];
-    let width = (name_w + axis_w + 100.0).max(legend_width(&items));
+    // Room for the figures written after the longest visit.
+    let width = (name_w + axis_w + 170.0).max(legend_width(&items));
     let height = top + row * shown.len().max(1) as f64 + 2.0 * LINE + 24.0;
     let x = |s: f64| name_w + axis_w * s / scale;
     let mut out = String::new();
