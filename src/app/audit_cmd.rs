@@ -12,7 +12,7 @@ use crate::audit::preset::Preset;
 use crate::audit::report::Report;
 use crate::audit::sql::Dialect;
 use crate::audit::timestamp::{Timestamp, parse_offset};
-use crate::audit::view::{AuditView, Cases};
+use crate::audit::view::{AuditView, Cases, written_offset};
 use crate::audit::{self, Audit, AuditError, AuditInput};
 use crate::diag::Severity;
 use crate::driver::{CheckOptions, PathError, check_paths};
@@ -99,6 +99,11 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         None => InputFormat::from_path(&args.log),
     };
     let stage_map = read_stage_map(args)?;
+    // The page shows its times in the zone the log is written in; only a page needs it.
+    let offset = args
+        .html
+        .as_ref()
+        .and_then(|_| written_offset(&data, read.default_offset_s));
     let input = AuditInput {
         model,
         db: &outcome.db,
@@ -130,7 +135,11 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         CasesArg::None => Cases::None,
     };
     let view = (matches!(args.format, AuditFormat::Human) || args.html.is_some())
-        .then(|| AuditView::new(&report, model, lang, cases));
+        .then(|| AuditView::new(&report, model, lang, cases))
+        .map(|v| match offset {
+            Some(o) => v.in_offset(&report, o),
+            None => v,
+        });
     // The page is rendered before anything is printed: a template that fails stops the run
     // with nothing written.
     let page = match (&args.html, &view) {

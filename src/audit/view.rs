@@ -10,12 +10,14 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::pictures::Pictures;
 use super::report::{
     CaseReport, DeviationKind, KpiReport, KpiValue, Measure, Report, StageReport, TransitionKind,
     UnknownStage,
 };
+use super::timestamp::{Timestamp, parse_offset};
 use crate::model::Model;
-use crate::render::labels::AuditLabels;
+use crate::render::labels::{self, AuditLabels};
 use crate::render::{Lang, TemplateError, Templates};
 
 /// The built-in template of the page.
@@ -35,6 +37,8 @@ const DEVIATIONS_SHOWN: usize = 8;
 const PAGE_DEVIATIONS_SHOWN: usize = 12;
 /// Stages a stage's `next` names.
 const NEXT_SHOWN: usize = 3;
+/// Open cases the page lists.
+const PAGE_OPEN_SHOWN: usize = 50;
 
 /// Which cases the report lists one by one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -260,6 +264,10 @@ pub struct Kpi {
     pub value: String,
     /// As the SOP writes it: `>= 25%`.
     pub target: Option<String>,
+    /// For the page: why not computable, in the page's language.
+    pub reason_words: String,
+    /// For the page: the target with its period in the page's language (`>= 1 每周`).
+    pub target_words: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -312,6 +320,21 @@ pub struct CaseDeviation {
 pub struct Page {
     pub transitions: Vec<Transition>,
     pub bad_starts: Vec<BadStart>,
+    /// "As of" in the log's own offset when it has one (`2026-03-10 20:00 +08:00`), else UTC.
+    pub as_of: String,
+    /// The open cases, the overdue ones first, the longest in their stage first.
+    pub open_cases: Listed<PageOpenCase>,
+    pub pictures: Pictures,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageOpenCase {
+    pub case_id: String,
+    pub stage: String,
+    /// When it entered the stage, in the page's offset.
+    pub since: String,
+    pub age: String,
+    pub overdue: bool,
 }
 
 impl AuditView {
@@ -342,7 +365,7 @@ impl AuditView {
             deviations: deviations(report, l, &title, &examples),
             fitness: fitness(report),
             open_cases: open_cases(report, l, &title),
-            kpis: report.kpis.iter().map(|k| kpi(k, model, l)).collect(),
+            kpis: report.kpis.iter().map(|k| kpi(k, model, lang)).collect(),
             rejected_rows: Listed::new(
                 report.rejected_rows.iter().map(|r| RejectedRow {
                     line: line_no(l, r.line),
@@ -380,8 +403,27 @@ impl AuditView {
                         examples: Examples::default(),
                     })
                     .collect(),
+                as_of: log_time(report.log.as_of.as_deref(), 0),
+                open_cases: page_open_cases(report, &title, 0),
+                pictures: Pictures::new(report, model, l),
             },
         }
+    }
+
+    /// The page's times (as of, open cases since) in `offset_s` seconds east of UTC: the log's
+    /// own offset ([`written_offset`]).
+    pub fn in_offset(mut self, report: &Report, offset_s: i32) -> Self {
+        self.page.as_of = log_time(report.log.as_of.as_deref(), offset_s);
+        let mut since: HashMap<&str, &str> = HashMap::new();
+        for c in &report.open_cases.cases {
+            since.insert(c.case_id.as_str(), c.since.as_str());
+        }
+        for c in &mut self.page.open_cases.rows {
+            if let Some(t) = since.get(c.case_id.as_str()) {
+                c.since = log_time(Some(t), offset_s);
+            }
+        }
+        self
     }
 
     /// The page: the template `audit.html` of `templates` fed with the view, its text without
@@ -411,6 +453,134 @@ fn drop_controls(value: &mut serde_json::Value) {
 
 fn is_dropped(c: char) -> bool {
     c.is_control() && c != '\n' && c != '\t'
+}
+
+/// An RFC 3339 time of the report in `offset_s`: `2026-03-10 20:00 +08:00`, or `… UTC`.
+fn log_time(t: Option<&str>, offset_s: i32) -> String {
+    let Some(t) = t else {
+        return "—".to_string();
+    };
+    let Some(at) = Timestamp::parse(t, 0) else {
+        return t.to_string();
+    };
+    if offset_s == 0 {
+        return format!("{} UTC", at.short());
+    }
+    let secs = at.seconds_since(Timestamp::from_secs(0)).floor() as i64;
+    let local = Timestamp::from_secs(secs + i64::from(offset_s));
+    let (sign, a) = if offset_s < 0 {
+        ('-', -offset_s)
+    } else {
+        ('+', offset_s)
+    };
+    format!("{} {sign}{:02}:{:02}", local.short(), a / 3600, a / 60 % 60)
+}
+
+/// The one zone the log's timestamps are written in, when they all name the same one other than
+/// UTC (a timestamp without a zone is in `default_offset_s`, the `--timezone`): the page shows its
+/// times there. `None` when they are in UTC or in several zones.
+pub fn written_offset(data: &[u8], default_offset_s: i32) -> Option<i32> {
+    let digit = |i: usize| data.get(i).is_some_and(u8::is_ascii_digit);
+    let mut found: Option<i32> = None;
+    let mut i = 0;
+    while i + 16 <= data.len() {
+        // `YYYY-MM-DD[T ]HH:MM`, not in the middle of a longer number.
+        let at = |k: usize, b: u8| data.get(i + k) == Some(&b);
+        let starts = (i == 0 || !data[i - 1].is_ascii_digit())
+            && [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15]
+                .iter()
+                .all(|&k| digit(i + k))
+            && at(4, b'-')
+            && at(7, b'-')
+            && (at(10, b'T') || at(10, b' '))
+            && at(13, b':');
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 16;
+        if data.get(j) == Some(&b':') && digit(j + 1) && digit(j + 2) {
+            j += 3;
+            if data.get(j) == Some(&b'.') {
+                j += 1;
+                while digit(j) {
+                    j += 1;
+                }
+            }
+        }
+        let mut end = j;
+        while end < data.len()
+            && end < j + 6
+            && matches!(data[end], b'+' | b'-' | b':' | b'Z' | b'z' | b'0'..=b'9')
+        {
+            end += 1;
+        }
+        let zone = if end > j {
+            std::str::from_utf8(&data[j..end])
+                .ok()
+                .and_then(parse_offset)?
+        } else {
+            default_offset_s
+        };
+        match found {
+            Some(z) if z != zone => return None,
+            _ => found = Some(zone),
+        }
+        i = end.max(i + 1);
+    }
+    found.filter(|&z| z != 0)
+}
+
+/// The open cases for the page, the overdue first, each the longest in its stage first.
+fn page_open_cases(
+    report: &Report,
+    title: &dyn Fn(&str) -> String,
+    offset_s: i32,
+) -> Listed<PageOpenCase> {
+    let mut open: Vec<_> = report.open_cases.cases.iter().collect();
+    open.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then_with(|| b.age_s.total_cmp(&a.age_s))
+            .then_with(|| a.case_id.cmp(&b.case_id))
+    });
+    Listed::new(
+        open.into_iter().map(|c| PageOpenCase {
+            case_id: c.case_id.clone(),
+            stage: title(&c.stage),
+            since: log_time(Some(&c.since), offset_s),
+            age: duration(c.age_s),
+            overdue: c.overdue,
+        }),
+        PAGE_OPEN_SHOWN,
+    )
+}
+
+/// Why a kpi is not computable, in words of `lang`'s page.
+fn reason_words(lang: Lang, reason: &str) -> String {
+    if lang == Lang::En {
+        return reason.to_string();
+    }
+    match reason {
+        "qualitative" => "定性指标".to_string(),
+        "no stage" => "未指定阶段".to_string(),
+        "no target" => "没有目标".to_string(),
+        "unknown stage" => "未知阶段".to_string(),
+        "stage of another pipeline" => "阶段属于其他流程".to_string(),
+        "no amount column" => "日志没有金额列".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A target as written, its `per PERIOD` in words of the page (`>= 1 每周`).
+fn target_words(lang: Lang, target: &str) -> String {
+    if lang == Lang::En {
+        return target.to_string();
+    }
+    match target.split_once(" per ") {
+        Some((value, period)) => format!("{value} 每{}", labels::period(lang, period.trim())),
+        None => target.to_string(),
+    }
 }
 
 fn summary(report: &Report, l: &AuditLabels) -> Summary {
@@ -679,7 +849,8 @@ fn open_cases(report: &Report, l: &AuditLabels, title: &dyn Fn(&str) -> String) 
     }
 }
 
-fn kpi(k: &KpiReport, model: &Model, l: &AuditLabels) -> Kpi {
+fn kpi(k: &KpiReport, model: &Model, lang: Lang) -> Kpi {
+    let l = lang.audit_labels();
     let title = model
         .kpis
         .iter()
@@ -698,6 +869,8 @@ fn kpi(k: &KpiReport, model: &Model, l: &AuditLabels) -> Kpi {
         met: k.computable && status == l.met,
         status,
         value,
+        reason_words: reason_words(lang, k.reason.as_deref().unwrap_or_default()),
+        target_words: k.target.as_deref().map(|t| target_words(lang, t)),
         target: k.target.clone(),
     }
 }

@@ -72,7 +72,6 @@ const MAX_LANE: usize = 12;
 /// Lays out `nodes` with `edges`, starting the search for back edges at `start`: layered up to
 /// [`LAYERED_MAX_STAGES`] stages and [`LAYERED_MAX_NODES`] nodes with dummies, else one column
 /// ([`column`]).
-#[cfg(test)]
 pub fn layout(nodes: &[NodeSize], edges: &[EdgeIn], start: usize) -> Layout {
     layout_labelled(nodes, edges, &[], start)
 }

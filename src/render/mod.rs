@@ -7,7 +7,7 @@ pub mod escape;
 mod from_model;
 pub mod graph;
 pub mod labels;
-mod layout;
+pub mod layout;
 mod site;
 pub mod svg;
 mod templates;

@@ -5,6 +5,7 @@ pub mod hostile;
 mod input;
 mod presets;
 mod props;
+mod report_page;
 mod roles;
 mod shape;
 mod sql;
