@@ -7,6 +7,7 @@ pub mod driver;
 pub mod files;
 pub mod format;
 pub mod lint;
+pub mod lsp;
 pub mod model;
 pub mod parallel;
 pub mod render;

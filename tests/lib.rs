@@ -18,6 +18,8 @@ mod hostile_output;
 mod hostile_reads;
 mod hostile_writes;
 mod json;
+mod lsp;
+mod lsp_client;
 mod mangled;
 mod parser;
 mod pathological;

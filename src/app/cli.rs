@@ -33,6 +33,8 @@ pub enum Command {
     Init(InitArgs),
     /// Hold a CRM stage history (CSV or JSON Lines) against the SOP's pipeline.
     Audit(Box<AuditArgs>),
+    /// Run the language server on stdin and stdout, for editors.
+    Lsp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

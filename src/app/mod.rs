@@ -12,6 +12,7 @@ mod graph_cmd;
 mod human;
 mod init_cmd;
 mod json;
+mod lsp_cmd;
 mod rules_cmd;
 mod sarif;
 mod schema_cmd;
@@ -54,5 +55,6 @@ fn dispatch(cli: Cli) -> u8 {
         Command::Schema => schema_cmd::run(),
         Command::Init(args) => init_cmd::run(args),
         Command::Audit(args) => audit_cmd::run(*args),
+        Command::Lsp => lsp_cmd::run(),
     }
 }
