@@ -20,6 +20,7 @@ mod hostile_writes;
 mod json;
 mod lsp;
 mod lsp_client;
+mod lsp_nvim;
 mod mangled;
 mod parser;
 mod pathological;
