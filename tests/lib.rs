@@ -21,6 +21,7 @@ mod json;
 mod lsp;
 mod lsp_client;
 mod lsp_nvim;
+mod lsp_workspace;
 mod mangled;
 mod parser;
 mod pathological;
