@@ -55,6 +55,7 @@ pub struct Path3 {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DefKey {
     pub kind: Kind,
+    pub name: String,
     pub file: PathBuf,
     pub id: Span,
 }
@@ -278,6 +279,7 @@ impl Builder<'_> {
     fn key(&self, def: &Def, kind: Kind) -> DefKey {
         DefKey {
             kind,
+            name: def.id.clone(),
             file: self.db.get(def.file()).canonical.clone(),
             id: id_span(def),
         }

@@ -580,6 +580,14 @@ impl Server {
         Ok((result, occs))
     }
 
+    /// Drops what is kept for a file no editor has open, after a look at it.
+    pub(crate) fn forget(&mut self, key: &Path) {
+        if !self.docs.contains_key(key) {
+            self.ws.forget(key);
+            self.occs.remove(key);
+        }
+    }
+
     /// The `.sop` files of the workspace folder holding `key` (its project root when it is in
     /// none), open documents held only in memory included.
     pub(crate) fn workspace_files(&self, key: &Path) -> Vec<PathBuf> {

@@ -362,10 +362,23 @@ fn import_at(
 fn places(server: &mut Server, key: &Path, def: &DefKey) -> Vec<(PathBuf, Range, bool)> {
     let mut seen: HashSet<(PathBuf, Span)> = HashSet::new();
     let mut out = Vec::new();
+    let name = def.name.clone();
     for file in server.workspace_files(key) {
+        let open = server.docs.contains_key(&file);
+        // A file that does not spell the name cannot name the definition.
+        if !open
+            && let Ok(bytes) = std::fs::read(&file)
+            && !contains(&bytes, name.as_bytes())
+        {
+            continue;
+        }
         let Ok((result, occs)) = server.analysis(&file) else {
             continue;
         };
+        if !open {
+            // Keep no result of a file no editor shows: memory stays that of the open ones.
+            server.forget(&file);
+        }
         let mut cache = LineCache::new(&result.db);
         for o in occs.iter().filter(|o| o.def.as_ref() == Some(def)) {
             let path = result.db.get(o.file).canonical.clone();
@@ -376,6 +389,10 @@ fn places(server: &mut Server, key: &Path, def: &DefKey) -> Vec<(PathBuf, Range,
     }
     out.sort_by_key(|(p, r, _)| (p.clone(), r.start.line, r.start.character));
     out
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
 }
 
 pub(crate) fn references(
