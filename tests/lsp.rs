@@ -673,3 +673,106 @@ fn lsp_symbols_folding_and_tokens() {
     // `sop` on line 2 is a keyword, `demo` a declaration.
     assert_eq!(&data[10..20], &[2, 0, 3, 0, 0, 0, 4, 4, 7, 1]);
 }
+
+const KINDS: &str = "import \"roles.sop\"
+
+sop kinds {
+  owner mgr
+  review monthly
+}
+
+goal g \"目标\" {
+  target k1 >= 5
+}
+
+kpi k1 \"收入\" {
+  owner mgr
+  target >= 10 per month
+  stage flow.a
+}
+
+training adv \"进阶\" {
+  for rep, mgr
+  requires basics
+}
+
+feedback fb {
+  cadence weekly
+  covers k1
+}
+
+strategy st {
+  supports g
+}
+
+pipeline flow {
+  stage a {
+    owner rep
+    -> b
+  }
+
+  stage b {
+    terminal
+  }
+}
+";
+
+#[test]
+fn lsp_completion_after_each_attribute_that_takes_a_name() {
+    let (_p, root) = project();
+    let (mut c, _) = Client::start(&root, json!({}));
+    let u = c.open(&root.join("kinds.sop"), KINDS);
+    let _ = c.diagnostics(&u);
+    let h = c.call("textDocument/hover", at(&u, KINDS, "k1", 1));
+    let text = h["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("target: >= 10 per month") && text.contains("owner: `mgr`"),
+        "{text}"
+    );
+    let broken = KINDS
+        .replace("target k1 >= 5", "target ")
+        .replace("stage flow.a", "stage ")
+        .replace("for rep, mgr", "for rep, ")
+        .replace("requires basics", "requires ")
+        .replace("cadence weekly", "cadence ")
+        .replace("covers k1", "covers ")
+        .replace("supports g", "supports ");
+    c.replace(&u, 2, &broken);
+    let _ = c.diagnostics(&u);
+    let mut complete = |needle: &str, skip: u64| {
+        let p = at(&u, &broken, needle, 0).tap_char(skip);
+        labels(&c.call("textDocument/completion", p))
+    };
+    assert_eq!(complete("target \n", 7), vec!["k1"]);
+    assert_eq!(complete("stage \n", 6), vec!["a", "flow.a", "b", "flow.b"]);
+    assert_eq!(complete("for rep, \n", 9), vec!["rep", "mgr"]);
+    assert_eq!(complete("requires \n", 9), vec!["basics", "adv"]);
+    assert_eq!(complete("covers \n", 7), vec!["k1"]);
+    assert_eq!(complete("supports \n", 9), vec!["g"]);
+    assert_eq!(
+        complete("cadence \n", 8),
+        vec![
+            "daily",
+            "weekly",
+            "biweekly",
+            "monthly",
+            "quarterly",
+            "yearly"
+        ]
+    );
+}
+
+#[test]
+fn lsp_config_errors_show_with_no_document_open() {
+    let (_p, root) = project();
+    let (mut c, _) = Client::start(&root, json!({}));
+    let cfg = c.open(&root.join("sopc.yaml"), "rules:\n  no-feedbak: off\n");
+    let diags = c.diagnostics(&cfg);
+    assert_eq!(codes(&diags), vec!["invalid-config"], "{diags:?}");
+    assert!(
+        diags[0]["message"].as_str().unwrap().contains("no-feedbak"),
+        "{diags:?}"
+    );
+    c.replace(&cfg, 2, "rules:\n  no-feedback: off\n");
+    assert_eq!(c.diagnostics(&cfg), Vec::<Value>::new(), "fixed: cleared");
+}

@@ -12,7 +12,7 @@ local client = vim.lsp.start_client({
   root_dir = vim.env.SOPC_ROOT,
 })
 vim.lsp.buf_attach_client(0, client)
-vim.wait(20000, function() return #vim.diagnostic.get(0) > 0 end, 50)
+vim.wait(60000, function() return #vim.diagnostic.get(0) > 0 end, 50)
 local out = {}
 for _, d in ipairs(vim.diagnostic.get(0)) do
   local code = d.code
