@@ -775,4 +775,15 @@ fn lsp_config_errors_show_with_no_document_open() {
     );
     c.replace(&cfg, 2, "rules:\n  no-feedback: off\n");
     assert_eq!(c.diagnostics(&cfg), Vec::<Value>::new(), "fixed: cleared");
+    // No SOP feature on it: no tokens, no formatting as SOP.
+    for method in [
+        "textDocument/semanticTokens/full",
+        "textDocument/formatting",
+    ] {
+        let r = c.call(
+            method,
+            json!({"textDocument": {"uri": cfg}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        );
+        assert!(r.is_null(), "{method}: {r}");
+    }
 }

@@ -195,6 +195,15 @@ impl Server {
     }
 
     fn dispatch(&mut self, method: &str, params: Value) -> Result<Value, Failure> {
+        // A `sopc.yaml` is open for its findings only: no SOP feature applies to it.
+        let about = params
+            .pointer("/textDocument/uri")
+            .and_then(Value::as_str)
+            .and_then(|u| u.parse::<Uri>().ok())
+            .and_then(|u| uri_to_path(&u));
+        if about.is_some_and(|p| is_config(&p)) {
+            return Ok(Value::Null);
+        }
         match method {
             "initialize" => call(self, params, Server::initialize),
             "shutdown" => {
