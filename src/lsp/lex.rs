@@ -10,7 +10,7 @@ use lsp_types::{
 use super::keywords::{self, CADENCES};
 use super::text::{Encoding, Lines};
 use super::{Failure, Server};
-use crate::syntax::{AttrKey, BlockKind, Span};
+use crate::syntax::{BlockKind, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tok {
@@ -151,48 +151,6 @@ fn memchr(b: &[u8], from: usize, c: u8) -> usize {
         .map_or(b.len(), |p| from + p)
 }
 
-pub fn attr_key(word: &str) -> Option<AttrKey> {
-    use AttrKey::*;
-    const ALL: [AttrKey; 35] = [
-        Version,
-        Owner,
-        Review,
-        Lang,
-        Summary,
-        Description,
-        Guidance,
-        Target,
-        Region,
-        Product,
-        Supports,
-        Responsibilities,
-        Skills,
-        ReportsTo,
-        Start,
-        Sla,
-        Requires,
-        Entry,
-        Exit,
-        Terminal,
-        Due,
-        DoneWhen,
-        For,
-        When,
-        Topics,
-        Format,
-        Duration,
-        Assessment,
-        Kind,
-        Unit,
-        Source,
-        Stage,
-        Cadence,
-        With,
-        Covers,
-    ];
-    ALL.into_iter().find(|k| k.keyword() == word)
-}
-
 /// The blocks open at byte `offset`, outermost first: each block's kind and id.
 pub fn open_blocks(text: &str, toks: &[Token], offset: usize) -> Vec<(BlockKind, String)> {
     let mut stack: Vec<Option<(BlockKind, String)>> = Vec::new();
@@ -258,7 +216,7 @@ pub fn classify(text: &str, toks: &[Token]) -> Vec<(usize, bool)> {
         let class = match t.kind {
             Tok::Word if after_block => (7, true),
             Tok::Word if t.first && keywords::block_kind(word).is_some() => (0, false),
-            Tok::Word if t.first && attr_key(word).is_some() => (1, false),
+            Tok::Word if t.first && keywords::attr(None, word).is_some() => (1, false),
             Tok::Word
                 if KEYWORD_VALUES.contains(&word)
                     || CADENCES.contains(&word)
