@@ -64,7 +64,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
                     break;
                 }
                 if b[i] == b'\\' {
-                    i += 2;
+                    i = after_escape(text, i);
                 } else if text[i..].starts_with("\"\"\"") {
                     i += 3;
                     break;
@@ -77,7 +77,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
             i += 1;
             while i < b.len() && b[i] != b'\n' {
                 if b[i] == b'\\' {
-                    i += 2;
+                    i = after_escape(text, i);
                     continue;
                 }
                 i += 1;
@@ -142,6 +142,12 @@ pub fn tokens(text: &str) -> Vec<Token> {
         i = end;
     }
     out
+}
+
+/// Past the backslash at `i` and the character it escapes.
+fn after_escape(text: &str, i: usize) -> usize {
+    let next = text[i + 1..].chars().next().map_or(0, char::len_utf8);
+    i + 1 + next
 }
 
 fn memchr(b: &[u8], from: usize, c: u8) -> usize {
@@ -324,5 +330,17 @@ mod tests {
         );
         let blocks = open_blocks(text, &toks, text.len());
         assert_eq!(blocks, vec![(BlockKind::Stage, "线索".to_string())]);
+    }
+
+    #[test]
+    fn an_escaped_wide_character_keeps_tokens_on_character_boundaries() {
+        for text in ["\"\"\"a\\线\"\"\" x", "\"\\线\" y", "\"\\", "\"\"\"\\"] {
+            let toks = tokens(text);
+            for t in &toks {
+                assert!(text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end));
+            }
+            let lines = Lines::new(text);
+            let _ = encode(text, &lines, Encoding::Utf16);
+        }
     }
 }
