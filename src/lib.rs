@@ -9,6 +9,7 @@ pub mod files;
 pub mod finding_data;
 pub mod format;
 pub mod lint;
+pub mod lsp;
 pub mod model;
 pub mod parallel;
 pub mod render;

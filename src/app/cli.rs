@@ -56,6 +56,8 @@ pub enum Command {
     /// Show what a change to SOP files means: changed stages, owners and SLAs, who must be told,
     /// stages cut off, findings introduced and fixed.
     Diff(DiffArgs),
+    /// Run the language server on stdin and stdout, for editors.
+    Lsp(LspArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -357,4 +359,11 @@ pub struct DiffArgs {
     /// Exit 1 on new error findings or on any change (can be repeated).
     #[arg(long, value_enum)]
     pub deny: Vec<DiffDeny>,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// The date checks compare with, e.g. `review-overdue` (default: the current UTC date).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<crate::lint::calendar::Day>,
 }

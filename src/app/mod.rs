@@ -12,6 +12,7 @@ mod graph_cmd;
 mod human;
 mod init_cmd;
 mod json;
+mod lsp_cmd;
 mod rules_cmd;
 mod sarif;
 mod schema_cmd;
@@ -93,5 +94,6 @@ fn dispatch(cli: Cli) -> u8 {
         Command::Init(args) => init_cmd::run(args),
         Command::Audit(args) => audit_cmd::run(*args),
         Command::Diff(args) => diff_cmd::run(args),
+        Command::Lsp(args) => lsp_cmd::run(args),
     }
 }

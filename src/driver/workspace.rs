@@ -186,6 +186,20 @@ impl Workspace {
         self.documents.remove(&key);
     }
 
+    /// Forgets what is kept for the file at `path` unless an overlay holds it: its result as a
+    /// document and its parse. For a front end that reads many files once (a language server
+    /// finding references over a folder), so that memory stays that of the files in use; the
+    /// file is read and parsed again the next time it is needed.
+    pub fn forget(&mut self, path: &Path) {
+        let key = overlay_key(path);
+        if self.state.overlay(&key).is_some() {
+            return;
+        }
+        self.documents.remove(&key);
+        let mut parses = self.state.parses.lock().unwrap_or_else(|e| e.into_inner());
+        parses.remove(&key);
+    }
+
     /// Checks `paths` (files, or directories searched for `*.sop`) as `sopc check` does, but
     /// through the overlays; a path held only in memory is checked as a file.
     pub fn check_paths(

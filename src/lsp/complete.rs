@@ -1,0 +1,235 @@
+//! Completion: the attributes of the enclosing block, the names of the right kind after an
+//! attribute that takes a name, cadence and `when` keywords, and snippets for new blocks.
+
+use lsp_types::*;
+
+use super::keywords::{self, CADENCES};
+use super::lex::{self, Tok};
+use super::{Failure, Server};
+use crate::model::Model;
+use crate::syntax::BlockKind;
+
+/// Which names a place takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Names {
+    Roles,
+    Trainings,
+    Kpis,
+    Goals,
+    /// The stages of the enclosing pipeline.
+    Stages,
+    /// Stages anywhere, written `stage` or `pipeline.stage`.
+    StagePaths,
+    /// The stages of the pipeline named before the dot.
+    StagesOf,
+}
+
+pub(crate) fn completion(
+    server: &mut Server,
+    p: CompletionParams,
+) -> Result<Option<CompletionResponse>, Failure> {
+    let pos = p.text_document_position;
+    let (key, doc) = server.doc(&pos.text_document.uri)?;
+    let text = doc.text.clone();
+    let offset = doc.lines.offset(&text, pos.position, server.enc);
+    let line = doc.lines.line_of(offset);
+    let line_start = doc.lines.line_start(line, &text);
+    let toks = lex::tokens(&text);
+    // Inside a string or a comment: nothing to complete.
+    if toks.iter().any(|t| {
+        matches!(t.kind, Tok::Str | Tok::Comment) && t.span.start < offset && offset < t.span.end
+            || t.kind == Tok::Comment && t.span.start < offset && offset == t.span.end
+    }) {
+        return Ok(None);
+    }
+    let blocks = lex::open_blocks(&text, &toks, offset);
+    let enclosing = blocks.last().map(|b| b.0);
+    let pipeline = blocks
+        .iter()
+        .rev()
+        .find(|b| b.0 == BlockKind::Pipeline)
+        .map(|b| b.1.clone());
+    let mut before: Vec<&lex::Token> = toks
+        .iter()
+        .filter(|t| t.span.start >= line_start && t.span.end <= offset)
+        .collect();
+    if before
+        .last()
+        .is_some_and(|t| t.kind == Tok::Word && t.span.end == offset)
+    {
+        before.pop();
+    }
+    let model = server
+        .ws
+        .check_document(&key)
+        .ok()
+        .and_then(|r| r.model.clone())
+        .or_else(|| server.good.get(&key).and_then(|r| r.model.clone()));
+    let mut items = Vec::new();
+    if before.is_empty() {
+        for a in enclosing.map(keywords::attrs).unwrap_or_default() {
+            items.push(CompletionItem {
+                label: a.name.clone(),
+                kind: Some(CompletionItemKind::KEYWORD),
+                detail: Some(a.value.clone()),
+                documentation: Some(Documentation::String(a.meaning.clone())),
+                ..CompletionItem::default()
+            });
+        }
+        for &k in keywords::nested(enclosing) {
+            items.push(CompletionItem {
+                label: k.keyword().to_string(),
+                kind: Some(CompletionItemKind::SNIPPET),
+                detail: Some(format!("a new `{}` block", k.keyword())),
+                insert_text: Some(keywords::snippet(k).to_string()),
+                insert_text_format: Some(InsertTextFormat::SNIPPET),
+                ..CompletionItem::default()
+            });
+        }
+        if enclosing == Some(BlockKind::Stage) {
+            items.push(snippet(
+                "->",
+                "a transition to another stage",
+                "-> ${1:stage}",
+            ));
+        }
+        if enclosing.is_none() {
+            items.push(snippet(
+                "import",
+                "import a library",
+                "import \"${1:shared/roles.sop}\"",
+            ));
+        }
+        return Ok(Some(CompletionResponse::Array(items)));
+    }
+    let head = &before[0];
+    let word = &text[head.span.start..head.span.end];
+    let rest = &before[1..];
+    // After the key, or after a comma of a list of names.
+    let at_value = rest.is_empty() || rest.last().is_some_and(|t| t.kind == Tok::Comma);
+    let mut names = None;
+    let mut words: Vec<&str> = Vec::new();
+    if head.kind == Tok::Arrow {
+        if rest.is_empty() {
+            names = Some(Names::Stages);
+        } else if rest.len() == 1 {
+            words.push("when");
+        }
+    } else if head.kind == Tok::Word {
+        match (enclosing, word) {
+            (_, "owner" | "reports_to" | "with") if at_value => names = Some(Names::Roles),
+            (Some(BlockKind::Training), "for") if at_value => names = Some(Names::Roles),
+            (_, "requires") if at_value => names = Some(Names::Trainings),
+            (Some(BlockKind::Pipeline), "start") if at_value => names = Some(Names::Stages),
+            (_, "covers") if at_value => names = Some(Names::Kpis),
+            (_, "supports") if at_value => names = Some(Names::Goals),
+            (Some(BlockKind::Goal), "target") if rest.is_empty() => names = Some(Names::Kpis),
+            (Some(BlockKind::Kpi), "stage") => {
+                if rest.is_empty() {
+                    names = Some(Names::StagePaths);
+                } else if rest.len() == 2 && rest[1].kind == Tok::Dot {
+                    names = Some(Names::StagesOf);
+                }
+            }
+            (_, "review" | "cadence") if rest.is_empty() => words.extend(CADENCES),
+            (Some(BlockKind::Training), "when") if rest.is_empty() => {
+                words.extend(["new_hire", "ongoing"]);
+                words.extend(CADENCES);
+            }
+            (Some(BlockKind::Kpi), "kind") if rest.is_empty() => {
+                words.extend(["quantitative", "qualitative"]);
+            }
+            _ => {}
+        }
+    }
+    for w in words {
+        items.push(CompletionItem {
+            label: w.to_string(),
+            kind: Some(CompletionItemKind::KEYWORD),
+            ..CompletionItem::default()
+        });
+    }
+    if let (Some(names), Some(m)) = (names, model.as_deref()) {
+        let of = rest
+            .first()
+            .map(|t| text[t.span.start..t.span.end].to_string());
+        items.extend(name_items(m, names, pipeline.as_deref(), of.as_deref()));
+    }
+    Ok(Some(CompletionResponse::Array(items)))
+}
+
+fn snippet(label: &str, detail: &str, body: &str) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(CompletionItemKind::SNIPPET),
+        detail: Some(detail.to_string()),
+        insert_text: Some(body.to_string()),
+        insert_text_format: Some(InsertTextFormat::SNIPPET),
+        ..CompletionItem::default()
+    }
+}
+
+fn item(id: &str, title: Option<&str>, kind: CompletionItemKind, what: &str) -> CompletionItem {
+    CompletionItem {
+        label: id.to_string(),
+        kind: Some(kind),
+        detail: Some(match title {
+            Some(t) => format!("{what} — {t}"),
+            None => what.to_string(),
+        }),
+        ..CompletionItem::default()
+    }
+}
+
+fn name_items(
+    m: &Model,
+    names: Names,
+    pipeline: Option<&str>,
+    of: Option<&str>,
+) -> Vec<CompletionItem> {
+    use CompletionItemKind as K;
+    let defs = |iter: &mut dyn Iterator<Item = &crate::model::Def>, kind, what| {
+        iter.map(|d| item(&d.id, d.title.as_deref(), kind, what))
+            .collect::<Vec<_>>()
+    };
+    match names {
+        Names::Roles => defs(&mut m.roles.iter().map(|r| &r.def), K::CLASS, "role"),
+        Names::Trainings => defs(
+            &mut m.trainings.iter().map(|r| &r.def),
+            K::STRUCT,
+            "training",
+        ),
+        Names::Kpis => defs(&mut m.kpis.iter().map(|r| &r.def), K::VALUE, "kpi"),
+        Names::Goals => defs(&mut m.goals.iter().map(|r| &r.def), K::CONSTANT, "goal"),
+        Names::Stages | Names::StagesOf => {
+            let want = if names == Names::Stages { pipeline } else { of };
+            m.pipelines
+                .iter()
+                .filter(|p| want.is_none_or(|w| p.def.id == w))
+                .flat_map(|p| &p.stages)
+                .map(|s| item(&s.def.id, s.def.title.as_deref(), K::ENUM_MEMBER, "stage"))
+                .collect()
+        }
+        Names::StagePaths => {
+            let mut out = Vec::new();
+            for p in &m.pipelines {
+                for s in &p.stages {
+                    out.push(item(
+                        &s.def.id,
+                        s.def.title.as_deref(),
+                        K::ENUM_MEMBER,
+                        "stage",
+                    ));
+                    let qualified = format!("{}.{}", p.def.id, s.def.id);
+                    out.push(item(
+                        &qualified,
+                        s.def.title.as_deref(),
+                        K::ENUM_MEMBER,
+                        "stage",
+                    ));
+                }
+            }
+            out
+        }
+    }
+}
