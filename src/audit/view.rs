@@ -114,7 +114,7 @@ pub struct AuditView {
 pub struct Summary {
     /// Cases in the log, with their word: `6 cases`.
     pub cases: String,
-    /// Events (accepted rows) in the log: `42 events`.
+    /// Events, the accepted rows left after collapsing repeats: `42 events`.
     pub events: String,
     /// `2026-03-01 → 2026-03-10`, or the words for no events.
     pub period: String,
@@ -378,7 +378,7 @@ pub struct Case {
     pub last: String,
     /// The case's alignment fitness as `0.743`, or `—`.
     pub fitness: String,
-    /// The case's deviations in time order (the first 3).
+    /// The case's deviations (the first 3).
     pub deviations: Listed<CaseDeviation>,
 }
 
