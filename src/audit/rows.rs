@@ -9,7 +9,7 @@ use super::timestamp::Timestamp;
 /// The two input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
-    /// Comma-separated values with a header row (any one-byte delimiter).
+    /// Comma-separated values with a header row (another delimiter with `--delimiter`).
     Csv,
     /// JSON Lines: one JSON object per line, keys as column names.
     Jsonl,
