@@ -18,6 +18,7 @@ pub enum DropReason {
 }
 
 impl DropReason {
+    /// The reason's code as the report writes it: `duplicate-row` or `repeated-stage`.
     pub fn as_str(self) -> &'static str {
         match self {
             DropReason::DuplicateRow => "duplicate-row",
@@ -29,9 +30,13 @@ impl DropReason {
 /// A row collapsed into an earlier one of the same case and stage.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DroppedRow {
+    /// `line`: the dropped row's physical line in the file, 1-based.
     pub line: u64,
+    /// `reason`: `duplicate-row` or `repeated-stage`.
     pub reason: DropReason,
+    /// `case_id`: the case of both rows.
     pub case_id: String,
+    /// `kept_line`: the line of the row it was collapsed into.
     pub kept_line: u64,
 }
 
@@ -44,6 +49,7 @@ pub struct EventLog {
     pub offsets: Vec<usize>,
     /// Stage slot of each event: the SOP's stages first, then unknown stages sorted by id.
     pub stages: Vec<u32>,
+    /// When each event's case entered its stage, in the case's order.
     pub times: Vec<Timestamp>,
     /// The amount on each case's latest event that has one (NaN: none).
     pub case_amounts: Vec<f64>,
@@ -53,17 +59,22 @@ pub struct EventLog {
     pub unknown: Vec<Box<str>>,
     /// Sorted by line.
     pub dropped: Vec<DroppedRow>,
+    /// Cases whose rows are not in time order in the file (only information: they are sorted).
     pub out_of_order_cases: u64,
     /// The latest timestamp of an accepted row.
     pub latest_accepted: Option<Timestamp>,
     /// The actor, the role of each event (indexes into the names, [`NONE`] for none); empty
     /// when the log has no such column.
     pub actors: Vec<u32>,
+    /// The role of each event, like `actors`.
     pub roles: Vec<u32>,
+    /// Actor values; `actors` indexes into them.
     pub actor_names: Vec<Box<str>>,
+    /// Role values; `roles` indexes into them.
     pub role_names: Vec<Box<str>>,
     /// Whether the log has an actor, a role column.
     pub has_actor: bool,
+    /// Whether the log has a role column.
     pub has_role: bool,
 }
 

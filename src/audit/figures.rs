@@ -15,15 +15,23 @@ use super::timestamp::Timestamp;
 /// Everything counted, plus what each case contributes to its own report.
 #[derive(Debug, Default)]
 pub struct Figures {
+    /// One report per stage slot: the SOP's stages in declaration order, then the unknown ones.
     pub stages: Vec<StageReport>,
+    /// Ids of the SOP's stages no event entered.
     pub never_visited: Vec<String>,
+    /// Per stage, how many cases start there (non-zero counts only).
     pub start_stages: Ordered<u64>,
+    /// Per stage, how many cases end there: their last event is in it.
     pub end_stages: Ordered<u64>,
+    /// Every pair of consecutive stages observed, with its count and kind, ordered by slot pair.
     pub transitions: Vec<TransitionReport>,
+    /// The disallowed transitions, bad starts and unknown stages, counted.
     pub deviations: Deviations,
+    /// The cases whose last event is in a non-terminal stage, and the overdue ones.
     pub open_cases: OpenCases,
     /// Per case: a bad start first, then its disallowed transitions in order.
     pub case_deviations: Vec<Vec<CaseDeviation>>,
+    /// Per case: how many of its completed visits took longer than the stage's `sla`.
     pub case_breaches: Vec<u64>,
 }
 

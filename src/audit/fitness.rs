@@ -19,16 +19,23 @@ use super::report::{Alignment, TokenReplay, round6};
 pub struct CaseFitness {
     /// Least log + model moves; `None` when the SOP has no complete path.
     pub alignment_cost: Option<u64>,
+    /// 1 − cost / (events + the shortest complete path): 1 for a case that follows the SOP
+    /// exactly; `None` when the SOP has no complete path.
     pub alignment_fitness: Option<f64>,
+    /// The case's token replay.
     pub tokens: Tokens,
 }
 
 /// Token counts of one replay.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tokens {
+    /// Tokens added because no input place of a fired transition held one (or the `sink` none).
     pub missing: u64,
+    /// Tokens consumed by the transitions fired, and the one taken from `sink` at the end.
     pub consumed: u64,
+    /// Tokens left in the places at the end, once the `sink` token is consumed.
     pub remaining: u64,
+    /// Tokens produced by the transitions fired, the initial one in `source` included.
     pub produced: u64,
 }
 
@@ -49,8 +56,11 @@ impl Tokens {
 /// Fitness of every case and of the log.
 #[derive(Debug, Clone, Default)]
 pub struct LogFitness {
+    /// Each case's fitness, in the order of the event log's cases.
     pub cases: Vec<CaseFitness>,
+    /// The log's alignment fitness, over all cases and over the closed ones.
     pub alignment: Alignment,
+    /// The log's token-replay fitness.
     pub token_replay: TokenReplay,
 }
 
@@ -141,6 +151,7 @@ pub struct Aligner<'p> {
 const UNREACHED: i64 = i64::MAX / 4;
 
 impl<'p> Aligner<'p> {
+    /// An aligner for `process`, with the costs before any event computed once.
     pub fn new(process: &'p Process) -> Self {
         let k = process.len();
         let mut preds = vec![Vec::new(); k];
@@ -225,6 +236,7 @@ pub struct Replayer<'p> {
 }
 
 impl<'p> Replayer<'p> {
+    /// A replayer for `process`, with empty places.
     pub fn new(process: &'p Process) -> Self {
         let k = process.len();
         let mut inputs = vec![Vec::new(); k];

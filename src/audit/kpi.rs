@@ -11,12 +11,18 @@ use crate::syntax::{Comparator, KpiKind, Period};
 
 /// What the kpis are computed from.
 pub struct KpiInput<'a> {
+    /// The resolved document whose kpis are computed.
     pub model: &'a Model,
+    /// The files the document was read from, for pointing at a kpi in messages.
     pub db: &'a SourceDb,
     /// Index of the audited pipeline in `model.pipelines`.
     pub pipeline: usize,
+    /// The events of the log, case by case.
     pub log: &'a EventLog,
+    /// Whether the log has an amount column; without one an amount kpi is `no amount column`.
     pub has_amount: bool,
+    /// `--as-of`: the periods run up to it when it is after the last event; `None`: up to the
+    /// last event.
     pub as_of: Option<Timestamp>,
 }
 

@@ -64,6 +64,7 @@ pub struct AuditInput<'a> {
 
 /// An audit's report, and what else was asked for.
 pub struct Audit {
+    /// The report, whose JSON shape `docs/audit.md` describes.
     pub report: Report,
     /// The events as an XES document, when asked for.
     pub xes: Option<String>,
@@ -107,14 +108,23 @@ pub enum AuditError {
 
 /// What `--emit-sql` is run on.
 pub struct SqlRequest<'a> {
+    /// The resolved document whose pipeline is audited.
     pub model: &'a Model,
+    /// The files the document was read from.
     pub db: &'a SourceDb,
+    /// Index of the audited pipeline in `model.pipelines`.
     pub pipeline: usize,
+    /// The SOP file as the user named it, in the script's first line.
     pub sop_name: String,
+    /// The text of the `--stage-map` file.
     pub stage_map: Option<&'a [u8]>,
+    /// The engine the script is written for (`--dialect`).
     pub dialect: sql::Dialect,
+    /// The history table (`--table`), as given.
     pub table: &'a str,
+    /// The column names; the first of the case, stage and time names are the script's columns.
     pub columns: &'a Columns,
+    /// `--as-of`: "now" for open cases; default: the latest event in the table.
     pub as_of: Option<Timestamp>,
 }
 

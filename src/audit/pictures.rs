@@ -22,8 +22,12 @@ use crate::render::layout::{self, EdgeIn, NodeSize};
 /// The pictures of one page, each a whole `<svg>` element.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pictures {
+    /// The SOP's pipeline in the handbook's layout, each edge with how many cases took it.
     pub process_map: String,
+    /// The funnel: the cases that entered each stage, as a share of all cases.
     pub funnel: String,
+    /// Each non-terminal stage's completed visits: their range, median and 90th percentile,
+    /// against the `sla`.
     pub dwell: String,
     /// One per kpi computed per period, with at least one period.
     pub kpis: Vec<String>,
@@ -145,6 +149,7 @@ fn breach_fill(rate: Option<f64>) -> &'static str {
 }
 
 impl Pictures {
+    /// The pictures of `report`, audited against `model`, with the words of `l`.
     pub fn new(report: &Report, model: &Model, l: &AuditLabels) -> Pictures {
         let known: Vec<&StageReport> = report.stages.iter().filter(|s| s.known).collect();
         Pictures {

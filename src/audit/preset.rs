@@ -17,6 +17,7 @@ pub enum Preset {
 }
 
 impl Preset {
+    /// Every preset, in the order `--preset` lists them.
     pub const ALL: [Preset; 4] = [
         Preset::Salesforce,
         Preset::SalesforceFieldHistory,

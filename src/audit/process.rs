@@ -25,6 +25,8 @@ pub enum TransitionKind {
 }
 
 impl TransitionKind {
+    /// The kind's code as the report writes it: `allowed`, `unknown-stage`, `skip`, `backward`,
+    /// `jump`.
     pub fn as_str(self) -> &'static str {
         match self {
             TransitionKind::Allowed => "allowed",
@@ -42,8 +44,11 @@ const REACH_CACHE_BYTES: usize = 64 << 20;
 /// The stages of one pipeline, indexed in declaration order, with the graph's edges.
 #[derive(Debug, Clone)]
 pub struct Process {
+    /// Each stage's id.
     pub ids: Vec<String>,
+    /// Each stage's title, else its id.
     pub titles: Vec<String>,
+    /// Whether each stage has the `terminal` flag: it ends the pipeline.
     pub terminal: Vec<bool>,
     /// `sla` in seconds.
     pub sla_s: Vec<Option<u64>>,
@@ -147,6 +152,7 @@ impl Process {
         self.ids.len()
     }
 
+    /// Whether the pipeline has no stage.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }

@@ -216,11 +216,16 @@ pub struct Deviations {
     pub owner_mismatch: Vec<OwnerMismatch>,
 }
 
+/// A value of `deviations.owner_mismatch`: a stage and a role other than its `owner`.
 #[derive(Debug, Clone, Serialize)]
 pub struct OwnerMismatch {
+    /// `stage`: the stage's id.
     pub stage: String,
+    /// `role`: the role as the log writes it.
     pub role: String,
+    /// `events`: events of the stage with that role.
     pub events: u64,
+    /// `cases`: distinct cases among those events.
     pub cases: u64,
 }
 

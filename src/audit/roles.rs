@@ -21,7 +21,9 @@ pub struct StageRoles {
 
 /// Per stage slot, and the mismatches as (stage, role) rows.
 pub struct Roles {
+    /// The figures of each stage slot, in slot order.
     pub stages: Vec<StageRoles>,
+    /// Each stage and role that differ, stages in slot order, roles sorted.
     pub mismatches: Vec<OwnerMismatch>,
 }
 

@@ -9,8 +9,11 @@ use super::timestamp::Timestamp;
 /// The two input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
+    /// Comma-separated values with a header row (another delimiter with `--delimiter`).
     Csv,
+    /// JSON Lines: one JSON object per line, keys as column names.
     Jsonl,
+    /// XES, the XML event-log standard of process mining.
     Xes,
 }
 
@@ -43,11 +46,17 @@ impl InputFormat {
 /// The fields of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    /// The case (deal) the row belongs to.
     Case,
+    /// The stage the case entered.
     Stage,
+    /// When it entered it.
     Time,
+    /// The deal's amount, for currency KPIs.
     Amount,
+    /// Who made the change.
     Actor,
+    /// The actor's role, for the roles per stage.
     Role,
     /// The column a [`RowFilter`] looks at.
     Filter,
@@ -56,6 +65,7 @@ pub enum Field {
 }
 
 impl Field {
+    /// The fields a log must have a column for.
     pub const REQUIRED: [Field; 3] = [Field::Case, Field::Stage, Field::Time];
     /// Every field, in the order of [`Values`].
     pub const ALL: [Field; 8] = [
@@ -73,13 +83,21 @@ impl Field {
 /// The header names that identify each field, first match wins.
 #[derive(Debug, Clone)]
 pub struct Columns {
+    /// Names of the case id column (`case_id`, `case:concept:name`; `--case-col`).
     pub case: Vec<String>,
+    /// Names of the stage column (`stage`, `concept:name`; `--stage-col`).
     pub stage: Vec<String>,
+    /// Names of the timestamp column (`timestamp`, `time:timestamp`; `--time-col`).
     pub time: Vec<String>,
+    /// Names of the amount column (`amount`; `--amount-col`).
     pub amount: Vec<String>,
+    /// Names of the actor column (`actor`, `org:resource`; `--actor-col`).
     pub actor: Vec<String>,
+    /// Names of the role column (`role`, `org:role`; `--role-col`).
     pub role: Vec<String>,
+    /// Names of the filter column (a preset's, such as `Field`); empty without a filter.
     pub filter: Vec<String>,
+    /// Names of the second stage column (a preset's); empty without one.
     pub stage_alt: Vec<String>,
 }
 
@@ -104,6 +122,7 @@ impl Default for Columns {
 }
 
 impl Columns {
+    /// The header names that identify `field`.
     pub fn names(&self, field: Field) -> &[String] {
         match field {
             Field::Case => &self.case,
@@ -122,26 +141,37 @@ impl Columns {
 /// Salesforce field history); the others are not rows of the stage history at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowFilter {
+    /// The value the filter column must hold (`StageName`).
     pub value: String,
 }
 
 /// The values of one row, untrimmed, empty where the row has no such column.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Values<'a> {
+    /// The case id.
     pub case: &'a str,
+    /// The stage value as written.
     pub stage: &'a str,
+    /// The timestamp as written.
     pub time: &'a str,
+    /// The amount as written.
     pub amount: &'a str,
+    /// The actor.
     pub actor: &'a str,
+    /// The role.
     pub role: &'a str,
+    /// The second stage column's value.
     pub stage_alt: &'a str,
 }
 
 /// How to read a log.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
+    /// The format, from the file name or by sniffing standard input.
     pub format: InputFormat,
+    /// The CSV delimiter byte (`--delimiter`; `,` by default).
     pub delimiter: u8,
+    /// The header names of each field.
     pub columns: Columns,
     /// The zone of timestamps that name none, in seconds east of UTC.
     pub default_offset_s: i32,
@@ -174,15 +204,22 @@ impl ReadOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RejectReason {
+    /// `field-count`: the row has another number of fields than the header (CSV).
     FieldCount,
+    /// `bad-json`: the line is not a JSON object (JSON Lines).
     BadJson,
+    /// `missing-case-id`: the case id is empty.
     MissingCaseId,
+    /// `missing-stage`: the stage is empty.
     MissingStage,
+    /// `missing-timestamp`: the timestamp is empty.
     MissingTimestamp,
+    /// `bad-timestamp`: the timestamp cannot be read as a time.
     BadTimestamp,
 }
 
 impl RejectReason {
+    /// The reason's code as the report writes it: `field-count`, `bad-timestamp`, ...
     pub fn as_str(self) -> &'static str {
         match self {
             RejectReason::FieldCount => "field-count",
@@ -198,7 +235,9 @@ impl RejectReason {
 /// A row that was skipped, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RejectedRow {
+    /// `line`: the row's physical line in the file, 1-based (XES: the line the event ends on).
     pub line: u64,
+    /// `reason`: why the row was rejected, such as `missing-stage`.
     pub reason: RejectReason,
     /// The offending value (`bad-timestamp`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -214,16 +253,22 @@ pub struct RejectedRow {
 /// A row kept with a part of it dropped (`bad-amount`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowWarning {
+    /// `line`: the row's physical line in the file, 1-based.
     pub line: u64,
+    /// `reason`: what was dropped: `bad-amount`.
     pub reason: &'static str,
+    /// `value`: the value dropped, as the log writes it.
     pub value: String,
+    /// `case_id`: the row's case id.
     pub case_id: String,
 }
 
 /// An accepted row: a case entering a stage.
 #[derive(Debug, Clone, Copy)]
 pub struct Record {
+    /// When the case entered the stage.
     pub time: Timestamp,
+    /// The row's physical line in the file, 1-based.
     pub line: u64,
     /// Index into [`RawLog::case_ids`].
     pub case: u32,
@@ -242,8 +287,11 @@ pub struct Record {
 pub struct RawLog {
     /// Data rows read, rejected included, blank lines not.
     pub rows: u64,
+    /// The rows rejected, in file order.
     pub rejected: Vec<RejectedRow>,
+    /// The rows kept with a part dropped, in file order.
     pub warnings: Vec<RowWarning>,
+    /// The accepted records, in file order.
     pub records: Vec<Record>,
     /// Case ids in order of first appearance.
     pub case_ids: Vec<Box<str>>,
@@ -251,11 +299,13 @@ pub struct RawLog {
     pub unknown_stages: Vec<Box<str>>,
     /// Actor and role values in order of first appearance.
     pub actors: Vec<Box<str>>,
+    /// Role values in order of first appearance.
     pub roles: Vec<Box<str>>,
     /// Whether the log has an amount column (a key in some JSON Lines object).
     pub has_amount: bool,
     /// Whether the log has an actor, a role column.
     pub has_actor: bool,
+    /// Whether the log has a role column.
     pub has_role: bool,
     /// Whether a row may hold several entries (the wide layout), so lines are not unique.
     pub wide: bool,
@@ -269,7 +319,9 @@ pub const NONE: u32 = u32::MAX;
 pub enum LogError {
     /// Required fields with no column; the columns that were found.
     MissingColumns {
+        /// For each required field without a column, the header names that would have matched.
         missing: Vec<Vec<String>>,
+        /// The header names the log has.
         found: Vec<String>,
         /// The preset asked for, whose columns these are.
         preset: Option<&'static str>,
@@ -312,6 +364,7 @@ pub struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
+    /// Lines of `data`, starting at line 1 after any UTF-8 byte order mark.
     pub fn new(data: &'a [u8]) -> Self {
         let offset = if data.starts_with(b"\xEF\xBB\xBF") {
             3

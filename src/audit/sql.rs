@@ -11,8 +11,11 @@ use super::stages::StageMap;
 /// The SQL engines a script can be written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
+    /// DuckDB (`--dialect duckdb`).
     Duckdb,
+    /// Spark SQL (`--dialect spark`).
     Spark,
+    /// PostgreSQL (`--dialect postgres`).
     Postgres,
 }
 
@@ -97,15 +100,25 @@ impl Dialect {
 
 /// What the script is written for.
 pub struct SqlInput<'a> {
+    /// The audited pipeline's stages and their graph.
     pub process: &'a Process,
+    /// The `--stage-map` values, compiled into the value-to-stage table.
     pub map: &'a StageMap,
+    /// The engine the script is written for.
     pub dialect: Dialect,
+    /// The history table as `--table` gives it (`crm.deal_history`); each dot-separated part that
+    /// is no plain identifier is quoted.
     pub table: &'a str,
+    /// The case id column: the first of the case column names (`--case-col`, a preset's, else
+    /// `case_id`).
     pub case_col: &'a str,
+    /// The stage column, likewise (default `stage`).
     pub stage_col: &'a str,
+    /// The timestamp column, likewise (default `timestamp`).
     pub time_col: &'a str,
     /// The SOP and pipeline, named in the script's first lines.
     pub sop: &'a str,
+    /// The audited pipeline's id.
     pub pipeline: &'a str,
     /// `--as-of`, as RFC 3339 in UTC and as seconds since the epoch; default: the latest event.
     pub as_of: Option<(String, f64)>,

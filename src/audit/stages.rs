@@ -17,6 +17,7 @@ pub struct Resolver<'p> {
 }
 
 impl<'p> Resolver<'p> {
+    /// A resolver for the stages of `process`, the values of `map` first.
     pub fn new(process: &'p Process, map: StageMap) -> Self {
         Resolver {
             process,
@@ -90,7 +91,9 @@ pub struct StageMap {
 /// Why a stage-map file was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageMapError {
+    /// The 1-based line of the stage-map file refused.
     pub line: u64,
+    /// Why, for people: `` `x` is not a stage of the pipeline ``.
     pub message: String,
 }
 

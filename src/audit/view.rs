@@ -44,14 +44,18 @@ const PAGE_OPEN_SHOWN: usize = 50;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Cases {
+    /// Every case (`--cases all`).
     All,
+    /// Only the cases with at least one deviation (`--cases deviating`, the default).
     Deviating,
+    /// No case (`--cases none`).
     None,
 }
 
 /// The first rows of a list, and how many it has in all.
 #[derive(Debug, Clone, Serialize)]
 pub struct Listed<T> {
+    /// The rows shown, at most the list's limit.
     pub rows: Vec<T>,
     /// Rows in the whole list.
     pub total: usize,
@@ -77,17 +81,27 @@ pub struct AuditView {
     pub lang: Lang,
     /// For `<html lang=..>`: `en` or `zh-CN`.
     pub html_lang: &'static str,
+    /// The words of the report and the page in `lang`: headings, legends, units.
     pub labels: &'static AuditLabels,
     /// The audited pipeline's id and title.
     pub pipeline: String,
+    /// The pipeline's title, else its id.
     pub pipeline_title: String,
+    /// The figures of the log.
     pub summary: Summary,
+    /// The stage table.
     pub stages: Stages,
+    /// The disallowed transitions, bad starts and unknown stages.
     pub deviations: Deviations,
+    /// The alignment and token-replay fitness.
     pub fitness: Fitness,
+    /// The open cases at the time of the export, and the overdue ones.
     pub open_cases: OpenCases,
+    /// Each kpi of the SOP, in the report's order.
     pub kpis: Vec<Kpi>,
+    /// Rows of the log refused, in line order (the first 10).
     pub rejected_rows: Listed<RejectedRow>,
+    /// Rows kept with a part dropped, such as a bad amount (the first 10).
     pub row_warnings: Listed<RowWarning>,
     /// The cases listed one by one (none when `--cases none` or no case is chosen).
     pub cases: Option<CaseList>,
@@ -98,7 +112,9 @@ pub struct AuditView {
 /// The figures of the log: counts with their words (`6 cases`, `6 个案例`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// Cases in the log, with their word: `6 cases`.
     pub cases: String,
+    /// Events, the accepted rows left after collapsing repeats: `42 events`.
     pub events: String,
     /// `2026-03-01 → 2026-03-10`, or the words for no events.
     pub period: String,
@@ -106,18 +122,26 @@ pub struct Summary {
     pub as_of: String,
     /// The log as the user named it.
     pub file: String,
+    /// Rows of the log, header not counted: `50 rows`.
     pub rows: String,
+    /// Rows refused: `2 rejected`.
     pub rejected: String,
+    /// Rows collapsed into the row they repeat (re-saves and exact duplicates).
     pub dropped: String,
+    /// Of the dropped rows, the re-saves: a case's stage written again.
     pub resaves: String,
+    /// Of the dropped rows, the exact duplicates: dropped rows that are not re-saves.
     pub duplicates: String,
+    /// Rows kept with a part dropped: `1 warning`.
     pub warnings: String,
+    /// Cases whose rows are not in time order in the file.
     pub out_of_order: String,
 }
 
 /// The stage table: the SOP's stages, then the most entered unknown ones.
 #[derive(Debug, Clone, Serialize)]
 pub struct Stages {
+    /// The SOP's stages in the SOP's order, then at most 10 unknown stages, the most entered first.
     pub rows: Vec<StageRow>,
     /// Unknown stages left out.
     pub more: usize,
@@ -125,12 +149,16 @@ pub struct Stages {
     pub never_visited: Vec<String>,
 }
 
+/// A row of the stage table: one stage, its figures formatted.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageRow {
     /// The stage's title; an unknown stage's id with a `?`.
     pub title: String,
+    /// Times cases entered the stage: `1,234`.
     pub entries: String,
+    /// Median dwell of the completed visits as a duration (`3d09h`), or `—`.
     pub median: String,
+    /// 90th percentile of the dwell of the completed visits, or `—`.
     pub p90: String,
     /// The `sla` as the SOP writes it, else in seconds as a duration, else `—`.
     pub sla: String,
@@ -147,11 +175,14 @@ pub struct StageRow {
     /// The bar of the page: the stage's entries as a percentage of the most entered stage's, and
     /// the part that broke the SLA as a percentage of the bar (`50.0`).
     pub bar: String,
+    /// The part of the bar that broke the SLA, as a percentage of the bar (`50.0`).
     pub bar_breached: String,
 }
 
+/// A stage the cases of a stage went to next.
 #[derive(Debug, Clone, Serialize)]
 pub struct NextStage {
+    /// The next stage's title; an unknown stage's id with a `?`.
     pub title: String,
     /// Its share of the stage's entries: `60%`.
     pub share: String,
@@ -159,12 +190,14 @@ pub struct NextStage {
     pub kind: Option<&'static str>,
 }
 
+/// The deviations section: what the SOP does not allow, with example cases.
 #[derive(Debug, Clone, Serialize)]
 pub struct Deviations {
     /// Whether any case deviates or any stage of the log is unknown.
     pub any: bool,
     /// Deviating cases, and all cases: `3`, `6`.
     pub deviating: String,
+    /// All cases (`6`), the denominator of `deviating`.
     pub cases: String,
     /// Disallowed transitions between the SOP's stages, the most frequent first.
     pub transitions: Listed<Transition>,
@@ -174,38 +207,51 @@ pub struct Deviations {
     pub unknown: Listed<Unknown>,
 }
 
+/// A disallowed transition between two of the SOP's stages, with how often cases made it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Transition {
     /// The words for its kind: `skip`, `backward`, `jump`.
     pub kind: &'static str,
+    /// Title of the stage the cases left.
     pub from: String,
+    /// Title of the stage the cases entered.
     pub to: String,
+    /// Times cases made the move: `12`.
     pub count: String,
+    /// Some cases that made it.
     pub examples: Examples,
 }
 
+/// A stage where cases started although it is not the pipeline's `start`.
 #[derive(Debug, Clone, Serialize)]
 pub struct BadStart {
+    /// The stage's title.
     pub stage: String,
     /// `1 case`.
     pub cases: String,
+    /// Some cases that started there (none on the page).
     pub examples: Examples,
 }
 
+/// A stage value of the log that the SOP's pipeline does not have.
 #[derive(Debug, Clone, Serialize)]
 pub struct Unknown {
     /// The stage value as the log writes it.
     pub id: String,
+    /// Events entering it: `5 events`.
     pub events: String,
+    /// Cases that entered it: `2 cases`.
     pub cases: String,
     /// The SOP's stage id it is closest to, if one is close.
     pub did_you_mean: Option<String>,
+    /// Some cases that entered it.
     pub examples: Examples,
 }
 
 /// Example case ids.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Examples {
+    /// The first three case ids.
     pub ids: Vec<String>,
     /// Whether there are more than these.
     pub more: bool,
@@ -223,36 +269,50 @@ impl Examples {
 /// Each fitness as `0.743`, or `—`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Fitness {
+    /// Log fitness by alignment (the headline): 1 when every case walks an allowed path from
+    /// start to a terminal stage.
     pub alignment: String,
+    /// Alignment fitness of the closed cases alone (those whose last event is in a terminal
+    /// stage), or `—` without any.
     pub closed: String,
     /// Cases that follow the SOP exactly, and all cases.
     pub fitting: String,
+    /// All cases, the denominator of `fitting`.
     pub cases: String,
+    /// Log fitness by token replay.
     pub token_replay: String,
 }
 
+/// The open cases: those in a non-terminal stage at the time of the export.
 #[derive(Debug, Clone, Serialize)]
 pub struct OpenCases {
     /// `4 cases`.
     pub cases: String,
+    /// Open cases overdue, longer in their stage than its `sla`: `2`.
     pub overdue: String,
     /// The cases overdue longest.
     pub longest: Vec<OpenCase>,
 }
 
+/// An open case overdue, for the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct OpenCase {
+    /// The case id as the log writes it.
     pub case_id: String,
+    /// Title of the stage it is in.
     pub stage: String,
     /// `7d12h`.
     pub age: String,
 }
 
+/// A kpi of the SOP and what the log says of it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Kpi {
+    /// The kpi's id in the SOP.
     pub id: String,
     /// The kpi's title in the SOP.
     pub title: Option<String>,
+    /// Whether the kpi could be computed from the log; if not, `reason` says why.
     pub computable: bool,
     /// Why not, when not computable.
     pub reason: String,
@@ -270,47 +330,66 @@ pub struct Kpi {
     pub target_words: Option<String>,
 }
 
+/// A row of the log refused.
 #[derive(Debug, Clone, Serialize)]
 pub struct RejectedRow {
     /// `line 15`, `第15行`.
     pub line: String,
+    /// The reason's code: `bad-timestamp`, `field-count`, `missing-case-id`, ...
     pub reason: &'static str,
+    /// The offending value, when the reason has one (`bad-timestamp`).
     pub value: Option<String>,
     /// `3 fields`, for a row with the wrong number of fields.
     pub fields: Option<String>,
+    /// The row's case id, when it has one.
     pub case_id: Option<String>,
 }
 
+/// A row kept with a part of it dropped (`bad-amount`).
 #[derive(Debug, Clone, Serialize)]
 pub struct RowWarning {
+    /// `line 15`, `第15行`.
     pub line: String,
+    /// The reason's code: `bad-amount`.
     pub reason: String,
+    /// The value dropped, as the log writes it.
     pub value: String,
+    /// The row's case id.
     pub case_id: String,
 }
 
+/// The cases listed one by one, with a heading.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseList {
     /// `deviating cases` or `cases`.
     pub heading: &'static str,
+    /// The cases, in the report's order (the first 20).
     pub cases: Listed<Case>,
 }
 
+/// A case of the case list.
 #[derive(Debug, Clone, Serialize)]
 pub struct Case {
+    /// The case id as the log writes it.
     pub case_id: String,
     /// Titles of the first and the last stage.
     pub first: String,
+    /// Title of the last stage.
     pub last: String,
+    /// The case's alignment fitness as `0.743`, or `—`.
     pub fitness: String,
+    /// The case's deviations (the first 3).
     pub deviations: Listed<CaseDeviation>,
 }
 
+/// A deviation of one case.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseDeviation {
+    /// The words for its kind: `skip`, `backward`, `jump`, `bad start`, `unknown stage`.
     pub kind: &'static str,
     /// None for a bad start.
     pub from: Option<String>,
+    /// Title of the stage the case entered.
     pub to: String,
 }
 
@@ -318,22 +397,30 @@ pub struct CaseDeviation {
 /// order and without examples.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {
+    /// Disallowed transitions, the most frequent first (the first 12), with examples.
     pub transitions: Vec<Transition>,
+    /// Bad starts in the SOP's order (the first 12), without examples.
     pub bad_starts: Vec<BadStart>,
     /// "As of" in the log's own offset when it has one (`2026-03-10 20:00 +08:00`), else UTC.
     pub as_of: String,
     /// The open cases, the overdue ones first, the longest in their stage first.
     pub open_cases: Listed<PageOpenCase>,
+    /// The SVG pictures of the page: process map, funnel, dwell and KPI charts.
     pub pictures: Pictures,
 }
 
+/// An open case as the page lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageOpenCase {
+    /// The case id as the log writes it.
     pub case_id: String,
+    /// Title of the stage it is in.
     pub stage: String,
     /// When it entered the stage, in the page's offset.
     pub since: String,
+    /// How long it has been in the stage at the time of the export: `7d12h`.
     pub age: String,
+    /// Whether it is longer in its stage than the stage's `sla`.
     pub overdue: bool,
 }
 
