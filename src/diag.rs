@@ -11,11 +11,14 @@ pub struct FileId(pub usize);
 /// A place in a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Loc {
+    /// The file the place is in.
     pub file: FileId,
+    /// The bytes of the place in the file's text (byte offsets, end exclusive).
     pub span: Span,
 }
 
 impl Loc {
+    /// The place `span` in `file`.
     pub fn new(file: FileId, span: Span) -> Self {
         Loc { file, span }
     }
@@ -25,12 +28,16 @@ impl Loc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Fails `sopc check` (exit code 1).
     Error,
+    /// Reported; fails `sopc check` only under `--deny warnings` or past `--max-warnings`.
     Warning,
+    /// Reported as a note; never fails `sopc check`.
     Info,
 }
 
 impl Severity {
+    /// The lowercase name used in output and configuration: `error`, `warning` or `info`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -43,7 +50,9 @@ impl Severity {
 /// A second place that matters to a finding (the first definition of a duplicate, the start stage).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Label {
+    /// Where the second place is.
     pub loc: Loc,
+    /// What the second place is, shown under its underline.
     pub message: String,
 }
 
@@ -58,6 +67,7 @@ pub enum Applicability {
 }
 
 impl Applicability {
+    /// The lowercase name used in the JSON and SARIF output: `safe` or `unsafe`.
     pub fn as_str(self) -> &'static str {
         match self {
             Applicability::Safe => "safe",
@@ -69,7 +79,9 @@ impl Applicability {
 /// Replace the bytes at `loc` with `new_text`; an empty span inserts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Edit {
+    /// The bytes replaced (an empty span inserts at its start).
     pub loc: Loc,
+    /// The text that takes their place (empty to delete).
     pub new_text: String,
 }
 
@@ -77,8 +89,11 @@ pub struct Edit {
 /// do not overlap).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Fix {
+    /// What the fix does, in words, for a person choosing it ("rename to `sales_rep`").
     pub title: String,
+    /// The edits, which do not overlap.
     pub edits: Vec<Edit>,
+    /// Whether the fix can be applied without a person looking at it.
     pub applicability: Applicability,
 }
 
@@ -106,11 +121,15 @@ impl Fix {
 pub struct Diagnostic {
     /// The check; its stable name (e.g. `unreachable-stage`) is `rule.name()`.
     pub rule: RuleId,
+    /// The sentence a user reads first.
     pub message: String,
+    /// The primary place: where the underline goes.
     pub loc: Loc,
     /// What the primary place is (shown under the underline).
     pub label: Option<String>,
+    /// Other places that matter to the finding, each with its own label.
     pub labels: Vec<Label>,
+    /// A suggestion of what to do, shown as `help:` under the finding.
     pub help: Option<String>,
     /// The names the finding is about (ids, the members of a cycle), for tools.
     pub names: Vec<String>,
@@ -125,6 +144,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding of `rule` at `loc` with `message`, and nothing else yet.
     pub fn new(rule: RuleId, loc: Loc, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
@@ -155,21 +175,25 @@ impl Diagnostic {
         d
     }
 
+    /// Sets the finding's data for tools, keeping its words.
     pub fn with_data(mut self, data: FindingData<Loc>) -> Self {
         self.data = Some(data);
         self
     }
 
+    /// Adds a fix after the ones it has (the best first).
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fixes.push(fix);
         self
     }
 
+    /// Sets the text shown under the primary underline.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
+    /// Adds a second place with what it is.
     pub fn with_secondary(mut self, loc: Loc, message: impl Into<String>) -> Self {
         self.labels.push(Label {
             loc,
@@ -178,16 +202,19 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Fixes the severity, overriding the check's configured level.
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
         self
     }
 
+    /// Sets the names the finding is about (ids, the members of a cycle), for tools.
     pub fn with_names<I, S>(mut self, names: I) -> Self
     where
         I: IntoIterator<Item = S>,

@@ -20,7 +20,9 @@ pub enum FindingData<L> {
     /// A name that refers to nothing in `namespace` (`role`, `training`, `kpi`, `goal`,
     /// `stage`, `pipeline`).
     Undefined {
+        /// What was referred to: `role`, `training`, `kpi`, `goal`, `stage` or `pipeline`.
         namespace: &'static str,
+        /// The name as written.
         name: String,
         /// The closest defined name, if one is close.
         suggestion: Option<String>,
@@ -30,25 +32,35 @@ pub enum FindingData<L> {
     },
     /// A name that refers to more than one definition: each of `candidates` says which.
     Ambiguous {
+        /// What was referred to (`stage`).
         namespace: &'static str,
+        /// The name as written.
         name: String,
+        /// The qualified id of each definition it could mean (`pipeline.stage`).
         candidates: Vec<String>,
     },
     /// A second definition of `id` in `namespace` (a block kind, `sop` for a second header, or
     /// `attribute` for a single-valued attribute given twice); `first` is the first one's place.
     Duplicate {
+        /// The kind of the definition: a block kind, `sop` or `attribute`.
         namespace: &'static str,
+        /// The id (or attribute keyword) defined twice.
         id: String,
+        /// Where the first definition is.
         first: L,
         /// What the id is unique within: `document`, `pipeline`, `stage`, `block`, `kpi`.
         scope: &'static str,
     },
     /// The imports lead back to a file on the way: `chain` is the files, the first repeated last.
-    ImportCycle { chain: Vec<String> },
+    ImportCycle {
+        /// The files on the way, by their displayed paths, the first repeated last.
+        chain: Vec<String>,
+    },
     /// An import that cannot be followed.
     Import {
         /// The path as written.
         path: String,
+        /// Why it cannot be followed (serialised as `problem` beside `path`).
         #[serde(flatten)]
         problem: ImportProblem,
     },
@@ -56,6 +68,7 @@ pub enum FindingData<L> {
     InvalidValue {
         /// The value as written.
         value: String,
+        /// Why it cannot be true (serialised as `problem` beside `value`).
         #[serde(flatten)]
         problem: ValueProblem,
     },
@@ -65,21 +78,32 @@ pub enum FindingData<L> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum ImportProblem {
+    /// The path is empty (`import ""`).
     Empty,
+    /// The path is absolute; imports are relative to the importing file.
     Absolute,
+    /// The path leads out of the project root (the folder with `sopc.yaml`, else the git
+    /// repository).
     OutsideProject,
+    /// No file at the path.
     Missing,
+    /// The file exists but reading it failed.
     Unreadable {
+        /// Why reading it failed, in words (the system's error).
         reason: String,
     },
+    /// The file imports itself.
     SelfImport,
+    /// The path names a directory.
     Directory,
     /// `what` is the kind of file, e.g. "a FIFO".
     NotRegular {
+        /// The kind of file, in words ("a FIFO").
         what: String,
     },
     /// `limit` is the largest size read, in words ("16 MiB").
     TooLarge {
+        /// The largest size sopc reads, in words ("16 MiB").
         limit: String,
     },
 }
@@ -88,16 +112,22 @@ pub enum ImportProblem {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum ValueProblem {
+    /// A duration of zero (`0h`), where a time must pass.
     ZeroDuration,
     /// `largest` is the longest allowed in the same unit, e.g. `153722867280912930m`.
     DurationTooLong {
+        /// The largest duration allowed, in the unit written.
         largest: String,
     },
+    /// A percentage above `100%`.
     #[serde(rename = "percent_over_100")]
     PercentOver100,
+    /// A number too large for a 64-bit float (1.8 × 10^308 or more).
     NumberTooLarge,
     /// A month outside 01..12 (`day` is `None`), or a day the month does not have.
     NoSuchDate {
+        /// The day of the month written, when the month exists; `None` when the month is not
+        /// 01..12.
         day: Option<u32>,
     },
     /// `lang` other than `"en"` or `"zh"`.

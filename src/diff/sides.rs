@@ -13,6 +13,7 @@ use crate::driver::{CheckOptions, CheckOutcome, check_paths};
 pub struct Side {
     /// How the command line named it.
     pub label: String,
+    /// The driver's check of this side, with the models of its files kept.
     pub outcome: CheckOutcome,
     keys: HashMap<FileId, String>,
 }

@@ -5,8 +5,11 @@ use crate::syntax::{Cadence, NamedCadence};
 /// A day of the proleptic Gregorian calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day {
+    /// The year, astronomical numbering (year 0 is 1 BC).
     pub year: i64,
+    /// The month, 1 (January) to 12.
     pub month: u32,
+    /// The day of the month, 1-based.
     pub day: u32,
 }
 
@@ -70,6 +73,7 @@ impl Day {
         Day { year, month, day }
     }
 
+    /// `n` days later (earlier when negative).
     pub fn add_days(self, n: i64) -> Day {
         Day::from_days(self.days().saturating_add(n))
     }

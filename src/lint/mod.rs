@@ -16,7 +16,9 @@ pub use registry::{Level, RULES, RuleId, RuleInfo, find_rule};
 
 /// What a check sees: the resolved document and the files it came from.
 pub struct Context<'a> {
+    /// Every file read in the run, by [`FileId`], for the checks that read text.
     pub db: &'a SourceDb,
+    /// The document being checked (its own file and its imports), names resolved.
     pub model: &'a Model,
     /// The file was named on the command line (or found in a named directory), not only imported.
     pub given: bool,
@@ -30,6 +32,8 @@ impl Context<'_> {
         self.model.header.is_some()
     }
 
+    /// The file the document was read from (not one of its imports); `None` when the model has
+    /// none.
     pub fn root(&self) -> Option<FileId> {
         self.model.root
     }

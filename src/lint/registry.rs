@@ -8,15 +8,21 @@ pub use crate::rule_id::RuleId;
 /// A configured level: a severity, or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Level {
+    /// Reported as an error: fails `sopc check`.
     Error,
+    /// Reported as a warning (`warn` is read too).
     Warning,
+    /// Reported as a note; never fails `sopc check`.
     Info,
+    /// Not run at all.
     Off,
 }
 
 impl Level {
+    /// The level names `sopc.yaml` accepts, in the order of the variants.
     pub const NAMES: [&'static str; 4] = ["error", "warning", "info", "off"];
 
+    /// The name as written in `sopc.yaml` and shown by `sopc rules`.
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Error => "error",
@@ -26,6 +32,7 @@ impl Level {
         }
     }
 
+    /// The level written `s` in `sopc.yaml` (`warn` is `Warning`); `None` for anything else.
     pub fn parse(s: &str) -> Option<Level> {
         Some(match s {
             "error" => Level::Error,
@@ -36,6 +43,7 @@ impl Level {
         })
     }
 
+    /// The severity a finding of a check at this level gets; `None` for `Off`.
     pub fn severity(self) -> Option<Severity> {
         match self {
             Level::Error => Some(Severity::Error),
@@ -46,13 +54,18 @@ impl Level {
     }
 }
 
+/// A check that looks at a model: it pushes its findings onto the vector.
 pub type CheckFn = fn(&Context, &mut Vec<Diagnostic>);
 
 /// One check of the registry.
 #[derive(Debug)]
 pub struct RuleInfo {
+    /// The check's stable name, e.g. `unreachable-stage`, used in `sopc.yaml` and suppressions.
     pub name: &'static str,
+    /// The level when `sopc.yaml` sets none: the `recommended` preset's (the others derive
+    /// from it).
     pub default: Level,
+    /// One line on what the check reports, for `sopc rules`.
     pub summary: &'static str,
     /// Markdown: what it does, why it matters, bad and good examples.
     pub docs: &'static str,

@@ -11,10 +11,13 @@ use crate::syntax::{Block, Entry, Item, SourceFile, Span};
 /// One suppression comment and the block it covers.
 #[derive(Debug, Clone)]
 pub struct Suppression {
+    /// The file the comment is in.
     pub file: FileId,
     /// The comment.
     pub span: Span,
+    /// The check names inside `allow(...)`, as written, each with its bytes.
     pub rules: Vec<(String, Span)>,
+    /// The text after `--` following the `)`, trimmed; `None` when there is none.
     pub reason: Option<String>,
     /// The block directly below; `None` when there is none.
     pub block: Option<Span>,

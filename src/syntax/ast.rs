@@ -558,6 +558,7 @@ pub enum Measure {
 }
 
 impl Measure {
+    /// Every measure, in the order of the variants.
     pub const ALL: [Measure; 4] = [
         Measure::Conversion,
         Measure::Count,

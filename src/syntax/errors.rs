@@ -7,10 +7,13 @@ use super::fullwidth::ascii_for;
 /// A file that does not parse: where, and what went wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
+    /// The bytes of the source the error is about (byte offsets; empty at a point).
     pub span: Span,
+    /// What went wrong.
     pub kind: SyntaxErrorKind,
 }
 
+/// What went wrong when a file does not parse, with the data its words are made from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SyntaxErrorKind {
     /// Something else was found where the grammar needed one of `expected`.
@@ -28,8 +31,11 @@ pub enum SyntaxErrorKind {
     },
     /// A block keyword outside the block it belongs in (`stage` at the top of a file).
     Misplaced {
+        /// Human phrases of what could stand there.
         expected: Vec<String>,
+        /// What stands at the place, e.g. "`stage`".
         found: String,
+        /// The block keyword the found block goes inside (`pipeline` for a `stage`).
         belongs_in: String,
     },
     /// A `"` string runs to the end of its line.
@@ -37,9 +43,15 @@ pub enum SyntaxErrorKind {
     /// A `"""` string is never closed.
     UnterminatedTripleString,
     /// A backslash that is not one of the escapes of the language.
-    UnknownEscape { escape: String },
+    UnknownEscape {
+        /// The backslash and the character after it, as written (`\q`).
+        escape: String,
+    },
     /// `\u{...}` naming no Unicode scalar value.
-    InvalidEscape { code: u32 },
+    InvalidEscape {
+        /// The number inside the braces.
+        code: u32,
+    },
     /// The parser gave up (a nesting or backtracking limit).
     TooComplex,
     /// The bytes are not UTF-8 (the span is the first bad character).
@@ -47,10 +59,12 @@ pub enum SyntaxErrorKind {
 }
 
 impl SyntaxError {
+    /// The message of the `syntax` finding, as [`SyntaxErrorKind::message`] words it.
     pub fn message(&self) -> String {
         self.kind.message()
     }
 
+    /// The help of the `syntax` finding, as [`SyntaxErrorKind::help`] words it.
     pub fn help(&self) -> Option<String> {
         self.kind.help()
     }
@@ -76,6 +90,7 @@ impl SyntaxErrorKind {
         }
     }
 
+    /// The message a user reads, e.g. "expected `}`, found end of file".
     pub fn message(&self) -> String {
         match self {
             SyntaxErrorKind::Unexpected {
@@ -99,6 +114,8 @@ impl SyntaxErrorKind {
         }
     }
 
+    /// What to do about it, when there is something to say (the allowed attributes, the closest
+    /// keyword, where a misplaced block goes).
     pub fn help(&self) -> Option<String> {
         match self {
             SyntaxErrorKind::Unexpected {
@@ -224,10 +241,12 @@ impl serde::Serialize for SyntaxErrorKind {
     }
 }
 
+/// The items joined as a list with a final "or": "`a`, `b` or `c`".
 pub fn or_list(items: &[String]) -> String {
     join(items, "or")
 }
 
+/// The items joined as a list with a final "and": "`a`, `b` and `c`".
 pub fn and_list(items: &[String]) -> String {
     join(items, "and")
 }

@@ -15,59 +15,83 @@ pub(super) const OVERRIDE_KEYS: [&str; 2] = ["files", "rules"];
 /// One problem in `sopc.yaml`, at the bytes it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
+    /// What is wrong.
     pub kind: ConfigErrorKind,
+    /// The bytes of `sopc.yaml` it is about (byte offsets).
     pub span: Span,
 }
 
+/// What can be wrong in `sopc.yaml`, each with the names and places its message needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigErrorKind {
     /// The file is not YAML; the parser's own message.
     Yaml {
+        /// The YAML parser's message.
         message: String,
     },
     /// A key given twice in one mapping: reported at the second, `first` is the first.
     DuplicateKey {
+        /// The key, as written.
         key: String,
+        /// The first occurrence of the key.
         first: Span,
     },
+    /// The file is not valid UTF-8.
     NotUtf8,
     /// A key that has no meaning where it is; `allowed` are the keys that do.
     UnknownKey {
+        /// The key, as written.
         key: String,
+        /// The keys allowed there (for the help).
         allowed: &'static [&'static str],
     },
+    /// A key under `rules:` that names no check.
     UnknownRule {
+        /// The check name, as written.
         name: String,
     },
+    /// A value under `rules:` that is not `error`, `warning`, `info` or `off`.
     UnknownLevel {
+        /// The check it is given for.
         rule: String,
+        /// The value, as written.
         value: String,
     },
     /// A rule named without a level.
     MissingLevel {
+        /// The check name, as written.
         rule: String,
     },
+    /// An `extends` that is not `recommended`, `strict` or `minimal`.
     UnknownPreset {
+        /// The value, as written.
         value: String,
     },
+    /// A pattern in an override's `files` that is not a valid glob.
     BadGlob {
+        /// The pattern, as written.
         glob: String,
+        /// Why the glob parser rejected it.
         reason: String,
     },
     /// An override without `files`.
     MissingFiles,
     /// The wrong shape of value: `what` was expected (`a mapping of checks to levels`).
     Expected {
+        /// The shape expected, in words (`a mapping of checks to levels`, `a level`).
         what: &'static str,
+        /// The shape that was found: `nothing`, `a single value`, `a list` or `a mapping`.
         found: &'static str,
     },
 }
 
 impl ConfigError {
+    /// The problem `kind` at the bytes `span`.
     pub fn new(kind: ConfigErrorKind, span: Span) -> Self {
         ConfigError { kind, span }
     }
 
+    /// The message of the `invalid-config` finding, e.g. "no check is named `foo`".
     pub fn message(&self) -> String {
         match &self.kind {
             ConfigErrorKind::Yaml { message } => {

@@ -37,8 +37,10 @@ pub enum Preset {
 }
 
 impl Preset {
+    /// The preset names `extends` accepts, in the order of [`Preset`]'s variants.
     pub const NAMES: [&'static str; 3] = ["recommended", "strict", "minimal"];
 
+    /// The preset named `s` in `extends`; `None` for an unknown name.
     pub fn parse(s: &str) -> Option<Preset> {
         Some(match s {
             "recommended" => Preset::Recommended,

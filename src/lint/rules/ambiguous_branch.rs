@@ -1,3 +1,6 @@
+//! The `ambiguous-branch` check (warning by default): reports a stage with two or more `->`
+//! where at least one has no `when`.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

@@ -1,3 +1,6 @@
+//! The `bidi-control` check (error by default): reports a Unicode bidirectional control
+//! character in a comment, a string or an identifier.
+
 use crate::diag::{Applicability, Diagnostic, FileId, Fix, Loc};
 use crate::lint::RuleId;
 use crate::syntax::SyntaxError;

@@ -1,3 +1,6 @@
+//! The `dead-end-stage` check (warning by default): reports a stage that is not `terminal` and
+//! has no outgoing `->`.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

@@ -1,3 +1,6 @@
+//! The `duplicate-definition` check (error by default): reports an id defined twice in one
+//! namespace, or a single-valued attribute given twice in one block.
+
 crate::declare_rule! {
     /// ## What it does
     ///

@@ -1,3 +1,6 @@
+//! The `duplicate-transition` check (warning by default): reports a `-> target` given a second
+//! time in the same stage.
+
 use std::collections::HashMap;
 
 use crate::diag::Diagnostic;

@@ -1,3 +1,6 @@
+//! The `goal-without-deadline` check (warning by default): reports a goal with targets, none of
+//! which has `by DATE`.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

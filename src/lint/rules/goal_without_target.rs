@@ -1,3 +1,5 @@
+//! The `goal-without-target` check (warning by default): reports a goal without any `target`.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

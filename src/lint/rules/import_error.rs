@@ -1,3 +1,6 @@
+//! The `import-error` check (error by default): reports an `import` that cannot be followed
+//! (missing, unreadable, absolute, outside the project, or a cycle).
+
 crate::declare_rule! {
     /// ## What it does
     ///

@@ -1,3 +1,6 @@
+//! The `invalid-config` check (error by default): reports a `sopc.yaml` that sopc cannot
+//! follow.
+
 crate::declare_rule! {
     /// ## What it does
     ///

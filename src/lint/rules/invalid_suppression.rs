@@ -1,3 +1,6 @@
+//! The `invalid-suppression` check (warning by default): reports a `# sopc:` comment that is
+//! not a well-formed `allow(...)`.
+
 crate::declare_rule! {
     /// ## What it does
     ///

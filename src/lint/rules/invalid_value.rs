@@ -1,3 +1,6 @@
+//! The `invalid-value` check (error by default): reports a value that cannot be true (no such
+//! date, over 100%, a zero or too large duration, an unknown `lang`).
+
 crate::declare_rule! {
     /// ## What it does
     ///

@@ -1,3 +1,5 @@
+//! The `kpi-without-owner` check (warning by default): reports a kpi without an `owner`.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

@@ -1,3 +1,5 @@
+//! The `kpi-without-target` check (warning by default): reports a kpi without a `target`.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

@@ -1,3 +1,6 @@
+//! The `missing-header` check (error by default): reports a file named on the command line that
+//! defines a `pipeline` but has no `sop` header.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

@@ -1,3 +1,6 @@
+//! The `missing-terminal` check (error by default): reports a pipeline without a `terminal`
+//! stage.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

@@ -1,3 +1,6 @@
+//! The `no-feedback` check (warning by default): reports a document with a pipeline but no
+//! `feedback` block, own or imported.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

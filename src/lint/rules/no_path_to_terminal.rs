@@ -1,3 +1,6 @@
+//! The `no-path-to-terminal` check (warning by default): reports a reachable stage with
+//! outgoing `->` from which no `terminal` stage can be reached.
+
 use crate::diag::Diagnostic;
 use crate::lint::RuleId;
 use crate::lint::{Context, graph};

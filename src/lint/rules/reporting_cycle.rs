@@ -1,3 +1,6 @@
+//! The `reporting-cycle` check (error by default): reports `reports_to` links between roles
+//! that form a cycle.
+
 use petgraph::graph::DiGraph;
 
 use crate::diag::Diagnostic;

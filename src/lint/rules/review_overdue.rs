@@ -1,3 +1,6 @@
+//! The `review-overdue` check (warning by default): reports a `sop` header whose `reviewed`
+//! date plus one `review` cadence is before today.
+
 use crate::diag::{Diagnostic, Loc};
 use crate::lint::calendar;
 use crate::lint::{Context, RuleId};

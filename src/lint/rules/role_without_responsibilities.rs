@@ -1,3 +1,6 @@
+//! The `role-without-responsibilities` check (warning by default): reports a role without
+//! `responsibilities`.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

@@ -1,3 +1,6 @@
+//! The `role-without-training` check (warning by default): reports a role that owns a stage or
+//! a task but that no training is `for`.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

@@ -1,3 +1,6 @@
+//! The `sop-without-review` check (warning by default): reports a `sop` header without a
+//! `review` cadence.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

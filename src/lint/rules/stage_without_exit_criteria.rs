@@ -1,3 +1,6 @@
+//! The `stage-without-exit-criteria` check (warning by default): reports a non-terminal stage
+//! without `exit` criteria.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

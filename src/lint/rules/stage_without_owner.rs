@@ -1,3 +1,6 @@
+//! The `stage-without-owner` check (warning by default): reports a non-terminal stage, or a
+//! terminal one with tasks, without an `owner`.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

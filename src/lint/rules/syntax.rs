@@ -1,3 +1,6 @@
+//! The `syntax` check (error by default): reports a file that does not follow the grammar of
+//! the language.
+
 crate::declare_rule! {
     /// ## What it does
     ///

@@ -1,3 +1,6 @@
+//! The `task-due-exceeds-sla` check (warning by default): reports a task whose `due` is longer
+//! than its stage's `sla`.
+
 use crate::diag::Diagnostic;
 use crate::lint::{Context, RuleId};
 

@@ -1,3 +1,6 @@
+//! The `task-without-done-criteria` check (warning by default): reports a task without
+//! `done_when`.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

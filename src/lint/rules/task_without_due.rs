@@ -1,3 +1,5 @@
+//! The `task-without-due` check (warning by default): reports a task without `due`.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

@@ -1,3 +1,6 @@
+//! The `training-cycle` check (error by default): reports training prerequisites (`requires`)
+//! that form a cycle.
+
 use petgraph::graph::DiGraph;
 
 use crate::diag::Diagnostic;

@@ -1,3 +1,6 @@
+//! The `transition-from-terminal` check (warning by default): reports a `->` out of a
+//! `terminal` stage.
+
 use crate::diag::Diagnostic;
 use crate::lint::{Context, RuleId};
 

@@ -1,3 +1,6 @@
+//! The `undefined-reference` check (error by default): reports a name that refers to no
+//! definition of the kind expected there.
+
 crate::declare_rule! {
     /// ## What it does
     ///

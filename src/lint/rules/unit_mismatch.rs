@@ -1,3 +1,6 @@
+//! The `unit-mismatch` check (warning by default): reports a goal `target` whose unit differs
+//! from the `unit` of its kpi.
+
 use crate::diag::{Diagnostic, Loc};
 use crate::lint::{Context, RuleId};
 use crate::model::name_key;

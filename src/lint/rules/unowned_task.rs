@@ -1,3 +1,6 @@
+//! The `unowned-task` check (error by default): reports a task with no `owner` in a stage with
+//! no `owner` either.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

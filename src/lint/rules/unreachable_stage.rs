@@ -1,3 +1,6 @@
+//! The `unreachable-stage` check (error by default): reports a stage no chain of `->` leads to
+//! from its pipeline's start.
+
 use crate::diag::Diagnostic;
 use crate::lint::RuleId;
 use crate::lint::{Context, graph};

@@ -1,3 +1,6 @@
+//! The `untrained-owner` check (warning by default): reports a stage that `requires` a training
+//! whose `for` lacks the stage's owner.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

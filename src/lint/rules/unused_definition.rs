@@ -1,3 +1,6 @@
+//! The `unused-definition` check (info by default): reports a role, training or kpi that
+//! nothing uses.
+
 use crate::diag::Diagnostic;
 use crate::lint::Context;
 use crate::lint::RuleId;

@@ -1,3 +1,6 @@
+//! The `unused-override` check (info by default): reports a pattern under `overrides:` in
+//! `sopc.yaml` that matches no file checked.
+
 crate::declare_rule! {
     /// ## What it does
     ///

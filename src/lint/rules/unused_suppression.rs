@@ -1,3 +1,6 @@
+//! The `unused-suppression` check (info by default): reports a `# sopc: allow(...)` comment
+//! that silences nothing.
+
 crate::declare_rule! {
     /// ## What it does
     ///
