@@ -9,8 +9,10 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// English (`lang "en"`), the default.
     #[default]
     En,
+    /// Simplified Chinese (`lang "zh"`).
     Zh,
 }
 
@@ -24,6 +26,7 @@ impl Lang {
         }
     }
 
+    /// The code of `lang` and of the JSON: `"en"` or `"zh"`.
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
@@ -39,6 +42,7 @@ impl Lang {
         }
     }
 
+    /// The words of the handbook and the checklists.
     pub fn labels(self) -> &'static Labels {
         match self {
             Lang::En => &EN,
