@@ -44,7 +44,7 @@ pub struct Route {
     pub self_loop: bool,
 }
 
-/// Where everything of a graph goes: what [`layout()`], [`layout_labelled()`] and [`column()`] return.
+/// Where a graph's nodes, edges and labels go: what [`layout()`] and [`column()`] return.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
     /// The centre of each node, in the order of the nodes given.
