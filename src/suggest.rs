@@ -54,6 +54,7 @@ struct Candidate<'a> {
 }
 
 impl<'a> Suggester<'a> {
+    /// Prepares the names that may be suggested; each may be given more than once.
     pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Self {
         let mut by_lower: std::collections::HashMap<String, Vec<&'a str>> = Default::default();
         let mut list: Vec<Candidate<'a>> = candidates

@@ -8,8 +8,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "sopc", version, about, propagate_version = true)]
 pub struct Cli {
+    /// The subcommand, with its own arguments.
     #[command(subcommand)]
     pub command: Command,
+    /// The options that go before or after any subcommand (`--color`, `--config`).
     #[command(flatten)]
     pub global: GlobalArgs,
 }
@@ -31,6 +33,7 @@ fn parse_day(text: &str) -> Result<crate::lint::calendar::Day, String> {
         .ok_or_else(|| format!("`{text}` is not a date such as `2026-06-30`"))
 }
 
+/// The subcommands of `sopc`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check files or directories (every `*.sop`, recursively) and report problems.

@@ -31,7 +31,10 @@ pub enum ReadError {
     /// A FIFO, a device or a socket: never opened.
     NotRegular(FileKindName),
     /// Larger than the limit, in bytes.
-    TooLarge { limit: u64 },
+    TooLarge {
+        /// The largest size read, in bytes.
+        limit: u64,
+    },
     /// The operating system refused (permissions, a link loop, ...).
     Unreadable(String),
 }

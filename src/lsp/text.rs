@@ -25,6 +25,7 @@ pub struct Lines {
 }
 
 impl Lines {
+    /// Indexes the line starts of `text` (lines end at `\n`).
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(
@@ -63,6 +64,7 @@ impl Lines {
         Position::new(line as u32, col as u32)
     }
 
+    /// The LSP range of the byte span `span`, each end as [`Lines::position`] gives it.
     pub fn range(&self, text: &str, span: Span, enc: Encoding) -> Range {
         Range::new(
             self.position(text, span.start, enc),

@@ -30,6 +30,7 @@ pub fn project_root_of_dir(dir: &Path) -> PathBuf {
 pub struct DocumentFiles {
     /// Reading order: every import before the file that imports it; the document's file last.
     pub files: Vec<FileId>,
+    /// Imports that could not be followed: missing or unreadable files, cycles.
     pub diagnostics: Vec<Diagnostic>,
 }
 

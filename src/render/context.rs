@@ -11,7 +11,9 @@ use super::{graph, svg};
 /// The context of `handbook.md` and `handbook.html`.
 #[derive(Debug, Clone, Serialize)]
 pub struct HandbookContext<'a> {
+    /// The document as the templates read it.
     pub doc: &'a DocumentView,
+    /// The headings and words of the document's language.
     pub labels: &'static Labels,
     /// `en` or `zh`.
     pub lang: &'static str,
@@ -23,6 +25,7 @@ pub struct HandbookContext<'a> {
     pub diagrams: Vec<Diagram>,
     /// One per role, in declaration order.
     pub training_plan: Vec<RolePlan>,
+    /// The document's checklists, to list and link from the handbook.
     pub checklists: &'a [Checklist],
 }
 
@@ -57,10 +60,15 @@ pub struct ChecklistContext<'a> {
     /// The document, made a template value once for all the checklists: serialising it again
     /// for each would make a pipeline's checklists cost stages².
     pub doc: minijinja::Value,
+    /// The headings and words of the document's language.
     pub labels: &'static Labels,
+    /// `en` or `zh`.
     pub lang: &'static str,
+    /// For `<html lang>`: `en` or `zh-CN`.
     pub html_lang: &'static str,
+    /// The output name: `NAME` of `NAME.checklists/`.
     pub name: &'a str,
+    /// The checklist this page shows.
     pub checklist: &'a Checklist,
     /// The label of the row naming a stage's pipeline.
     pub pipeline_label: &'static str,
@@ -69,10 +77,15 @@ pub struct ChecklistContext<'a> {
 /// The context of `checklists.md`, the index of a document's checklists.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChecklistIndexContext<'a> {
+    /// The document as the templates read it.
     pub doc: &'a DocumentView,
+    /// The headings and words of the document's language.
     pub labels: &'static Labels,
+    /// `en` or `zh`.
     pub lang: &'static str,
+    /// The output name: `NAME` of `NAME.checklists/`.
     pub name: &'a str,
+    /// Every checklist of the document, stages first (in document order), then roles.
     pub checklists: &'a [Checklist],
 }
 
@@ -85,14 +98,19 @@ pub struct Checklist {
     pub file: String,
     /// The stage's or role's id (qualified for a stage).
     pub id: String,
+    /// The stage's or role's title, the checklist's heading.
     pub title: String,
     /// The stage's pipeline, for a stage.
     pub pipeline: Option<RefView>,
     /// For a stage: the word for one item going through its pipeline (see [`case_word`]), the
     /// label of the field to write which one the checklist is for.
     pub case: Option<String>,
+    /// The stage's `owner`, for a stage; `None` for a role.
     pub owner: Option<RefView>,
+    /// The stage's `sla`, for a stage; `None` for a role.
     pub sla: Option<DurationView>,
+    /// The groups of items: a stage's entry criteria, tasks and exit criteria; a role's tasks per
+    /// stage and trainings. Never empty.
     pub sections: Vec<ChecklistSection>,
 }
 
@@ -114,6 +132,7 @@ pub struct ChecklistItem {
 }
 
 impl<'a> HandbookContext<'a> {
+    /// Derives the handbook's diagrams and training plans from `doc`.
     pub fn new(doc: &'a DocumentView, name: &'a str, checklists: &'a [Checklist]) -> Self {
         HandbookContext {
             doc,
@@ -351,6 +370,7 @@ impl<'a> ChecklistContext<'a> {
 }
 
 impl<'a> ChecklistIndexContext<'a> {
+    /// The index page of `checklists`, the checklists of `doc`.
     pub fn new(doc: &'a DocumentView, name: &'a str, checklists: &'a [Checklist]) -> Self {
         ChecklistIndexContext {
             doc,

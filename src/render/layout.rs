@@ -9,45 +9,59 @@
 /// A node to place: its size.
 #[derive(Debug, Clone, Copy)]
 pub struct NodeSize {
+    /// Width of the box, in SVG user units (pixels).
     pub width: f64,
+    /// Height of the box, in SVG user units (pixels).
     pub height: f64,
 }
 
 /// An edge between two nodes (indexes into the node list).
 #[derive(Debug, Clone, Copy)]
 pub struct EdgeIn {
+    /// The index of the node the edge leaves.
     pub from: usize,
+    /// The index of the node the edge enters; equal to `from` for a self loop.
     pub to: usize,
 }
 
 /// A placed node: its centre.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Placed {
+    /// Horizontal position of the centre, in SVG user units from the picture's left edge.
     pub x: f64,
+    /// Vertical position of the centre, in SVG user units from the picture's top edge.
     pub y: f64,
 }
 
 /// A routed edge: the points it passes through, first to last in the edge's direction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Route {
+    /// The route's points as `(x, y)`, in the same units as [`Placed`].
     pub points: Vec<(f64, f64)>,
     /// Drawn against the flow (to an earlier layer).
     pub back: bool,
+    /// An edge from a node to itself, drawn as a loop out to the right of it.
     pub self_loop: bool,
 }
 
+/// Where a graph's nodes, edges and labels go: what [`layout()`] and [`column()`] return.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
+    /// The centre of each node, in the order of the nodes given.
     pub nodes: Vec<Placed>,
+    /// The route of each edge, in the order of the edges given.
     pub edges: Vec<Route>,
     /// The centre of each edge's label box, by edge (empty when the layout places no labels).
     pub labels: Vec<Option<Placed>>,
+    /// The width of the whole picture, margins included.
     pub width: f64,
+    /// The height of the whole picture, margins included.
     pub height: f64,
 }
 
 /// Space between layers, and between nodes of a layer.
 pub const LAYER_GAP: f64 = 64.0;
+/// Space between two nodes side by side in a layer, box edge to box edge.
 pub const NODE_GAP: f64 = 28.0;
 const DUMMY_WIDTH: f64 = 12.0;
 const MARGIN: f64 = 16.0;

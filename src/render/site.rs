@@ -17,7 +17,10 @@ use super::view::{DocumentView, FeedbackView, KpiView, RefView, RoleView, StageV
 /// `sales`) and its view.
 #[derive(Debug, Clone, Copy)]
 pub struct SiteDocument<'a> {
+    /// The output name, relative to the site's root and without suffix: `sales`,
+    /// `sales-en/sales`.
     pub name: &'a str,
+    /// The document's view, as `NAME.json` holds it.
     pub view: &'a DocumentView,
     /// Whether the SOP's review is overdue on the build's today (as `review-overdue` judges it);
     /// `None` without both `review` and `reviewed`.

@@ -55,7 +55,9 @@ pub struct TemplateError {
     pub template: String,
     /// Where the template came from: the override file's path, or `None` when built in.
     pub path: Option<PathBuf>,
+    /// The 1-based line in the template where it failed, when the template engine knows it.
     pub line: Option<usize>,
+    /// What went wrong, as the template engine says it.
     pub message: String,
 }
 
