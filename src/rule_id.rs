@@ -8,7 +8,11 @@ macro_rules! rule_ids {
         /// `RuleId::info` (both in `lint/registry.rs`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum RuleId {
-            $($variant,)*
+            $(
+                #[doc = concat!("The check `", stringify!($variant), "`: its name, level and ")]
+                #[doc = "documentation are its registry entry, [`RuleId::info`]."]
+                $variant,
+            )*
         }
 
         impl RuleId {

@@ -1,6 +1,6 @@
 //! `sopc fmt`: every `.sop` file in one canonical layout, every comment kept in its place.
 //!
-//! The formatter sits beside the syntax layer and depends on it alone. [`format`] parses the
+//! The formatter sits beside the syntax layer and depends on it alone. [`format()`] parses the
 //! text, writes the AST out again in the layout described in `docs/formatting.md`, and returns
 //! the result only after checking that it parses to the same syntax tree with the same comments
 //! attached to the same places ([`same_meaning`]).
@@ -47,7 +47,7 @@ pub fn format(text: &str) -> Result<String, FormatError> {
     Ok(out)
 }
 
-/// `file`, parsed from `text`, in the canonical layout, without the check [`format`] makes.
+/// `file`, parsed from `text`, in the canonical layout, without the check [`format()`] makes.
 pub fn layout(text: &str, file: &SourceFile) -> String {
     layout::print(text, file)
 }

@@ -102,7 +102,7 @@ pub struct Checklist {
     pub title: String,
     /// The stage's pipeline, for a stage.
     pub pipeline: Option<RefView>,
-    /// For a stage: the word for one item going through its pipeline (see [`case_word`]), the
+    /// For a stage: the word for one item going through its pipeline (see `case_word`), the
     /// label of the field to write which one the checklist is for.
     pub case: Option<String>,
     /// The stage's `owner`, for a stage; `None` for a role.

@@ -74,7 +74,7 @@ pub const SELF_LOOP: f64 = 30.0;
 /// The most space between the ends of two edges on one side of a stage.
 const PORT_GAP: f64 = 14.0;
 
-/// The layered layout is used up to this many stages; larger pipelines get [`column`].
+/// The layered layout is used up to this many stages; larger pipelines get [`column()`].
 pub const LAYERED_MAX_STAGES: usize = 300;
 /// … and up to this many nodes with the dummies of long edges (which grow with stages × edges).
 pub const LAYERED_MAX_NODES: usize = 3_000;
@@ -85,7 +85,7 @@ const MAX_LANE: usize = 12;
 
 /// Lays out `nodes` with `edges`, starting the search for back edges at `start`: layered up to
 /// [`LAYERED_MAX_STAGES`] stages and [`LAYERED_MAX_NODES`] nodes with dummies, else one column
-/// ([`column`]).
+/// ([`column()`]).
 pub fn layout(nodes: &[NodeSize], edges: &[EdgeIn], start: usize) -> Layout {
     layout_labelled(nodes, edges, &[], start)
 }
