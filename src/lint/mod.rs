@@ -25,9 +25,10 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// A document is a file with a `sop` header; a file without one is a library.
+    /// A document is a file with a `sop` header; a file without one is a library (see
+    /// [`crate::syntax::SourceFile::is_document`]).
     pub fn is_document(&self) -> bool {
-        self.model.header.is_some()
+        self.model.is_document
     }
 
     pub fn root(&self) -> Option<FileId> {
