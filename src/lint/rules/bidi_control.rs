@@ -1,5 +1,5 @@
 use crate::diag::{Applicability, Diagnostic, FileId, Fix, Loc};
-use crate::lint::RuleId;
+use crate::rule_id::RuleId;
 use crate::syntax::SyntaxError;
 use crate::syntax::bidi::{self, Place};
 
