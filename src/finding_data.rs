@@ -225,8 +225,7 @@ impl<L> FindingData<L> {
                 _ => format!("{namespace} `{id}` is defined twice"),
             },
             FindingData::ImportCycle { chain } => {
-                let chain: Vec<String> = chain.iter().map(|s| format!("`{s}`")).collect();
-                format!("import cycle: {}", chain.join(" -> "))
+                format!("import cycle: {}", crate::text::chain(chain))
             }
             FindingData::Import { path, problem } => match problem {
                 ImportProblem::Empty => "import path is empty".to_string(),

@@ -57,6 +57,16 @@ impl<P: AsRef<Path> + ?Sized> ShowPath for P {
     }
 }
 
+/// A chain of names in code quotes, one arrow between each: `` `a` -> `b` -> `a` ``. A cycle
+/// lists its first name again at the end.
+pub fn chain(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(" -> ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

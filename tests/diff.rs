@@ -631,3 +631,39 @@ fn nothing_changed_says_so_in_every_format() {
     .json();
     assert_eq!(json["summary"]["files"], 0);
 }
+
+/// The attributes of language 1.1 are compared: the header's `reviewed` (a date, `later` /
+/// `earlier`), a kpi's `measure` and a pipeline's `case`.
+#[test]
+fn the_language_1_1_attributes_are_compared() {
+    let json = diff_json("lang11");
+    let sop = change(&json, "sop", "sales");
+    let reviewed = attribute(sop, "reviewed");
+    assert_eq!(
+        (&reviewed["old"], &reviewed["new"], &reviewed["direction"]),
+        (&"2026-01-15".into(), &"2026-04-20".into(), &"later".into())
+    );
+    let measure = attribute(change(&json, "kpi", "wins"), "measure");
+    assert_eq!(
+        (&measure["old"], &measure["new"]),
+        (&"count".into(), &"conversion".into())
+    );
+    assert!(
+        measure.get("direction").is_none_or(Value::is_null),
+        "{measure}"
+    );
+    let pipeline_case = attribute(change(&json, "pipeline", "funnel"), "case");
+    assert_eq!(
+        (&pipeline_case["old"], &pipeline_case["new"]),
+        (&"deal".into(), &"opportunity".into())
+    );
+    // And back: the date moves the other way.
+    let back = run_in_code(
+        &self::case("lang11"),
+        &["diff", "new", "old", "--format", "json"],
+        0,
+    )
+    .json();
+    let reviewed = attribute(change(&back, "sop", "sales"), "reviewed");
+    assert_eq!(reviewed["direction"], "earlier");
+}

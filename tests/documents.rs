@@ -155,3 +155,28 @@ fn imports_stay_inside_the_project() {
             .contains("absolute path")
     );
 }
+
+/// One definition of a document: the file's syntax (a `sop` block) and the model lowered from it
+/// agree, for a document, a library, and a library that imports a document.
+#[test]
+fn the_file_and_its_model_agree_on_what_a_document_is() {
+    let p = Project::new()
+        .file("doc.sop", DOC)
+        .file("lib/kpis.sop", KPIS)
+        .file("lib/uses.sop", "import \"../doc.sop\"\nrole r { }\n");
+    for (name, document) in [
+        ("doc.sop", true),
+        ("lib/kpis.sop", false),
+        ("lib/uses.sop", false),
+    ] {
+        let path = p.path().join(name);
+        let mut db = sopc::model::SourceDb::new();
+        let file = db.add(name.into(), path.clone(), std::fs::read(&path).unwrap());
+        let doc = sopc::model::document_files(&mut db, file, p.path());
+        let (model, _) = sopc::model::lower(&db, &doc.files, file);
+        let ast = db.get(file).ast().expect("parses");
+        assert_eq!(ast.is_document(), document, "{name}");
+        assert_eq!(model.is_document, document, "{name}");
+        assert_eq!(model.header.is_some(), document, "{name}");
+    }
+}

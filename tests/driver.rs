@@ -308,6 +308,193 @@ fn the_layers_import_downwards_only() {
     );
 }
 
+/// No two files under `src/` import each other, directly or in a ring: every `use crate::...`,
+/// `use super::...`, `use self::...` and `use child::...` at the top of a file, mapped to the file it names (the
+/// longest module path that is a file), gives a file graph without a cycle.
+#[test]
+fn no_files_import_each_other() {
+    use std::collections::BTreeMap;
+
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    /// `a::{b, c::{d}}` as `a::b`, `a::c::d`.
+    fn expand(path: &str, out: &mut Vec<String>) {
+        let path = path.trim();
+        let Some(open) = path.find('{') else {
+            let path = path.split(" as ").next().unwrap().trim();
+            out.push(path.trim_end_matches("::*").to_string());
+            return;
+        };
+        let prefix = &path[..open];
+        let inner = &path[open + 1..path.rfind('}').unwrap()];
+        let mut depth = 0;
+        let mut start = 0;
+        let mut parts = Vec::new();
+        for (i, c) in inner.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(&inner[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push(&inner[start..]);
+        for part in parts.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
+            if part == "self" {
+                expand(prefix.trim_end_matches("::"), out);
+            } else {
+                expand(&format!("{prefix}{part}"), out);
+            }
+        }
+    }
+    let src = crate::support::repo().join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    // Each file's module path: `lint/mod.rs` is `lint`, `lint/graph.rs` is `lint::graph`.
+    let mut by_module: BTreeMap<Vec<String>, String> = BTreeMap::new();
+    let mut module_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for file in &all {
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == "main.rs" {
+            continue;
+        }
+        let mut segs: Vec<String> = rel
+            .trim_end_matches(".rs")
+            .split('/')
+            .map(str::to_string)
+            .collect();
+        if segs.last().is_some_and(|s| s == "mod" || s == "lib") {
+            segs.pop();
+        }
+        by_module.insert(segs.clone(), rel.clone());
+        module_of.insert(rel, segs);
+    }
+    let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (rel, module) in &module_of {
+        let text = std::fs::read_to_string(src.join(rel)).unwrap();
+        let mut statements = Vec::new();
+        let mut current: Option<String> = None;
+        for line in text.lines() {
+            if let Some(c) = &mut current {
+                c.push_str(line);
+            } else {
+                let rest = line
+                    .strip_prefix("pub use ")
+                    .or_else(|| line.strip_prefix("pub(crate) use "))
+                    .or_else(|| line.strip_prefix("use "));
+                if let Some(rest) = rest {
+                    current = Some(rest.to_string());
+                }
+            }
+            if current.as_ref().is_some_and(|c| c.contains(';')) {
+                let c = current.take().unwrap();
+                statements.push(c[..c.find(';').unwrap()].to_string());
+            }
+        }
+        let mut targets = Vec::new();
+        for statement in statements {
+            let mut paths = Vec::new();
+            expand(&statement, &mut paths);
+            for path in paths {
+                let mut segs: Vec<&str> = path.split("::").collect();
+                let mut base = match segs[0] {
+                    "crate" => Vec::new(),
+                    "self" => module.clone(),
+                    "super" => {
+                        let mut m = module.clone();
+                        while segs.first() == Some(&"super") {
+                            m.pop();
+                            segs.remove(0);
+                        }
+                        segs.insert(0, "super");
+                        m
+                    }
+                    // A child module named without `self::`.
+                    child => {
+                        let mut m = module.clone();
+                        m.push(child.to_string());
+                        if !by_module.contains_key(&m) {
+                            continue;
+                        }
+                        segs.insert(0, "self");
+                        module.clone()
+                    }
+                };
+                base.extend(segs[1..].iter().map(|s| s.to_string()));
+                while !base.is_empty() && !by_module.contains_key(&base) {
+                    base.pop();
+                }
+                let target = &by_module[&base];
+                if target != rel && !targets.contains(target) {
+                    targets.push(target.clone());
+                }
+            }
+        }
+        edges.insert(rel.clone(), targets);
+    }
+    // A depth-first walk; a file met again while on the stack closes a ring.
+    fn walk(
+        f: &str,
+        edges: &BTreeMap<String, Vec<String>>,
+        state: &mut BTreeMap<String, u8>,
+        stack: &mut Vec<String>,
+        rings: &mut Vec<String>,
+    ) {
+        state.insert(f.to_string(), 1);
+        stack.push(f.to_string());
+        for t in &edges[f] {
+            match state.get(t).copied().unwrap_or(0) {
+                0 => walk(t, edges, state, stack, rings),
+                1 => {
+                    let pos = stack.iter().position(|s| s == t).unwrap();
+                    let mut ring = stack[pos..].to_vec();
+                    ring.push(t.clone());
+                    rings.push(ring.join(" -> "));
+                }
+                _ => {}
+            }
+        }
+        stack.pop();
+        state.insert(f.to_string(), 2);
+    }
+    let mut state = BTreeMap::new();
+    let mut rings = Vec::new();
+    for f in edges.keys() {
+        if !state.contains_key(f) {
+            walk(f, &edges, &mut state, &mut Vec::new(), &mut rings);
+        }
+    }
+    // Rings not broken yet: a `mod.rs` re-exporting a child that imports the parent's items.
+    // This list only shrinks.
+    let known = [
+        "driver/mod.rs -> driver/baseline.rs -> driver/check.rs -> driver/inputs.rs -> driver/mod.rs",
+        "driver/mod.rs -> driver/workspace.rs -> driver/mod.rs",
+        "lint/config/mod.rs -> lint/config/error.rs -> lint/config/mod.rs",
+        "render/mod.rs -> render/site.rs -> render/mod.rs",
+    ];
+    rings.retain(|r| !known.contains(&r.as_str()));
+    assert!(
+        rings.is_empty(),
+        "files that import each other:\n{}",
+        rings.join("\n")
+    );
+}
+
 #[test]
 fn a_change_on_disk_is_seen_and_findings_are_given_per_file() {
     let p = project();

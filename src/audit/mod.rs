@@ -14,6 +14,7 @@ pub mod fitness;
 mod jsonl_log;
 pub mod kpi;
 pub mod log;
+mod numbers;
 pub mod pictures;
 pub mod preset;
 pub mod process;

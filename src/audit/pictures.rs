@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::numbers::{amount, duration, percent};
 use super::report::{KpiReport, Report, StageReport, TransitionKind};
-use super::view::{duration, percent};
 use crate::model::Model;
 use crate::render::escape::html as esc;
 use crate::render::labels::AuditLabels;
@@ -656,13 +656,7 @@ fn kpi_periods(k: &KpiReport, model: &Model, l: &AuditLabels) -> Option<String> 
             y(*v),
             plot_h * v / scale,
         );
-        text(
-            &mut out,
-            x + bar / 2.0,
-            y(*v) - 4.0,
-            "middle",
-            &super::view::amount(*v),
-        );
+        text(&mut out, x + bar / 2.0, y(*v) - 4.0, "middle", &amount(*v));
         text(
             &mut out,
             x + bar / 2.0,
@@ -681,13 +675,7 @@ fn kpi_periods(k: &KpiReport, model: &Model, l: &AuditLabels) -> Option<String> 
             num(width - 8.0),
             y(t)
         );
-        text(
-            &mut out,
-            left - 8.0,
-            y(t) + 4.0,
-            "end",
-            &super::view::amount(t),
-        );
+        text(&mut out, left - 8.0, y(t) + 4.0, "end", &amount(t));
     }
     legend(&mut out, top + plot_h + 34.0, &items);
     out.push_str("</svg>");

@@ -140,6 +140,10 @@ pub(crate) fn flatten(m: &Model, key: &dyn Fn(FileId) -> Option<String>) -> Vec<
             text(&mut e, "version", &h.version);
             role(&mut e, "owner", &h.owner);
             cadence(&mut e, "review", h.review.as_ref().map(|c| &c.value));
+            if let Some(d) = &h.reviewed {
+                let value = Val::Date(d.year, d.month, d.day);
+                insert(&mut e, "reviewed", d.text.clone(), value);
+            }
             text(&mut e, "lang", &h.lang);
             text(&mut e, "summary", &h.summary);
             text(&mut e, "description", &h.description);
@@ -299,6 +303,10 @@ pub(crate) fn flatten(m: &Model, key: &dyn Fn(FileId) -> Option<String>) -> Vec<
                 insert(&mut e, "kind", shown.into(), Val::Text(shown.into()));
             }
             text(&mut e, "unit", &k.unit);
+            if let Some(measure) = k.measure {
+                let shown = measure.keyword();
+                insert(&mut e, "measure", shown.into(), Val::Text(shown.into()));
+            }
             if let Some(t) = &k.target {
                 let per = t.per.map(|p| p.keyword());
                 let (shown, value) = target(t.comparator.symbol(), &t.quantity, per);
@@ -359,6 +367,10 @@ fn pipeline_attrs(e: &mut Entity, p: &model::Pipeline) {
         insert(e, "start", local.clone(), value);
     } else if let Some(r) = &p.start {
         insert(e, "start", r.name.clone(), Val::Text(r.name.clone()));
+    }
+    if let Some(case) = &p.case {
+        let shown = fold(case);
+        insert(e, "case", shown.clone(), Val::Text(shown));
     }
     text(e, "description", &p.description);
 }

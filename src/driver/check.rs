@@ -9,7 +9,7 @@ use crate::diag::{Applicability, Diagnostic, Edit, FileId, FindingData, Fix, Loc
 use crate::lint::RuleId;
 use crate::lint::{self, Context, config::Configs, suppress};
 use crate::model::{self, ReadError, SourceDb};
-use crate::syntax::{BlockKind, Item, Span, SyntaxError, SyntaxErrorKind, fullwidth};
+use crate::syntax::{Span, SyntaxError, SyntaxErrorKind, fullwidth};
 
 /// What shapes a check run besides the paths.
 #[derive(Debug, Clone, Default)]
@@ -262,11 +262,7 @@ fn syntax_fix(loc: Loc, e: &SyntaxError, text: &str) -> Option<Fix> {
 
 /// A document is a file with a `sop` header; a file without one is a library.
 fn is_document(db: &SourceDb, f: FileId) -> bool {
-    db.get(f).ast().is_some_and(|ast| {
-        ast.items
-            .iter()
-            .any(|i| matches!(i, Item::Block(b) if b.kind == BlockKind::Sop))
-    })
+    db.get(f).ast().is_some_and(|ast| ast.is_document())
 }
 
 /// Follows the imports of `file` (reading them into `db`); the job that checks it, unless a

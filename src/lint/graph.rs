@@ -66,6 +66,38 @@ pub fn cycles<N, E>(graph: &DiGraph<N, E>) -> Vec<Vec<NodeIndex>> {
     out
 }
 
+/// A cycle of [`cycles`] as the checks report it, its nodes mapped to the items they stand for
+/// (`ids`, indexes into the items in reading order).
+pub struct Closed {
+    /// Where the cycle closes in reading order: the position in `ids` of the item read last.
+    pub last: usize,
+    /// The names of the cycle's items in walking order.
+    pub names: Vec<String>,
+}
+
+impl Closed {
+    /// `ids` in walking order, each item named by `name`.
+    pub fn new(ids: &[usize], name: impl Fn(usize) -> String) -> Closed {
+        let last = (0..ids.len()).max_by_key(|&k| ids[k]).expect("non-empty");
+        Closed {
+            last,
+            names: ids.iter().map(|&i| name(i)).collect(),
+        }
+    }
+
+    /// The cycle walked back to its start: `` `a` -> `b` -> `a` ``.
+    pub fn chain(&self) -> String {
+        let mut names = self.names.clone();
+        names.push(names[0].clone());
+        crate::text::chain(&names)
+    }
+
+    /// The positions other than the closing one, each link that gets a secondary label.
+    pub fn others(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.names.len()).filter(|&k| k != self.last)
+    }
+}
+
 struct Walk {
     in_scc: Vec<bool>,
     parent: Vec<Option<NodeIndex>>,

@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod config;
+pub mod context;
 mod graph;
 pub mod registry;
 pub mod rules;
@@ -9,35 +10,10 @@ pub mod suppress;
 
 use std::collections::HashSet;
 
-use crate::diag::{Diagnostic, FileId};
-use crate::model::{Model, SourceDb};
+use crate::diag::Diagnostic;
 
+pub use context::Context;
 pub use registry::{Level, RULES, RuleId, RuleInfo, find_rule};
-
-/// What a check sees: the resolved document and the files it came from.
-pub struct Context<'a> {
-    /// Every file read in the run, by [`FileId`], for the checks that read text.
-    pub db: &'a SourceDb,
-    /// The document being checked (its own file and its imports), names resolved.
-    pub model: &'a Model,
-    /// The file was named on the command line (or found in a named directory), not only imported.
-    pub given: bool,
-    /// The date that "before today" compares with (`--today`, else the current UTC date).
-    pub today: calendar::Day,
-}
-
-impl Context<'_> {
-    /// A document is a file with a `sop` header; a file without one is a library.
-    pub fn is_document(&self) -> bool {
-        self.model.header.is_some()
-    }
-
-    /// The file the document was read from (not one of its imports); `None` when the model has
-    /// none.
-    pub fn root(&self) -> Option<FileId> {
-        self.model.root
-    }
-}
 
 /// Runs every check that looks at a model.
 pub fn check(cx: &Context) -> Vec<Diagnostic> {

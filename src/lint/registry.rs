@@ -1,6 +1,6 @@
 //! The one table of every check: name, default level, summary, documentation, and the code.
 
-use super::Context;
+use super::context::Context;
 use super::rules;
 use crate::diag::{Diagnostic, Severity};
 pub use crate::rule_id::RuleId;

@@ -358,6 +358,8 @@ pub struct Model {
     pub root: Option<FileId>,
     /// Every file of the document in reading order (imports first).
     pub files: Vec<FileId>,
+    /// The root file is a document ([`crate::syntax::SourceFile::is_document`]), not a library.
+    pub is_document: bool,
     /// The root file's `sop` header (an imported file's is ignored); `None` for a library.
     pub header: Option<Header>,
     /// The goals in reading order; of two with one id, only the first.

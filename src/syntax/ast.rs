@@ -67,6 +67,15 @@ pub struct SourceFile {
     pub comments: Vec<Comment>,
 }
 
+impl SourceFile {
+    /// A document is a file with a `sop` block (its header); a file without one is a library.
+    pub fn is_document(&self) -> bool {
+        self.items
+            .iter()
+            .any(|i| matches!(i, Item::Block(b) if b.kind == BlockKind::Sop))
+    }
+}
+
 /// A `#` comment, found by a lexical scan after a successful parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {

@@ -2,8 +2,8 @@
 //! where at least one has no `when`.
 
 use crate::diag::Diagnostic;
-use crate::lint::Context;
-use crate::lint::RuleId;
+use crate::lint::context::Context;
+use crate::rule_id::RuleId;
 
 crate::declare_rule! {
     /// ## What it does

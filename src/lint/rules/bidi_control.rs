@@ -2,7 +2,7 @@
 //! character in a comment, a string or an identifier.
 
 use crate::diag::{Applicability, Diagnostic, FileId, Fix, Loc};
-use crate::lint::RuleId;
+use crate::rule_id::RuleId;
 use crate::syntax::SyntaxError;
 use crate::syntax::bidi::{self, Place};
 

@@ -1,8 +1,8 @@
 //! The `goal-without-target` check (warning by default): reports a goal without any `target`.
 
 use crate::diag::Diagnostic;
-use crate::lint::Context;
-use crate::lint::RuleId;
+use crate::lint::context::Context;
+use crate::rule_id::RuleId;
 
 crate::declare_rule! {
     /// ## What it does

@@ -1,8 +1,8 @@
 //! The `kpi-without-owner` check (warning by default): reports a kpi without an `owner`.
 
 use crate::diag::Diagnostic;
-use crate::lint::Context;
-use crate::lint::RuleId;
+use crate::lint::context::Context;
+use crate::rule_id::RuleId;
 
 crate::declare_rule! {
     /// ## What it does

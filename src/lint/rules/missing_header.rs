@@ -2,8 +2,8 @@
 //! defines a `pipeline` but has no `sop` header.
 
 use crate::diag::Diagnostic;
-use crate::lint::Context;
-use crate::lint::RuleId;
+use crate::lint::context::Context;
+use crate::rule_id::RuleId;
 
 crate::declare_rule! {
     /// ## What it does

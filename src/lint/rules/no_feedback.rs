@@ -2,8 +2,8 @@
 //! `feedback` block, own or imported.
 
 use crate::diag::Diagnostic;
-use crate::lint::Context;
-use crate::lint::RuleId;
+use crate::lint::context::Context;
+use crate::rule_id::RuleId;
 
 crate::declare_rule! {
     /// ## What it does

@@ -4,8 +4,9 @@
 use petgraph::graph::DiGraph;
 
 use crate::diag::Diagnostic;
-use crate::lint::RuleId;
-use crate::lint::{Context, graph};
+use crate::lint::context::Context;
+use crate::lint::graph;
+use crate::rule_id::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -50,17 +51,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for cycle in graph::cycles(&g) {
         let ids: Vec<usize> = cycle.iter().map(|n| g[*n]).collect();
         // Reported where the cycle closes in reading order: at the role read last.
-        let last = (0..ids.len()).max_by_key(|&k| ids[k]).expect("non-empty");
-        let closing = &roles[ids[last]];
+        let closed = graph::Closed::new(&ids, |i| roles[i].def.id.clone());
+        let closing = &roles[ids[closed.last]];
         let link = closing.reports_to.as_ref().expect("in a cycle");
-        let mut names: Vec<String> = ids.iter().map(|&i| roles[i].def.id.clone()).collect();
-        names.push(names[0].clone());
-        let shown = names
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(" -> ");
-        names.pop();
+        let shown = closed.chain();
         let mut d = Diagnostic::new(
             RuleId::ReportingCycle,
             link.loc,
@@ -71,7 +65,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             closing.def.id, link.name
         ))
         .with_help("remove one `reports_to` of the cycle so the line ends at the top role");
-        for k in (0..ids.len()).filter(|&k| k != last) {
+        for k in closed.others() {
             if let Some(r) = &roles[ids[k]].reports_to {
                 d = d.with_secondary(
                     r.loc,
@@ -79,6 +73,6 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        out.push(d.with_names(names));
+        out.push(d.with_names(closed.names));
     }
 }

@@ -3,7 +3,8 @@
 
 use crate::diag::{Diagnostic, Loc};
 use crate::lint::calendar;
-use crate::lint::{Context, RuleId};
+use crate::lint::context::Context;
+use crate::rule_id::RuleId;
 use crate::syntax::Cadence;
 
 crate::declare_rule! {

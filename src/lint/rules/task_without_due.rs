@@ -1,8 +1,8 @@
 //! The `task-without-due` check (warning by default): reports a task without `due`.
 
 use crate::diag::Diagnostic;
-use crate::lint::Context;
-use crate::lint::RuleId;
+use crate::lint::context::Context;
+use crate::rule_id::RuleId;
 
 crate::declare_rule! {
     /// ## What it does

@@ -4,8 +4,9 @@
 use petgraph::graph::DiGraph;
 
 use crate::diag::Diagnostic;
-use crate::lint::RuleId;
-use crate::lint::{Context, graph};
+use crate::lint::context::Context;
+use crate::lint::graph;
+use crate::rule_id::RuleId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -54,21 +55,15 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let next = |k: usize| ids[(k + 1) % ids.len()];
         // Reported where the cycle closes in reading order: at the `requires` of the training
         // read last, like a duplicate or an import cycle.
-        let last = (0..ids.len()).max_by_key(|&k| ids[k]).expect("non-empty");
+        let closed = graph::Closed::new(&ids, |i| trainings[i].def.id.clone());
+        let last = closed.last;
         let closing = &trainings[ids[last]];
         let edge = closing
             .requires
             .iter()
             .find(|r| r.target == Some(next(last)))
             .expect("the cycle follows a requires");
-        let mut names: Vec<String> = ids.iter().map(|&i| trainings[i].def.id.clone()).collect();
-        names.push(names[0].clone());
-        let shown = names
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(" -> ");
-        names.pop();
+        let shown = closed.chain();
         let mut d = Diagnostic::new(
             RuleId::TrainingCycle,
             edge.loc,
@@ -79,12 +74,12 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             closing.def.id, edge.name
         ))
         .with_help("remove one `requires` of the cycle so the trainings can be taken in order");
-        for k in (0..ids.len()).filter(|&k| k != last) {
+        for k in closed.others() {
             let t = &trainings[ids[k]];
             if let Some(r) = t.requires.iter().find(|r| r.target == Some(next(k))) {
                 d = d.with_secondary(r.loc, format!("`{}` requires `{}`", t.def.id, r.name));
             }
         }
-        out.push(d.with_names(names));
+        out.push(d.with_names(closed.names));
     }
 }

@@ -2,7 +2,8 @@
 //! `terminal` stage.
 
 use crate::diag::Diagnostic;
-use crate::lint::{Context, RuleId};
+use crate::lint::context::Context;
+use crate::rule_id::RuleId;
 
 crate::declare_rule! {
     /// ## What it does

@@ -2,8 +2,9 @@
 //! from the `unit` of its kpi.
 
 use crate::diag::{Diagnostic, Loc};
-use crate::lint::{Context, RuleId};
+use crate::lint::context::Context;
 use crate::model::name_key;
+use crate::rule_id::RuleId;
 
 crate::declare_rule! {
     /// ## What it does

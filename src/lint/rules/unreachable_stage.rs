@@ -2,8 +2,9 @@
 //! from its pipeline's start.
 
 use crate::diag::Diagnostic;
-use crate::lint::RuleId;
-use crate::lint::{Context, graph};
+use crate::lint::context::Context;
+use crate::lint::graph;
+use crate::rule_id::RuleId;
 
 crate::declare_rule! {
     /// ## What it does

@@ -2,9 +2,9 @@
 //! nothing uses.
 
 use crate::diag::Diagnostic;
-use crate::lint::Context;
-use crate::lint::RuleId;
+use crate::lint::context::Context;
 use crate::model::{Def, Model, Ref};
+use crate::rule_id::RuleId;
 
 crate::declare_rule! {
     /// ## What it does

@@ -19,6 +19,7 @@ pub fn lower(db: &SourceDb, files: &[FileId], root: FileId) -> (Model, Vec<Diagn
         diags: Vec::new(),
         model: Model {
             root: Some(root),
+            is_document: db.get(root).ast().is_some_and(|ast| ast.is_document()),
             files: files.to_vec(),
             ..Model::default()
         },
