@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use super::inputs::{Inputs, expand};
+use super::inputs::{Inputs, PathError, expand};
 use crate::diag::{Applicability, Diagnostic, Edit, FileId, FindingData, Fix, Loc, Severity};
 use crate::lint::RuleId;
 use crate::lint::{self, Context, config::Configs, suppress};
@@ -61,11 +61,6 @@ impl CheckOutcome {
             .count()
     }
 }
-
-/// Why the paths on the command line give nothing to check: a path that does not exist, or a
-/// folder without a `.sop` file. The message is complete, without `error: `.
-#[derive(Debug)]
-pub struct PathError(pub String);
 
 /// Checks `paths` (files, or directories searched for `*.sop`).
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<CheckOutcome, PathError> {

@@ -3,8 +3,12 @@
 use crate::text::ShowPath;
 use std::path::{Path, PathBuf};
 
-use super::PathError;
 use crate::files::walk;
+
+/// Why the paths on the command line give nothing to check: a path that does not exist, or a
+/// folder without a `.sop` file. The message is complete, without `error: `.
+#[derive(Debug)]
+pub struct PathError(pub String);
 
 /// What a run reads.
 #[derive(Debug, Default)]

@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::SystemTime;
 
-use super::check::check_inputs;
-use super::{CheckOptions, CheckOutcome, Finding, Inputs, PathError, expand};
+use super::check::{CheckOptions, CheckOutcome, Finding, check_inputs};
+use super::inputs::{Inputs, PathError, expand};
 use crate::lint::config::FILE_NAME;
 use crate::model::{self, Model, SourceDb, SourceText, Sources, overlay_key, read_source};
 

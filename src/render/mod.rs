@@ -8,6 +8,7 @@ mod from_model;
 pub mod graph;
 pub mod labels;
 pub mod layout;
+mod output;
 mod site;
 pub mod svg;
 mod templates;
@@ -19,27 +20,10 @@ pub use context::{
     Checklist, ChecklistContext, ChecklistIndexContext, HandbookContext, checklists, training_order,
 };
 pub use labels::Lang;
+pub use output::Output;
 pub use site::{SiteDocument, render_site};
 pub use templates::{EMBEDDED, FUEL, OUTPUT_LIMIT, TemplateDirError, TemplateError, Templates};
 pub use view::*;
-
-/// One file to write: its path inside the output folder, and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
-    /// Where to write it, relative to the output folder (`sales.handbook.md`).
-    pub path: PathBuf,
-    /// The whole content of the file.
-    pub bytes: Vec<u8>,
-}
-
-impl Output {
-    fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        Output {
-            path: path.into(),
-            bytes: text.into_bytes(),
-        }
-    }
-}
 
 /// Turns a document into output files.
 pub trait Renderer {

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::Output;
 use super::context::{PlanItem, training_order};
 use super::labels::{Labels, Lang};
+use super::output::Output;
 use super::templates::{TemplateError, Templates, anchor};
 use super::view::{DocumentView, FeedbackView, KpiView, RefView, RoleView, StageView, TaskView};
 

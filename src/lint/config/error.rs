@@ -5,7 +5,7 @@ use crate::lint::RuleId;
 use crate::lint::registry::{Level, RULES};
 use crate::syntax::Span;
 
-use super::Preset;
+use super::preset::Preset;
 
 /// The keys allowed at the top of `sopc.yaml`.
 pub(super) const TOP_KEYS: [&str; 3] = ["extends", "rules", "overrides"];

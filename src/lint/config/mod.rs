@@ -5,6 +5,7 @@
 //! that, later entries winning. See `docs/configuration.md`.
 
 mod error;
+mod preset;
 mod read;
 mod yaml;
 
@@ -14,6 +15,7 @@ use std::path::{Component, Path, PathBuf};
 use globset::GlobSet;
 
 pub use error::{ConfigError, ConfigErrorKind};
+pub use preset::Preset;
 
 use super::registry::{Level, RuleId};
 use crate::diag::{Diagnostic, FileId};
@@ -23,42 +25,6 @@ use crate::syntax::Span;
 
 /// The name of the configuration file.
 pub const FILE_NAME: &str = "sopc.yaml";
-
-/// A starting point for `rules:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Preset {
-    /// The registry's default levels.
-    #[default]
-    Recommended,
-    /// Every warning becomes an error; infos stay infos.
-    Strict,
-    /// Errors only: warnings and infos are off.
-    Minimal,
-}
-
-impl Preset {
-    /// The preset names `extends` accepts, in the order of [`Preset`]'s variants.
-    pub const NAMES: [&'static str; 3] = ["recommended", "strict", "minimal"];
-
-    /// The preset named `s` in `extends`; `None` for an unknown name.
-    pub fn parse(s: &str) -> Option<Preset> {
-        Some(match s {
-            "recommended" => Preset::Recommended,
-            "strict" => Preset::Strict,
-            "minimal" => Preset::Minimal,
-            _ => return None,
-        })
-    }
-
-    /// The level this preset gives a check whose registry default is `default`.
-    pub fn apply(self, default: Level) -> Level {
-        match (self, default) {
-            (Preset::Strict, Level::Warning) => Level::Error,
-            (Preset::Minimal, Level::Warning | Level::Info) => Level::Off,
-            (_, level) => level,
-        }
-    }
-}
 
 /// Levels set by name, keyed by the check.
 type Levels = HashMap<RuleId, Level>;
