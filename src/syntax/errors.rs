@@ -4,6 +4,9 @@
 use super::ast::{BlockKind, Span};
 use super::fullwidth::ascii_for;
 
+/// The phrase for an expected duration (as `translate.rs` writes it).
+pub(crate) const DURATION: &str = "a duration such as `24h` or `3d`";
+
 /// A file that does not parse: where, and what went wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -80,6 +83,11 @@ impl SyntaxErrorKind {
         match self {
             SyntaxErrorKind::Unexpected {
                 expected, found, ..
+            } if expected.is_empty() => {
+                format!("unexpected {found}")
+            }
+            SyntaxErrorKind::Unexpected {
+                expected, found, ..
             } => format!("expected {}, found {found}", or_list(expected)),
             SyntaxErrorKind::Misplaced {
                 expected, found, ..
@@ -118,7 +126,12 @@ impl SyntaxErrorKind {
                     return Some(format!("did you mean `{s}`?"));
                 }
                 if allowed.is_empty() {
-                    return Some(if expected.iter().any(|e| e == "`{`") {
+                    return Some(if expected.iter().any(|e| e == DURATION) {
+                        "a duration is a whole number and one of `m` (minutes), `h` (hours), `d` (days) or `w` (weeks), e.g. `2d` or `4w`"
+                            .to_string()
+                    } else if expected.is_empty() {
+                        format!("remove {found} or write it differently")
+                    } else if expected.iter().any(|e| e == "`{`") {
                         "a block is written `KEYWORD id \"Title\" { ... }`, its attributes between the braces"
                             .to_string()
                     } else {

@@ -31,7 +31,7 @@ fn value_phrase(rule: Rule) -> Option<&'static str> {
         Rule::unit => "a unit",
         Rule::string | Rule::string_list | Rule::plain_string | Rule::triple_string => "a string",
         Rule::title => "a title string",
-        Rule::duration => "a duration such as `24h` or `3d`",
+        Rule::duration => super::errors::DURATION,
         Rule::date => "a date such as `2026-09-30`",
         Rule::number | Rule::quantity => "a number",
         Rule::comparator => "a comparison such as `>=`",
@@ -42,6 +42,28 @@ fn value_phrase(rule: Rule) -> Option<&'static str> {
         Rule::measure => "`conversion`, `count`, `amount` or `duration`",
         _ => return None,
     })
+}
+
+/// The phrase for the value an attribute keyword takes, when the grammar's trace names none
+/// (a duration that fails on its last letter, `2days`).
+fn value_after(keyword: &str) -> Option<&'static str> {
+    match keyword {
+        "sla" | "due" | "duration" | "every" => value_phrase(Rule::duration),
+        "reviewed" => value_phrase(Rule::date),
+        _ => None,
+    }
+}
+
+/// The word that ends just before `pos`, spaces skipped.
+fn previous_word(text: &str, pos: usize) -> &str {
+    let before = text[..pos].trim_end();
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    &before[start..]
 }
 
 const KEYWORDS_AT_TOP: &[&str] = &[
@@ -175,6 +197,14 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
             .last()
             .map_or(pos, |(i, _)| i);
         if word_start < pos {
+            if expected.is_empty()
+                && let Some(phrase) = value_after(previous_word(text, word_start))
+            {
+                expected.push(phrase.to_string());
+            }
+            if expected.is_empty() {
+                expected.push("something else".to_string());
+            }
             let len: usize = text[word_start..]
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '%' | '.'))

@@ -1,0 +1,115 @@
+//! Syntax messages a user can act on: every slot filled, the place pointed at, the fix said.
+
+use sopc::syntax::{self, LineIndex};
+
+/// `line:col: message | label | help` for a text that does not parse.
+fn said(text: &str) -> String {
+    let e = syntax::parse(text).expect_err("the text should not parse");
+    let lc = LineIndex::new(text).line_col(text, e.span.start);
+    format!(
+        "{}:{}: {} | {} | {}",
+        lc.line,
+        lc.column,
+        e.message(),
+        e.label(),
+        e.help().unwrap_or_default()
+    )
+}
+
+/// Every slot of every message, label and help is filled: no empty backticks, no doubled
+/// spaces, no dangling `or`.
+#[track_caller]
+fn assert_filled(text: &str) {
+    for part in text.split(" | ") {
+        assert!(!part.trim().is_empty(), "an empty part in {text:?}");
+    }
+    for bad in ["``", "  ", "expected ,", "write  ", " or ,", "found ``"] {
+        assert!(!text.contains(bad), "{bad:?} in {text:?}");
+    }
+}
+
+#[test]
+fn durations_with_a_word_for_a_unit_say_what_a_duration_is() {
+    assert_eq!(
+        said("pipeline p { stage s { sla 2days } }"),
+        "1:28: expected a duration such as `24h` or `3d`, found `2days` | expected a duration such as `24h` or `3d` | \
+         a duration is a whole number and one of `m` (minutes), `h` (hours), `d` (days) or `w` (weeks), e.g. `2d` or `4w`"
+    );
+    assert!(said("pipeline p { stage s { sla 1mo } }").contains("found `1mo`"));
+    assert!(
+        said("pipeline p { stage s { task t { due 3days } } }").contains("expected a duration")
+    );
+}
+
+#[test]
+fn every_syntax_error_kind_fills_every_slot() {
+    use sopc::syntax::{BlockKind, SyntaxErrorKind as K};
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut kinds = vec![
+        K::Misplaced {
+            expected: strings(&["a block"]),
+            found: "`stage`".into(),
+            belongs_in: "pipeline".into(),
+        },
+        K::UnterminatedString,
+        K::UnterminatedTripleString,
+        K::UnknownEscape {
+            escape: "\\q".into(),
+        },
+        K::InvalidEscape { code: 0xD800 },
+        K::TooComplex,
+        K::InvalidUtf8,
+    ];
+    for expected in [&[][..], &["`}`"], &["a name", "`{`"]] {
+        for allowed in [&[][..], &["owner", "task"]] {
+            for context in [None, Some(BlockKind::Stage)] {
+                for suggestion in [None, Some("owner".to_string())] {
+                    kinds.push(K::Unexpected {
+                        expected: strings(expected),
+                        found: "`x`".into(),
+                        context,
+                        allowed: strings(allowed),
+                        suggestion,
+                    });
+                }
+            }
+        }
+    }
+    for kind in &kinds {
+        assert_filled(&format!(
+            "{} | {} | {}",
+            kind.message(),
+            kind.label(),
+            kind.help().unwrap_or_else(|| "none".into())
+        ));
+    }
+    // And as the parser reports them, on text a person might write.
+    for text in CORPUS {
+        assert_filled(&said(text));
+    }
+}
+
+/// Broken files, one per way of breaking one.
+const CORPUS: &[&str] = &[
+    "pipeline p { stage s { sla 2days } }",
+    "pipeline p { stage s { sla 1mo } }",
+    "pipeline p { stage s { sla 0x } }",
+    "training t { duration 2hours }",
+    "feedback f { cadence every 2months }",
+    "sop s { reviewed 2026-01-01x }",
+    "sop s { owner: r }",
+    "pipeline p {\n  stage s {\n    -> t when \"x\"\n\n}\n",
+    "pipeline p { stage lead-capture {} }",
+    "training t { format e-learning }",
+    "role r\u{3000}{}",
+    "role 销售代表｛ }",
+    "role r {\u{0B}}",
+    "role r {\u{0C}}",
+    "role r { skills \"\\u{}\" }",
+    "role r { skills \"\\u{1234567}\" }",
+    "kpi k { target >= 5 by 2026-01-01 }",
+    "role r {",
+    "stage s {}",
+    "kpi k { target >= 5 per decade }",
+    "role r \"t\" x {}",
+];
