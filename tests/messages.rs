@@ -1,5 +1,6 @@
 //! Syntax messages a user can act on: every slot filled, the place pointed at, the fix said.
 
+use sopc::diag::FileId;
 use sopc::syntax::{self, LineIndex};
 
 /// `line:col: message | label | help` for a text that does not parse.
@@ -14,6 +15,20 @@ fn said(text: &str) -> String {
         e.label(),
         e.help().unwrap_or_default()
     )
+}
+
+/// The fix attached to the syntax error of `text`: its title and the text after applying it.
+fn fixed(text: &str) -> Option<(String, String)> {
+    let e = syntax::parse(text).expect_err("the text should not parse");
+    let d = sopc::driver::syntax_diagnostic(FileId(0), &e, text);
+    let fix = d.fixes.first()?;
+    let mut out = text.to_string();
+    let mut edits = fix.edits.clone();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.loc.span.start));
+    for edit in edits {
+        out.replace_range(edit.loc.span.start..edit.loc.span.end, &edit.new_text);
+    }
+    Some((fix.title.clone(), out))
 }
 
 /// Every slot of every message, label and help is filled: no empty backticks, no doubled
@@ -50,6 +65,9 @@ fn every_syntax_error_kind_fills_every_slot() {
             expected: strings(&["a block"]),
             found: "`stage`".into(),
             belongs_in: "pipeline".into(),
+        },
+        K::AttributeColon {
+            attribute: "owner".into(),
         },
         K::UnterminatedString,
         K::UnterminatedTripleString,
@@ -113,3 +131,26 @@ const CORPUS: &[&str] = &[
     "kpi k { target >= 5 per decade }",
     "role r \"t\" x {}",
 ];
+
+#[test]
+fn a_colon_after_an_attribute_is_pointed_at_and_removed() {
+    assert_eq!(
+        said("sop s { owner: r }"),
+        "1:14: attributes take no colon: write `owner` and its value with a space between | remove this colon | \
+         remove the `:`: an attribute is written `owner VALUE`, not `owner: VALUE`"
+    );
+    assert!(
+        said("pipeline p { stage s { sla: 2d } }").starts_with("1:27: attributes take no colon")
+    );
+    assert_eq!(
+        fixed("pipeline p { stage s { owner: r } }"),
+        Some((
+            "remove the `:`".to_string(),
+            "pipeline p { stage s { owner r } }".to_string()
+        ))
+    );
+    assert_eq!(
+        fixed("sop s { owner:r }").map(|f| f.1).as_deref(),
+        Some("sop s { owner r }")
+    );
+}

@@ -35,6 +35,8 @@ pub enum SyntaxErrorKind {
         found: String,
         belongs_in: String,
     },
+    /// A colon after an attribute keyword (`owner: r`); the span is the colon.
+    AttributeColon { attribute: String },
     /// A `"` string runs to the end of its line.
     UnterminatedString,
     /// A `"""` string is never closed.
@@ -70,6 +72,7 @@ impl SyntaxErrorKind {
         match self {
             SyntaxErrorKind::Unexpected { .. } => "unexpected",
             SyntaxErrorKind::Misplaced { .. } => "misplaced",
+            SyntaxErrorKind::AttributeColon { .. } => "attribute_colon",
             SyntaxErrorKind::UnterminatedString => "unterminated_string",
             SyntaxErrorKind::UnterminatedTripleString => "unterminated_triple_string",
             SyntaxErrorKind::UnknownEscape { .. } => "unknown_escape",
@@ -92,6 +95,11 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::Misplaced {
                 expected, found, ..
             } => format!("expected {}, found {found}", or_list(expected)),
+            SyntaxErrorKind::AttributeColon { attribute } => {
+                format!(
+                    "attributes take no colon: write `{attribute}` and its value with a space between"
+                )
+            }
             SyntaxErrorKind::UnterminatedString => {
                 "unterminated string: a `\"` string must end on the line it starts".to_string()
             }
@@ -147,6 +155,9 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::Misplaced { found, belongs_in, .. } => Some(format!(
                 "{found} blocks go inside a `{belongs_in}` block"
             )),
+            SyntaxErrorKind::AttributeColon { attribute } => Some(format!(
+                "remove the `:`: an attribute is written `{attribute} VALUE`, not `{attribute}: VALUE`"
+            )),
             SyntaxErrorKind::UnterminatedString => Some(
                 "close it with `\"` before the end of the line, or use `\"\"\"` for text over several lines"
                     .to_string(),
@@ -176,6 +187,7 @@ impl SyntaxErrorKind {
             }
             SyntaxErrorKind::Unexpected { .. } => "unexpected here".to_string(),
             SyntaxErrorKind::Misplaced { .. } => "not allowed at the top of a file".to_string(),
+            SyntaxErrorKind::AttributeColon { .. } => "remove this colon".to_string(),
             SyntaxErrorKind::UnterminatedString => "the line ends inside this string".to_string(),
             SyntaxErrorKind::UnterminatedTripleString => "opened here".to_string(),
             SyntaxErrorKind::UnknownEscape { .. } | SyntaxErrorKind::InvalidEscape { .. } => {
@@ -227,6 +239,9 @@ impl serde::Serialize for SyntaxErrorKind {
                 map.serialize_entry("belongs_in", belongs_in)?;
             }
             SyntaxErrorKind::UnknownEscape { escape } => map.serialize_entry("escape", escape)?,
+            SyntaxErrorKind::AttributeColon { attribute } => {
+                map.serialize_entry("attribute", attribute)?
+            }
             SyntaxErrorKind::InvalidEscape { code } => map.serialize_entry("code", code)?,
             SyntaxErrorKind::UnterminatedString
             | SyntaxErrorKind::UnterminatedTripleString

@@ -66,6 +66,47 @@ fn previous_word(text: &str, pos: usize) -> &str {
     &before[start..]
 }
 
+/// Every attribute keyword of the language.
+const ATTRIBUTES: &[&str] = &[
+    "version",
+    "owner",
+    "review",
+    "reviewed",
+    "lang",
+    "summary",
+    "description",
+    "guidance",
+    "target",
+    "region",
+    "product",
+    "supports",
+    "responsibilities",
+    "skills",
+    "reports_to",
+    "start",
+    "case",
+    "sla",
+    "requires",
+    "entry",
+    "exit",
+    "when",
+    "due",
+    "done_when",
+    "for",
+    "topics",
+    "format",
+    "duration",
+    "assessment",
+    "kind",
+    "measure",
+    "unit",
+    "source",
+    "stage",
+    "cadence",
+    "with",
+    "covers",
+];
+
 const KEYWORDS_AT_TOP: &[&str] = &[
     "import", "sop", "goal", "strategy", "role", "pipeline", "training", "kpi", "feedback",
 ];
@@ -123,6 +164,19 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
             span: Span::new(start, (start + 3).min(text.len())),
             kind: SyntaxErrorKind::UnterminatedTripleString,
         };
+    }
+
+    // `owner: r`, a habit from YAML.
+    if rest.starts_with(':') && !text[..pos].ends_with(char::is_whitespace) {
+        let attribute = previous_word(text, pos);
+        if ATTRIBUTES.contains(&attribute) {
+            return SyntaxError {
+                span: Span::new(pos, pos + 1),
+                kind: SyntaxErrorKind::AttributeColon {
+                    attribute: attribute.to_string(),
+                },
+            };
+        }
     }
 
     let word_len = found_len(rest);
