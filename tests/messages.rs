@@ -69,6 +69,10 @@ fn every_syntax_error_kind_fills_every_slot() {
         K::AttributeColon {
             attribute: "owner".into(),
         },
+        K::UnclosedBlock {
+            block: "stage".into(),
+            id: "s".into(),
+        },
         K::UnterminatedString,
         K::UnterminatedTripleString,
         K::UnknownEscape {
@@ -153,4 +157,24 @@ fn a_colon_after_an_attribute_is_pointed_at_and_removed() {
         fixed("sop s { owner:r }").map(|f| f.1).as_deref(),
         Some("sop s { owner r }")
     );
+}
+
+#[test]
+fn a_missing_brace_points_at_the_block_it_would_close() {
+    // The stage's `}` is missing: the pipeline's closes it, and the file ends in the pipeline.
+    assert_eq!(
+        said("pipeline p {\n  stage s {\n    -> t when \"x\"\n\n}\n"),
+        "2:3: `stage s` is not closed: its `}` is missing | this block has no `}` | \
+         add a `}` where the `stage` block ends, after its last attribute"
+    );
+    assert!(said("role r {").starts_with("1:1: `role r` is not closed"));
+    assert!(
+        said("pipeline p {\n  stage s {\n    -> t\n  }\n")
+            .starts_with("1:1: `pipeline p` is not closed")
+    );
+    assert!(
+        said("pipeline p {\n  stage s \"S {\" {\n    description \"}\"  # }\n  }\n")
+            .starts_with("1:1: `pipeline p` is not closed")
+    );
+    assert!(!said("pipeline p {\n  stage s {\n    -> t\n").contains("`when`"));
 }

@@ -37,6 +37,8 @@ pub enum SyntaxErrorKind {
     },
     /// A colon after an attribute keyword (`owner: r`); the span is the colon.
     AttributeColon { attribute: String },
+    /// The file ends inside a block; the span is the header of the block whose `}` is missing.
+    UnclosedBlock { block: String, id: String },
     /// A `"` string runs to the end of its line.
     UnterminatedString,
     /// A `"""` string is never closed.
@@ -73,6 +75,7 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::Unexpected { .. } => "unexpected",
             SyntaxErrorKind::Misplaced { .. } => "misplaced",
             SyntaxErrorKind::AttributeColon { .. } => "attribute_colon",
+            SyntaxErrorKind::UnclosedBlock { .. } => "unclosed_block",
             SyntaxErrorKind::UnterminatedString => "unterminated_string",
             SyntaxErrorKind::UnterminatedTripleString => "unterminated_triple_string",
             SyntaxErrorKind::UnknownEscape { .. } => "unknown_escape",
@@ -99,6 +102,9 @@ impl SyntaxErrorKind {
                 format!(
                     "attributes take no colon: write `{attribute}` and its value with a space between"
                 )
+            }
+            SyntaxErrorKind::UnclosedBlock { block, id } => {
+                format!("`{block} {id}` is not closed: its `}}` is missing")
             }
             SyntaxErrorKind::UnterminatedString => {
                 "unterminated string: a `\"` string must end on the line it starts".to_string()
@@ -158,6 +164,9 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::AttributeColon { attribute } => Some(format!(
                 "remove the `:`: an attribute is written `{attribute} VALUE`, not `{attribute}: VALUE`"
             )),
+            SyntaxErrorKind::UnclosedBlock { block, .. } => Some(format!(
+                "add a `}}` where the `{block}` block ends, after its last attribute"
+            )),
             SyntaxErrorKind::UnterminatedString => Some(
                 "close it with `\"` before the end of the line, or use `\"\"\"` for text over several lines"
                     .to_string(),
@@ -188,6 +197,7 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::Unexpected { .. } => "unexpected here".to_string(),
             SyntaxErrorKind::Misplaced { .. } => "not allowed at the top of a file".to_string(),
             SyntaxErrorKind::AttributeColon { .. } => "remove this colon".to_string(),
+            SyntaxErrorKind::UnclosedBlock { .. } => "this block has no `}`".to_string(),
             SyntaxErrorKind::UnterminatedString => "the line ends inside this string".to_string(),
             SyntaxErrorKind::UnterminatedTripleString => "opened here".to_string(),
             SyntaxErrorKind::UnknownEscape { .. } | SyntaxErrorKind::InvalidEscape { .. } => {
@@ -239,6 +249,10 @@ impl serde::Serialize for SyntaxErrorKind {
                 map.serialize_entry("belongs_in", belongs_in)?;
             }
             SyntaxErrorKind::UnknownEscape { escape } => map.serialize_entry("escape", escape)?,
+            SyntaxErrorKind::UnclosedBlock { block, id } => {
+                map.serialize_entry("block", block)?;
+                map.serialize_entry("id", id)?;
+            }
             SyntaxErrorKind::AttributeColon { attribute } => {
                 map.serialize_entry("attribute", attribute)?
             }

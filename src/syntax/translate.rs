@@ -166,6 +166,28 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
         };
     }
 
+    // A missing `}`: point at the block that is not closed.
+    if rest.trim().is_empty()
+        && tokens.iter().any(|t| t == "}")
+        && let Some((start, end)) = unclosed_block(text)
+    {
+        let header = &text[start..end];
+        let mut words = header.split_whitespace();
+        let keyword = words.next().unwrap_or_default();
+        if let Some(block) = KEYWORDS_AT_TOP
+            .iter()
+            .chain(&["stage", "task"])
+            .find(|k| **k == keyword)
+        {
+            return SyntaxError {
+                span: Span::new(start, end),
+                kind: SyntaxErrorKind::UnclosedBlock {
+                    block: block.to_string(),
+                    id: words.next().unwrap_or_default().to_string(),
+                },
+            };
+        }
+    }
     // `owner: r`, a habit from YAML.
     if rest.starts_with(':') && !text[..pos].ends_with(char::is_whitespace) {
         let attribute = previous_word(text, pos);
@@ -386,4 +408,77 @@ fn string_start(text: &str, pos: usize) -> Option<usize> {
         }
     }
     open
+}
+
+/// The header (`stage s`, from its keyword to its id) of the block whose `}` is missing in a
+/// file that ends inside a block: the first one closed by a `}` indented less than its own line
+/// (the brace of an outer block), else the innermost still open at the end.
+fn unclosed_block(text: &str) -> Option<(usize, usize)> {
+    let indent_at = |pos: usize| {
+        let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[line_start..];
+        (
+            line_start,
+            line.len() - line.trim_start_matches([' ', '\t']).len(),
+        )
+    };
+    let mut open: Vec<usize> = Vec::new();
+    let mut mismatched = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => while chars.next_if(|(_, c)| *c != '\n').is_some() {},
+            '"' => {
+                let triple = text[i..].starts_with("\"\"\"");
+                if triple {
+                    let end = text[i + 3..]
+                        .find("\"\"\"")
+                        .map_or(text.len(), |e| i + 6 + e);
+                    while chars.next_if(|(j, _)| *j < end).is_some() {}
+                } else {
+                    while let Some((_, c)) = chars.next() {
+                        match c {
+                            '\\' => {
+                                chars.next();
+                            }
+                            '"' | '\n' => break,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            '{' => open.push(i),
+            '}' => {
+                if let Some(opener) = open.pop() {
+                    let (start, own) = indent_at(opener);
+                    let (_, closing) = indent_at(i);
+                    let first_on_line = text[..i].ends_with([' ', '\t', '\n'])
+                        && text[..i].trim_end_matches([' ', '\t']).ends_with('\n');
+                    if mismatched.is_none() && first_on_line && closing < own {
+                        mismatched = Some(start + own);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let start = match mismatched {
+        Some(s) => s,
+        None => {
+            let (line_start, own) = indent_at(*open.last()?);
+            line_start + own
+        }
+    };
+    let line = &text[start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    // The keyword and the id: up to the end of the second word.
+    let mut end = 0;
+    for (n, word) in line.split_whitespace().take(2).enumerate() {
+        let at = line[end..].find(word).map_or(end, |a| end + a);
+        end = at + word.len();
+        if n == 1 {
+            end = at + word.find('{').unwrap_or(word.len());
+        }
+    }
+    Some((start, start + end))
 }
