@@ -73,6 +73,9 @@ fn every_syntax_error_kind_fills_every_slot() {
             block: "stage".into(),
             id: "s".into(),
         },
+        K::HyphenInName {
+            name: "lead-capture".into(),
+        },
         K::UnterminatedString,
         K::UnterminatedTripleString,
         K::UnknownEscape {
@@ -177,4 +180,26 @@ fn a_missing_brace_points_at_the_block_it_would_close() {
             .starts_with("1:1: `pipeline p` is not closed")
     );
     assert!(!said("pipeline p {\n  stage s {\n    -> t\n").contains("`when`"));
+}
+
+#[test]
+fn a_hyphen_in_a_name_is_named_and_changed_to_an_underscore() {
+    assert_eq!(
+        said("pipeline p { stage lead-capture {} }"),
+        "1:20: `lead-capture` is not a name: names cannot contain `-` | `-` in a name | \
+         write `lead_capture`: names are letters, digits and `_`"
+    );
+    assert!(
+        said("training t { format e-learning }").starts_with("1:21: `e-learning` is not a name")
+    );
+    assert_eq!(
+        fixed("training t { format video, e-learning }"),
+        Some((
+            "change `e-learning` to `e_learning`".to_string(),
+            "training t { format video, e_learning }".to_string()
+        ))
+    );
+    // Not a name: an arrow, a date.
+    assert!(said("pipeline p { stage s { -> } }").contains("expected a name"));
+    assert!(said("goal g { target r >= 5 by 2026-1-1 }").contains("expected a date"));
 }

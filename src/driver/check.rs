@@ -223,6 +223,15 @@ pub fn syntax_diagnostic(file: FileId, e: &SyntaxError, text: &str) -> Diagnosti
 /// The fix of a syntax error when it is known: the ASCII for full-width punctuation (both quotes
 /// of a full-width pair on the line), the keyword a misspelt one is close to.
 fn syntax_fix(loc: Loc, e: &SyntaxError, text: &str) -> Option<Fix> {
+    if let SyntaxErrorKind::HyphenInName { name } = &e.kind {
+        let underscored = name.replace('-', "_");
+        return Some(Fix::replace(
+            format!("change `{name}` to `{underscored}`"),
+            loc,
+            underscored,
+            Applicability::Safe,
+        ));
+    }
     if let SyntaxErrorKind::AttributeColon { .. } = &e.kind {
         // `owner:r` keeps a space between the keyword and its value.
         let spaced = text[e.span.end..].starts_with(char::is_whitespace);

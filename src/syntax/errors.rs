@@ -39,6 +39,8 @@ pub enum SyntaxErrorKind {
     AttributeColon { attribute: String },
     /// The file ends inside a block; the span is the header of the block whose `}` is missing.
     UnclosedBlock { block: String, id: String },
+    /// A name written with `-` (`lead-capture`); the span is the name.
+    HyphenInName { name: String },
     /// A `"` string runs to the end of its line.
     UnterminatedString,
     /// A `"""` string is never closed.
@@ -76,6 +78,7 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::Misplaced { .. } => "misplaced",
             SyntaxErrorKind::AttributeColon { .. } => "attribute_colon",
             SyntaxErrorKind::UnclosedBlock { .. } => "unclosed_block",
+            SyntaxErrorKind::HyphenInName { .. } => "hyphen_in_name",
             SyntaxErrorKind::UnterminatedString => "unterminated_string",
             SyntaxErrorKind::UnterminatedTripleString => "unterminated_triple_string",
             SyntaxErrorKind::UnknownEscape { .. } => "unknown_escape",
@@ -105,6 +108,9 @@ impl SyntaxErrorKind {
             }
             SyntaxErrorKind::UnclosedBlock { block, id } => {
                 format!("`{block} {id}` is not closed: its `}}` is missing")
+            }
+            SyntaxErrorKind::HyphenInName { name } => {
+                format!("`{name}` is not a name: names cannot contain `-`")
             }
             SyntaxErrorKind::UnterminatedString => {
                 "unterminated string: a `\"` string must end on the line it starts".to_string()
@@ -167,6 +173,10 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::UnclosedBlock { block, .. } => Some(format!(
                 "add a `}}` where the `{block}` block ends, after its last attribute"
             )),
+            SyntaxErrorKind::HyphenInName { name } => Some(format!(
+                "write `{}`: names are letters, digits and `_`",
+                name.replace('-', "_")
+            )),
             SyntaxErrorKind::UnterminatedString => Some(
                 "close it with `\"` before the end of the line, or use `\"\"\"` for text over several lines"
                     .to_string(),
@@ -198,6 +208,7 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::Misplaced { .. } => "not allowed at the top of a file".to_string(),
             SyntaxErrorKind::AttributeColon { .. } => "remove this colon".to_string(),
             SyntaxErrorKind::UnclosedBlock { .. } => "this block has no `}`".to_string(),
+            SyntaxErrorKind::HyphenInName { .. } => "`-` in a name".to_string(),
             SyntaxErrorKind::UnterminatedString => "the line ends inside this string".to_string(),
             SyntaxErrorKind::UnterminatedTripleString => "opened here".to_string(),
             SyntaxErrorKind::UnknownEscape { .. } | SyntaxErrorKind::InvalidEscape { .. } => {
@@ -249,6 +260,7 @@ impl serde::Serialize for SyntaxErrorKind {
                 map.serialize_entry("belongs_in", belongs_in)?;
             }
             SyntaxErrorKind::UnknownEscape { escape } => map.serialize_entry("escape", escape)?,
+            SyntaxErrorKind::HyphenInName { name } => map.serialize_entry("name", name)?,
             SyntaxErrorKind::UnclosedBlock { block, id } => {
                 map.serialize_entry("block", block)?;
                 map.serialize_entry("id", id)?;

@@ -188,6 +188,15 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
             };
         }
     }
+    // `lead-capture`: a name with a hyphen.
+    if let Some(span) = hyphenated_name(text, pos) {
+        return SyntaxError {
+            span,
+            kind: SyntaxErrorKind::HyphenInName {
+                name: text[span.start..span.end].to_string(),
+            },
+        };
+    }
     // `owner: r`, a habit from YAML.
     if rest.starts_with(':') && !text[..pos].ends_with(char::is_whitespace) {
         let attribute = previous_word(text, pos);
@@ -481,4 +490,29 @@ fn unclosed_block(text: &str) -> Option<(usize, usize)> {
         }
     }
     Some((start, start + end))
+}
+
+/// The span of a name written with a hyphen (`lead-capture`) when the parse stopped at or inside
+/// it: a word that starts like a name and joins its parts with `-` (not `->`).
+fn hyphenated_name(text: &str, pos: usize) -> Option<Span> {
+    let part = |c: char| unicode_ident::is_xid_continue(c) || c == '-';
+    let start = text[..pos]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| part(*c))
+        .last()
+        .map_or(pos, |(i, _)| i);
+    let len: usize = text[start..]
+        .chars()
+        .take_while(|c| part(*c))
+        .map(char::len_utf8)
+        .sum();
+    let word = text[start..start + len].trim_end_matches('-');
+    let first = word.chars().next()?;
+    let joined = word.contains('-')
+        && !word.contains("--")
+        && (unicode_ident::is_xid_start(first) || first == '_')
+        && !text[start + word.len()..].starts_with('>')
+        && pos <= start + word.len();
+    joined.then(|| Span::new(start, start + word.len()))
 }
