@@ -203,3 +203,42 @@ fn a_hyphen_in_a_name_is_named_and_changed_to_an_underscore() {
     assert!(said("pipeline p { stage s { -> } }").contains("expected a name"));
     assert!(said("goal g { target r >= 5 by 2026-1-1 }").contains("expected a date"));
 }
+
+#[test]
+fn invisible_and_full_width_characters_are_named_and_replaced() {
+    assert_eq!(
+        said("role r\u{3000}{}"),
+        "1:7: expected a name, a string or `{`, found the full-width space (U+3000) | unexpected here | \
+         write an ASCII space instead of the full-width space (U+3000)"
+    );
+    assert_eq!(
+        fixed("role r\u{3000}{}").map(|f| f.1).as_deref(),
+        Some("role r {}")
+    );
+    let brace = said("role 销售代表｛ }");
+    assert!(
+        brace.starts_with("1:10: expected a name, a string or `{`, found `｛`"),
+        "{brace}"
+    );
+    assert!(
+        brace.ends_with("write the ASCII `{` instead of the full-width `｛`"),
+        "{brace}"
+    );
+    assert_eq!(
+        fixed("role 销售代表｛ }").map(|f| f.1).as_deref(),
+        Some("role 销售代表{ }")
+    );
+    for (c, name) in [
+        ('\u{0B}', "a vertical tab (U+000B)"),
+        ('\u{0C}', "a form feed (U+000C)"),
+    ] {
+        let text = format!("role r {{{c}}}");
+        let got = said(&text);
+        assert!(got.contains(&format!("found {name}")), "{got}");
+        assert!(
+            got.ends_with(&format!("write an ASCII space instead of {name}")),
+            "{got}"
+        );
+        assert_eq!(fixed(&text).map(|f| f.1), Some("role r { }".to_string()));
+    }
+}

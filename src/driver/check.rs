@@ -250,20 +250,15 @@ fn syntax_fix(loc: Loc, e: &SyntaxError, text: &str) -> Option<Fix> {
         return None;
     };
     let written = text.get(e.span.start..e.span.end)?;
-    if fullwidth::ascii_for(written).is_none() {
+    let Some(advice) = fullwidth::advice(written) else {
         return Some(Fix::replace(
             format!("change `{written}` to `{s}`"),
             loc,
             s.clone(),
             Applicability::Safe,
         ));
-    }
-    let mut fix = Fix::replace(
-        format!("write the ASCII `{s}` instead of the full-width `{written}`"),
-        loc,
-        s.clone(),
-        Applicability::Safe,
-    );
+    };
+    let mut fix = Fix::replace(advice, loc, s.clone(), Applicability::Safe);
     if matches!(written, "“" | "＂") {
         let rest = &text[e.span.end..];
         let line = &rest[..rest.find('\n').unwrap_or(rest.len())];

@@ -2,7 +2,6 @@
 //! `translate.rs` turns a pest failure into one of these.
 
 use super::ast::{BlockKind, Span};
-use super::fullwidth::ascii_for;
 
 /// The phrase for an expected duration (as `translate.rs` writes it).
 pub(crate) const DURATION: &str = "a duration such as `24h` or `3d`";
@@ -93,11 +92,11 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::Unexpected {
                 expected, found, ..
             } if expected.is_empty() => {
-                format!("unexpected {found}")
+                format!("unexpected {}", shown(found))
             }
             SyntaxErrorKind::Unexpected {
                 expected, found, ..
-            } => format!("expected {}, found {found}", or_list(expected)),
+            } => format!("expected {}, found {}", or_list(expected), shown(found)),
             SyntaxErrorKind::Misplaced {
                 expected, found, ..
             } => format!("expected {}, found {found}", or_list(expected)),
@@ -138,10 +137,8 @@ impl SyntaxErrorKind {
             } => {
                 if let Some(s) = suggestion {
                     let written = found.trim_matches('`');
-                    if ascii_for(written).is_some() {
-                        return Some(format!(
-                            "write the ASCII `{s}` instead of the full-width `{written}`"
-                        ));
+                    if let Some(advice) = super::fullwidth::advice(written) {
+                        return Some(advice);
                     }
                     return Some(format!("did you mean `{s}`?"));
                 }
@@ -275,6 +272,14 @@ impl serde::Serialize for SyntaxErrorKind {
             | SyntaxErrorKind::InvalidUtf8 => {}
         }
         map.end()
+    }
+}
+
+/// What was found as a message shows it: a space that cannot be seen by its name.
+fn shown(found: &str) -> String {
+    match found.strip_prefix('`').and_then(|f| f.strip_suffix('`')) {
+        Some(c @ ("\u{3000}" | "\u{0B}" | "\u{0C}")) => super::fullwidth::name_of(c),
+        _ => found.to_string(),
     }
 }
 

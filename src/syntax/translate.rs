@@ -281,7 +281,9 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
             .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '-')
             .last()
             .map_or(pos, |(i, _)| i);
-        if word_start < pos {
+        // A character typed in place of ASCII right after a word (`销售代表｛`) is the one to name.
+        let odd_char = ascii_for(&rest[..found_len(rest)]).is_some();
+        if word_start < pos && !odd_char {
             if expected.is_empty()
                 && let Some(phrase) = value_after(previous_word(text, word_start))
             {
