@@ -76,6 +76,9 @@ fn every_syntax_error_kind_fills_every_slot() {
         K::HyphenInName {
             name: "lead-capture".into(),
         },
+        K::MalformedUnicodeEscape {
+            escape: "\\u{}".into(),
+        },
         K::UnterminatedString,
         K::UnterminatedTripleString,
         K::UnknownEscape {
@@ -241,4 +244,23 @@ fn invisible_and_full_width_characters_are_named_and_replaced() {
         );
         assert_eq!(fixed(&text).map(|f| f.1), Some("role r { }".to_string()));
     }
+}
+
+#[test]
+fn a_malformed_unicode_escape_is_pointed_at_and_explained() {
+    assert_eq!(
+        said(r#"role r { skills "a\u{}b" }"#),
+        "1:19: the escape `\\u{}` has no hex digits | this escape | \
+         write a code point as `\\u{XXXX}`, 1 to 6 hex digits, e.g. `\\u{4E2D}`; write `\\\\` for a backslash"
+    );
+    assert!(
+        said(r#"role r { skills "\u{1234567}" }"#)
+            .starts_with("1:18: the escape `\\u{1234567}` has more than 6 hex digits")
+    );
+    assert!(
+        said(r#"role r { skills "\u{12" }"#)
+            .starts_with("1:18: the escape `\\u{12` is not closed with `}`")
+    );
+    assert!(said(r#"role r { skills "\u12" }"#).contains("`\\u`"));
+    assert!(said("role r { skills \"a }").contains("unterminated string"));
 }

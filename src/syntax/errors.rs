@@ -40,6 +40,9 @@ pub enum SyntaxErrorKind {
     UnclosedBlock { block: String, id: String },
     /// A name written with `-` (`lead-capture`); the span is the name.
     HyphenInName { name: String },
+    /// A `\u` escape not of the form `\u{XXXX}` with 1 to 6 hex digits; `escape` is as written,
+    /// up to its `}` when it has one.
+    MalformedUnicodeEscape { escape: String },
     /// A `"` string runs to the end of its line.
     UnterminatedString,
     /// A `"""` string is never closed.
@@ -78,6 +81,7 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::AttributeColon { .. } => "attribute_colon",
             SyntaxErrorKind::UnclosedBlock { .. } => "unclosed_block",
             SyntaxErrorKind::HyphenInName { .. } => "hyphen_in_name",
+            SyntaxErrorKind::MalformedUnicodeEscape { .. } => "malformed_unicode_escape",
             SyntaxErrorKind::UnterminatedString => "unterminated_string",
             SyntaxErrorKind::UnterminatedTripleString => "unterminated_triple_string",
             SyntaxErrorKind::UnknownEscape { .. } => "unknown_escape",
@@ -110,6 +114,22 @@ impl SyntaxErrorKind {
             }
             SyntaxErrorKind::HyphenInName { name } => {
                 format!("`{name}` is not a name: names cannot contain `-`")
+            }
+            SyntaxErrorKind::MalformedUnicodeEscape { escape } => {
+                let digits = escape
+                    .trim_start_matches("\\u")
+                    .trim_start_matches('{')
+                    .trim_end_matches('}');
+                let problem = if !escape.starts_with("\\u{") {
+                    "needs its hex digits between `{` and `}`"
+                } else if digits.len() > 6 {
+                    "has more than 6 hex digits"
+                } else if !escape.ends_with('}') {
+                    "is not closed with `}`"
+                } else {
+                    "has no hex digits"
+                };
+                format!("the escape `{escape}` {problem}")
             }
             SyntaxErrorKind::UnterminatedString => {
                 "unterminated string: a `\"` string must end on the line it starts".to_string()
@@ -174,6 +194,10 @@ impl SyntaxErrorKind {
                 "write `{}`: names are letters, digits and `_`",
                 name.replace('-', "_")
             )),
+            SyntaxErrorKind::MalformedUnicodeEscape { .. } => Some(
+                "write a code point as `\\u{XXXX}`, 1 to 6 hex digits, e.g. `\\u{4E2D}`; write `\\\\` for a backslash"
+                    .to_string(),
+            ),
             SyntaxErrorKind::UnterminatedString => Some(
                 "close it with `\"` before the end of the line, or use `\"\"\"` for text over several lines"
                     .to_string(),
@@ -208,9 +232,9 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::HyphenInName { .. } => "`-` in a name".to_string(),
             SyntaxErrorKind::UnterminatedString => "the line ends inside this string".to_string(),
             SyntaxErrorKind::UnterminatedTripleString => "opened here".to_string(),
-            SyntaxErrorKind::UnknownEscape { .. } | SyntaxErrorKind::InvalidEscape { .. } => {
-                "this escape".to_string()
-            }
+            SyntaxErrorKind::UnknownEscape { .. }
+            | SyntaxErrorKind::InvalidEscape { .. }
+            | SyntaxErrorKind::MalformedUnicodeEscape { .. } => "this escape".to_string(),
             SyntaxErrorKind::TooComplex => "here".to_string(),
             SyntaxErrorKind::InvalidUtf8 => "not UTF-8".to_string(),
         }
@@ -256,7 +280,10 @@ impl serde::Serialize for SyntaxErrorKind {
                 map.serialize_entry("expected", expected)?;
                 map.serialize_entry("belongs_in", belongs_in)?;
             }
-            SyntaxErrorKind::UnknownEscape { escape } => map.serialize_entry("escape", escape)?,
+            SyntaxErrorKind::UnknownEscape { escape }
+            | SyntaxErrorKind::MalformedUnicodeEscape { escape } => {
+                map.serialize_entry("escape", escape)?
+            }
             SyntaxErrorKind::HyphenInName { name } => map.serialize_entry("name", name)?,
             SyntaxErrorKind::UnclosedBlock { block, id } => {
                 map.serialize_entry("block", block)?;

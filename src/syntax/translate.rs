@@ -151,6 +151,28 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
                 },
             };
         }
+        // `\u{}`, `\u{1234567}`: the escape is malformed, the string is not unterminated.
+        let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        if let Some(at) = text[line_start..pos].rfind("\\u") {
+            let start = line_start + at;
+            let after = &text[start + 2..];
+            let hex = after
+                .strip_prefix('{')
+                .map(|a| a.chars().take_while(char::is_ascii_hexdigit).count());
+            let end = match hex {
+                Some(n) if after[1 + n..].starts_with('}') => start + 2 + 1 + n + 1,
+                Some(n) => start + 2 + 1 + n,
+                None => start + 2,
+            };
+            if pos <= end {
+                return SyntaxError {
+                    span: Span::new(start, end),
+                    kind: SyntaxErrorKind::MalformedUnicodeEscape {
+                        escape: text[start..end].to_string(),
+                    },
+                };
+            }
+        }
         return SyntaxError {
             span,
             kind: SyntaxErrorKind::UnterminatedString,
