@@ -79,6 +79,7 @@ fn every_syntax_error_kind_fills_every_slot() {
         K::MalformedUnicodeEscape {
             escape: "\\u{}".into(),
         },
+        K::DeadlineInKpi,
         K::UnterminatedString,
         K::UnterminatedTripleString,
         K::UnknownEscape {
@@ -263,4 +264,19 @@ fn a_malformed_unicode_escape_is_pointed_at_and_explained() {
     );
     assert!(said(r#"role r { skills "\u12" }"#).contains("`\\u`"));
     assert!(said("role r { skills \"a }").contains("unterminated string"));
+}
+
+#[test]
+fn a_deadline_in_a_kpi_target_is_sent_to_a_goal() {
+    assert_eq!(
+        said("kpi k { target >= 5 by 2026-01-01 }"),
+        "1:21: a kpi's target takes no deadline: `by` belongs in a goal's target | a deadline in a kpi | \
+         remove `by DATE` here and give it to a goal on this kpi, e.g. `goal g { target KPI >= 5 by 2026-12-31 }`"
+    );
+    assert!(
+        said("kpi k { target >= 5 deals by 2026-01-01 }")
+            .starts_with("1:27: a kpi's target takes no deadline")
+    );
+    // A goal's target takes one.
+    assert!(syntax::parse("goal g { target k >= 5 by 2026-01-01 }").is_ok());
 }

@@ -43,6 +43,8 @@ pub enum SyntaxErrorKind {
     /// A `\u` escape not of the form `\u{XXXX}` with 1 to 6 hex digits; `escape` is as written,
     /// up to its `}` when it has one.
     MalformedUnicodeEscape { escape: String },
+    /// `by DATE` in a kpi's target; the span is `by`.
+    DeadlineInKpi,
     /// A `"` string runs to the end of its line.
     UnterminatedString,
     /// A `"""` string is never closed.
@@ -82,6 +84,7 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::UnclosedBlock { .. } => "unclosed_block",
             SyntaxErrorKind::HyphenInName { .. } => "hyphen_in_name",
             SyntaxErrorKind::MalformedUnicodeEscape { .. } => "malformed_unicode_escape",
+            SyntaxErrorKind::DeadlineInKpi => "deadline_in_kpi",
             SyntaxErrorKind::UnterminatedString => "unterminated_string",
             SyntaxErrorKind::UnterminatedTripleString => "unterminated_triple_string",
             SyntaxErrorKind::UnknownEscape { .. } => "unknown_escape",
@@ -130,6 +133,9 @@ impl SyntaxErrorKind {
                     "has no hex digits"
                 };
                 format!("the escape `{escape}` {problem}")
+            }
+            SyntaxErrorKind::DeadlineInKpi => {
+                "a kpi's target takes no deadline: `by` belongs in a goal's target".to_string()
             }
             SyntaxErrorKind::UnterminatedString => {
                 "unterminated string: a `\"` string must end on the line it starts".to_string()
@@ -198,6 +204,10 @@ impl SyntaxErrorKind {
                 "write a code point as `\\u{XXXX}`, 1 to 6 hex digits, e.g. `\\u{4E2D}`; write `\\\\` for a backslash"
                     .to_string(),
             ),
+            SyntaxErrorKind::DeadlineInKpi => Some(
+                "remove `by DATE` here and give it to a goal on this kpi, e.g. `goal g { target KPI >= 5 by 2026-12-31 }`"
+                    .to_string(),
+            ),
             SyntaxErrorKind::UnterminatedString => Some(
                 "close it with `\"` before the end of the line, or use `\"\"\"` for text over several lines"
                     .to_string(),
@@ -230,6 +240,7 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::AttributeColon { .. } => "remove this colon".to_string(),
             SyntaxErrorKind::UnclosedBlock { .. } => "this block has no `}`".to_string(),
             SyntaxErrorKind::HyphenInName { .. } => "`-` in a name".to_string(),
+            SyntaxErrorKind::DeadlineInKpi => "a deadline in a kpi".to_string(),
             SyntaxErrorKind::UnterminatedString => "the line ends inside this string".to_string(),
             SyntaxErrorKind::UnterminatedTripleString => "opened here".to_string(),
             SyntaxErrorKind::UnknownEscape { .. }
@@ -294,6 +305,7 @@ impl serde::Serialize for SyntaxErrorKind {
             }
             SyntaxErrorKind::InvalidEscape { code } => map.serialize_entry("code", code)?,
             SyntaxErrorKind::UnterminatedString
+            | SyntaxErrorKind::DeadlineInKpi
             | SyntaxErrorKind::UnterminatedTripleString
             | SyntaxErrorKind::TooComplex
             | SyntaxErrorKind::InvalidUtf8 => {}

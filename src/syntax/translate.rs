@@ -237,6 +237,22 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
     let context = rules.iter().rev().find_map(|r| block_of(*r));
     let top_level = rules.contains(&Rule::file) && context.is_none();
 
+    // `kpi k { target >= 5 by 2026-01-01 }`: a deadline is a goal's.
+    if rules.contains(&Rule::unit) || (context == Some(BlockKind::Kpi) && found_word == "by") {
+        let by_at = if found_word == "by" {
+            Some(pos)
+        } else if previous_word(text, pos) == "by" && !text[..pos].ends_with(char::is_whitespace) {
+            Some(pos - 2)
+        } else {
+            None
+        };
+        if let Some(at) = by_at {
+            return SyntaxError {
+                span: Span::new(at, at + 2),
+                kind: SyntaxErrorKind::DeadlineInKpi,
+            };
+        }
+    }
     let keywords: Vec<String> = tokens
         .iter()
         .filter(|t| t.chars().all(|c| c.is_alphabetic() || c == '_'))
