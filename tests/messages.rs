@@ -280,3 +280,27 @@ fn a_deadline_in_a_kpi_target_is_sent_to_a_goal() {
     // A goal's target takes one.
     assert!(syntax::parse("goal g { target k >= 5 by 2026-01-01 }").is_ok());
 }
+
+#[test]
+fn a_duration_too_long_in_weeks_suggests_no_larger_unit() {
+    use crate::support::Project;
+    let p = Project::new().file(
+        "a.sop",
+        "pipeline p { start s stage s { sla 999999999999999999999w terminal } }\n",
+    );
+    let run = p.run_code(&["check", "--format", "json", "a.sop"], 1);
+    let diags = run.json()["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let d = diags
+        .iter()
+        .find(|d| d["rule"] == "invalid-value")
+        .expect("an invalid-value finding");
+    let help = d["help"].as_str().expect("a help");
+    assert_eq!(
+        help,
+        "give a duration of at most `15250284452471w` (about 292 billion years)"
+    );
+    assert!(!help.contains("larger unit"), "{help}");
+}
