@@ -304,3 +304,29 @@ fn a_duration_too_long_in_weeks_suggests_no_larger_unit() {
     );
     assert!(!help.contains("larger unit"), "{help}");
 }
+
+#[test]
+fn a_run_failed_by_its_warnings_says_why() {
+    use crate::support::Project;
+    // One warning at least: a library role without responsibilities.
+    let p = Project::new().file("a.sop", "role r {}\n");
+    let run = p.run(&["check", "a.sop"]);
+    assert!(!run.stderr.contains("--max-warnings"), "{}", run.stderr);
+    let run = p.run_code(&["check", "--max-warnings", "0", "a.sop"], 1);
+    assert!(
+        run.stderr
+            .contains("warning, more than `--max-warnings 0` allows")
+            || run
+                .stderr
+                .contains("warnings, more than `--max-warnings 0` allows"),
+        "{}",
+        run.stderr
+    );
+    let run = p.run_code(&["check", "--deny", "warnings", "a.sop"], 1);
+    assert!(
+        run.stderr
+            .contains("and `--deny warnings`: the run fails on any warning"),
+        "{}",
+        run.stderr
+    );
+}
