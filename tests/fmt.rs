@@ -332,7 +332,7 @@ fn standard_input_to_standard_output() {
 
     let run = run_with_stdin(p.path(), &["fmt", "-"], "role r {");
     assert_eq!((run.code, run.stdout.as_str()), (1, ""));
-    assert!(run.stderr.contains("<stdin>:1:9"), "{}", run.stderr);
+    assert!(run.stderr.contains("<stdin>:1:1"), "{}", run.stderr);
 
     let run = run_with_stdin(p.path(), &["fmt", "-", "a.sop"], MESSY);
     assert_eq!(run.code, 2);

@@ -29,6 +29,7 @@ mod lsp_client;
 mod lsp_nvim;
 mod lsp_workspace;
 mod mangled;
+mod messages;
 mod new_checks;
 mod parser;
 mod pathological;

@@ -211,7 +211,7 @@ fn syntax_errors_say_what_was_expected_and_where() {
         ),
         (
             "role r {",
-            "error 1:9: expected `}` or an attribute such as `responsibilities`, `skills` or `reports_to`, found end of file",
+            "error 1:1: `role r` is not closed: its `}` is missing",
         ),
         (
             "stage s {}",

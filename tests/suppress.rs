@@ -134,5 +134,5 @@ fn unused_misplaced_and_unknown_suppressions_are_reported() {
 fn a_suppression_does_not_hide_syntax_errors() {
     let p = Project::new().file("a.sop", "# sopc: allow(syntax)\nrole r {\n");
     let found = findings(&p, &["a.sop"]);
-    assert_eq!(found, vec![("syntax".to_string(), 3, "error".to_string())]);
+    assert_eq!(found, vec![("syntax".to_string(), 2, "error".to_string())]);
 }

@@ -76,6 +76,14 @@ pub(super) fn run(args: CheckArgs) -> u8 {
     let warnings = outcome.count(Severity::Warning);
     let deny_warnings = args.deny.contains(&Deny::Warnings) && warnings > 0;
     let too_many = args.max_warnings.is_some_and(|n| warnings > n);
+    if errors == 0 && deny_warnings {
+        let s = if warnings == 1 { "" } else { "s" };
+        say!("error: {warnings} warning{s} and `--deny warnings`: the run fails on any warning");
+    } else if errors == 0 && too_many {
+        let s = if warnings == 1 { "" } else { "s" };
+        let max = args.max_warnings.unwrap_or_default();
+        say!("error: {warnings} warning{s}, more than `--max-warnings {max}` allows");
+    }
     if errors > 0 || deny_warnings || too_many {
         EXIT_FAIL
     } else if !outcome.unreadable.is_empty() {

@@ -218,6 +218,25 @@ pub fn syntax_diagnostic(file: FileId, e: &SyntaxError, text: &str) -> Diagnosti
 /// The fix of a syntax error when it is known: the ASCII for full-width punctuation (both quotes
 /// of a full-width pair on the line), the keyword a misspelt one is close to.
 fn syntax_fix(loc: Loc, e: &SyntaxError, text: &str) -> Option<Fix> {
+    if let SyntaxErrorKind::HyphenInName { name } = &e.kind {
+        let underscored = name.replace('-', "_");
+        return Some(Fix::replace(
+            format!("change `{name}` to `{underscored}`"),
+            loc,
+            underscored,
+            Applicability::Safe,
+        ));
+    }
+    if let SyntaxErrorKind::AttributeColon { .. } = &e.kind {
+        // `owner:r` keeps a space between the keyword and its value.
+        let spaced = text[e.span.end..].starts_with(char::is_whitespace);
+        return Some(Fix::replace(
+            "remove the `:`",
+            loc,
+            if spaced { "" } else { " " },
+            Applicability::Safe,
+        ));
+    }
     let SyntaxErrorKind::Unexpected {
         suggestion: Some(s),
         ..
@@ -226,20 +245,15 @@ fn syntax_fix(loc: Loc, e: &SyntaxError, text: &str) -> Option<Fix> {
         return None;
     };
     let written = text.get(e.span.start..e.span.end)?;
-    if fullwidth::ascii_for(written).is_none() {
+    let Some(advice) = fullwidth::advice(written) else {
         return Some(Fix::replace(
             format!("change `{written}` to `{s}`"),
             loc,
             s.clone(),
             Applicability::Safe,
         ));
-    }
-    let mut fix = Fix::replace(
-        format!("write the ASCII `{s}` instead of the full-width `{written}`"),
-        loc,
-        s.clone(),
-        Applicability::Safe,
-    );
+    };
+    let mut fix = Fix::replace(advice, loc, s.clone(), Applicability::Safe);
     if matches!(written, "“" | "＂") {
         let rest = &text[e.span.end..];
         let line = &rest[..rest.find('\n').unwrap_or(rest.len())];

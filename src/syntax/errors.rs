@@ -2,7 +2,9 @@
 //! `translate.rs` turns a pest failure into one of these.
 
 use super::ast::{BlockKind, Span};
-use super::fullwidth::ascii_for;
+
+/// The phrase for an expected duration (as `translate.rs` writes it).
+pub(crate) const DURATION: &str = "a duration such as `24h` or `3d`";
 
 /// A file that does not parse: where, and what went wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +40,31 @@ pub enum SyntaxErrorKind {
         /// The block keyword the found block goes inside (`pipeline` for a `stage`).
         belongs_in: String,
     },
+    /// A colon after an attribute keyword (`owner: r`); the span is the colon.
+    AttributeColon {
+        /// The attribute keyword before the colon, as written.
+        attribute: String,
+    },
+    /// The file ends inside a block; the span is the header of the block whose `}` is missing.
+    UnclosedBlock {
+        /// The block's keyword (`stage`).
+        block: String,
+        /// The block's id, as written.
+        id: String,
+    },
+    /// A name written with `-` (`lead-capture`); the span is the name.
+    HyphenInName {
+        /// The name as written, hyphens included.
+        name: String,
+    },
+    /// A `\u` escape not of the form `\u{XXXX}` with 1 to 6 hex digits; `escape` is as written,
+    /// up to its `}` when it has one.
+    MalformedUnicodeEscape {
+        /// The escape as written.
+        escape: String,
+    },
+    /// `by DATE` in a kpi's target; the span is `by`.
+    DeadlineInKpi,
     /// A `"` string runs to the end of its line.
     UnterminatedString,
     /// A `"""` string is never closed.
@@ -81,6 +108,11 @@ impl SyntaxErrorKind {
         match self {
             SyntaxErrorKind::Unexpected { .. } => "unexpected",
             SyntaxErrorKind::Misplaced { .. } => "misplaced",
+            SyntaxErrorKind::AttributeColon { .. } => "attribute_colon",
+            SyntaxErrorKind::UnclosedBlock { .. } => "unclosed_block",
+            SyntaxErrorKind::HyphenInName { .. } => "hyphen_in_name",
+            SyntaxErrorKind::MalformedUnicodeEscape { .. } => "malformed_unicode_escape",
+            SyntaxErrorKind::DeadlineInKpi => "deadline_in_kpi",
             SyntaxErrorKind::UnterminatedString => "unterminated_string",
             SyntaxErrorKind::UnterminatedTripleString => "unterminated_triple_string",
             SyntaxErrorKind::UnknownEscape { .. } => "unknown_escape",
@@ -95,10 +127,45 @@ impl SyntaxErrorKind {
         match self {
             SyntaxErrorKind::Unexpected {
                 expected, found, ..
-            } => format!("expected {}, found {found}", or_list(expected)),
+            } if expected.is_empty() => {
+                format!("unexpected {}", shown(found))
+            }
+            SyntaxErrorKind::Unexpected {
+                expected, found, ..
+            } => format!("expected {}, found {}", or_list(expected), shown(found)),
             SyntaxErrorKind::Misplaced {
                 expected, found, ..
             } => format!("expected {}, found {found}", or_list(expected)),
+            SyntaxErrorKind::AttributeColon { attribute } => {
+                format!(
+                    "attributes take no colon: write `{attribute}` and its value with a space between"
+                )
+            }
+            SyntaxErrorKind::UnclosedBlock { block, id } => {
+                format!("`{block} {id}` is not closed: its `}}` is missing")
+            }
+            SyntaxErrorKind::HyphenInName { name } => {
+                format!("`{name}` is not a name: names cannot contain `-`")
+            }
+            SyntaxErrorKind::MalformedUnicodeEscape { escape } => {
+                let digits = escape
+                    .trim_start_matches("\\u")
+                    .trim_start_matches('{')
+                    .trim_end_matches('}');
+                let problem = if !escape.starts_with("\\u{") {
+                    "needs its hex digits between `{` and `}`"
+                } else if digits.len() > 6 {
+                    "has more than 6 hex digits"
+                } else if !escape.ends_with('}') {
+                    "is not closed with `}`"
+                } else {
+                    "has no hex digits"
+                };
+                format!("the escape `{escape}` {problem}")
+            }
+            SyntaxErrorKind::DeadlineInKpi => {
+                "a kpi's target takes no deadline: `by` belongs in a goal's target".to_string()
+            }
             SyntaxErrorKind::UnterminatedString => {
                 "unterminated string: a `\"` string must end on the line it starts".to_string()
             }
@@ -127,15 +194,18 @@ impl SyntaxErrorKind {
             } => {
                 if let Some(s) = suggestion {
                     let written = found.trim_matches('`');
-                    if ascii_for(written).is_some() {
-                        return Some(format!(
-                            "write the ASCII `{s}` instead of the full-width `{written}`"
-                        ));
+                    if let Some(advice) = super::fullwidth::advice(written) {
+                        return Some(advice);
                     }
                     return Some(format!("did you mean `{s}`?"));
                 }
                 if allowed.is_empty() {
-                    return Some(if expected.iter().any(|e| e == "`{`") {
+                    return Some(if expected.iter().any(|e| e == DURATION) {
+                        "a duration is a whole number and one of `m` (minutes), `h` (hours), `d` (days) or `w` (weeks), e.g. `2d` or `4w`"
+                            .to_string()
+                    } else if expected.is_empty() {
+                        format!("remove {found} or write it differently")
+                    } else if expected.iter().any(|e| e == "`{`") {
                         "a block is written `KEYWORD id \"Title\" { ... }`, its attributes between the braces"
                             .to_string()
                     } else {
@@ -151,6 +221,24 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::Misplaced { found, belongs_in, .. } => Some(format!(
                 "{found} blocks go inside a `{belongs_in}` block"
             )),
+            SyntaxErrorKind::AttributeColon { attribute } => Some(format!(
+                "remove the `:`: an attribute is written `{attribute} VALUE`, not `{attribute}: VALUE`"
+            )),
+            SyntaxErrorKind::UnclosedBlock { block, .. } => Some(format!(
+                "add a `}}` where the `{block}` block ends, after its last attribute"
+            )),
+            SyntaxErrorKind::HyphenInName { name } => Some(format!(
+                "write `{}`: names are letters, digits and `_`",
+                name.replace('-', "_")
+            )),
+            SyntaxErrorKind::MalformedUnicodeEscape { .. } => Some(
+                "write a code point as `\\u{XXXX}`, 1 to 6 hex digits, e.g. `\\u{4E2D}`; write `\\\\` for a backslash"
+                    .to_string(),
+            ),
+            SyntaxErrorKind::DeadlineInKpi => Some(
+                "remove `by DATE` here and give it to a goal on this kpi, e.g. `goal g { target KPI >= 5 by 2026-12-31 }`"
+                    .to_string(),
+            ),
             SyntaxErrorKind::UnterminatedString => Some(
                 "close it with `\"` before the end of the line, or use `\"\"\"` for text over several lines"
                     .to_string(),
@@ -180,11 +268,15 @@ impl SyntaxErrorKind {
             }
             SyntaxErrorKind::Unexpected { .. } => "unexpected here".to_string(),
             SyntaxErrorKind::Misplaced { .. } => "not allowed at the top of a file".to_string(),
+            SyntaxErrorKind::AttributeColon { .. } => "remove this colon".to_string(),
+            SyntaxErrorKind::UnclosedBlock { .. } => "this block has no `}`".to_string(),
+            SyntaxErrorKind::HyphenInName { .. } => "`-` in a name".to_string(),
+            SyntaxErrorKind::DeadlineInKpi => "a deadline in a kpi".to_string(),
             SyntaxErrorKind::UnterminatedString => "the line ends inside this string".to_string(),
             SyntaxErrorKind::UnterminatedTripleString => "opened here".to_string(),
-            SyntaxErrorKind::UnknownEscape { .. } | SyntaxErrorKind::InvalidEscape { .. } => {
-                "this escape".to_string()
-            }
+            SyntaxErrorKind::UnknownEscape { .. }
+            | SyntaxErrorKind::InvalidEscape { .. }
+            | SyntaxErrorKind::MalformedUnicodeEscape { .. } => "this escape".to_string(),
             SyntaxErrorKind::TooComplex => "here".to_string(),
             SyntaxErrorKind::InvalidUtf8 => "not UTF-8".to_string(),
         }
@@ -230,14 +322,34 @@ impl serde::Serialize for SyntaxErrorKind {
                 map.serialize_entry("expected", expected)?;
                 map.serialize_entry("belongs_in", belongs_in)?;
             }
-            SyntaxErrorKind::UnknownEscape { escape } => map.serialize_entry("escape", escape)?,
+            SyntaxErrorKind::UnknownEscape { escape }
+            | SyntaxErrorKind::MalformedUnicodeEscape { escape } => {
+                map.serialize_entry("escape", escape)?
+            }
+            SyntaxErrorKind::HyphenInName { name } => map.serialize_entry("name", name)?,
+            SyntaxErrorKind::UnclosedBlock { block, id } => {
+                map.serialize_entry("block", block)?;
+                map.serialize_entry("id", id)?;
+            }
+            SyntaxErrorKind::AttributeColon { attribute } => {
+                map.serialize_entry("attribute", attribute)?
+            }
             SyntaxErrorKind::InvalidEscape { code } => map.serialize_entry("code", code)?,
             SyntaxErrorKind::UnterminatedString
+            | SyntaxErrorKind::DeadlineInKpi
             | SyntaxErrorKind::UnterminatedTripleString
             | SyntaxErrorKind::TooComplex
             | SyntaxErrorKind::InvalidUtf8 => {}
         }
         map.end()
+    }
+}
+
+/// What was found as a message shows it: a space that cannot be seen by its name.
+fn shown(found: &str) -> String {
+    match found.strip_prefix('`').and_then(|f| f.strip_suffix('`')) {
+        Some(c @ ("\u{3000}" | "\u{0B}" | "\u{0C}")) => super::fullwidth::name_of(c),
+        _ => found.to_string(),
     }
 }
 

@@ -31,7 +31,7 @@ fn value_phrase(rule: Rule) -> Option<&'static str> {
         Rule::unit => "a unit",
         Rule::string | Rule::string_list | Rule::plain_string | Rule::triple_string => "a string",
         Rule::title => "a title string",
-        Rule::duration => "a duration such as `24h` or `3d`",
+        Rule::duration => super::errors::DURATION,
         Rule::date => "a date such as `2026-09-30`",
         Rule::number | Rule::quantity => "a number",
         Rule::comparator => "a comparison such as `>=`",
@@ -43,6 +43,69 @@ fn value_phrase(rule: Rule) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// The phrase for the value an attribute keyword takes, when the grammar's trace names none
+/// (a duration that fails on its last letter, `2days`).
+fn value_after(keyword: &str) -> Option<&'static str> {
+    match keyword {
+        "sla" | "due" | "duration" | "every" => value_phrase(Rule::duration),
+        "reviewed" => value_phrase(Rule::date),
+        _ => None,
+    }
+}
+
+/// The word that ends just before `pos`, spaces skipped.
+fn previous_word(text: &str, pos: usize) -> &str {
+    let before = text[..pos].trim_end();
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    &before[start..]
+}
+
+/// Every attribute keyword of the language.
+const ATTRIBUTES: &[&str] = &[
+    "version",
+    "owner",
+    "review",
+    "reviewed",
+    "lang",
+    "summary",
+    "description",
+    "guidance",
+    "target",
+    "region",
+    "product",
+    "supports",
+    "responsibilities",
+    "skills",
+    "reports_to",
+    "start",
+    "case",
+    "sla",
+    "requires",
+    "entry",
+    "exit",
+    "when",
+    "due",
+    "done_when",
+    "for",
+    "topics",
+    "format",
+    "duration",
+    "assessment",
+    "kind",
+    "measure",
+    "unit",
+    "source",
+    "stage",
+    "cadence",
+    "with",
+    "covers",
+];
 
 const KEYWORDS_AT_TOP: &[&str] = &[
     "import", "sop", "goal", "strategy", "role", "pipeline", "training", "kpi", "feedback",
@@ -88,6 +151,28 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
                 },
             };
         }
+        // `\u{}`, `\u{1234567}`: the escape is malformed, the string is not unterminated.
+        let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        if let Some(at) = text[line_start..pos].rfind("\\u") {
+            let start = line_start + at;
+            let after = &text[start + 2..];
+            let hex = after
+                .strip_prefix('{')
+                .map(|a| a.chars().take_while(char::is_ascii_hexdigit).count());
+            let end = match hex {
+                Some(n) if after[1 + n..].starts_with('}') => start + 2 + 1 + n + 1,
+                Some(n) => start + 2 + 1 + n,
+                None => start + 2,
+            };
+            if pos <= end {
+                return SyntaxError {
+                    span: Span::new(start, end),
+                    kind: SyntaxErrorKind::MalformedUnicodeEscape {
+                        escape: text[start..end].to_string(),
+                    },
+                };
+            }
+        }
         return SyntaxError {
             span,
             kind: SyntaxErrorKind::UnterminatedString,
@@ -103,11 +188,71 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
         };
     }
 
+    // A missing `}`: point at the block that is not closed.
+    if rest.trim().is_empty()
+        && tokens.iter().any(|t| t == "}")
+        && let Some((start, end)) = unclosed_block(text)
+    {
+        let header = &text[start..end];
+        let mut words = header.split_whitespace();
+        let keyword = words.next().unwrap_or_default();
+        if let Some(block) = KEYWORDS_AT_TOP
+            .iter()
+            .chain(&["stage", "task"])
+            .find(|k| **k == keyword)
+        {
+            return SyntaxError {
+                span: Span::new(start, end),
+                kind: SyntaxErrorKind::UnclosedBlock {
+                    block: block.to_string(),
+                    id: words.next().unwrap_or_default().to_string(),
+                },
+            };
+        }
+    }
+    // `lead-capture`: a name with a hyphen.
+    if let Some(span) = hyphenated_name(text, pos) {
+        return SyntaxError {
+            span,
+            kind: SyntaxErrorKind::HyphenInName {
+                name: text[span.start..span.end].to_string(),
+            },
+        };
+    }
+    // `owner: r`, a habit from YAML.
+    if rest.starts_with(':') && !text[..pos].ends_with(char::is_whitespace) {
+        let attribute = previous_word(text, pos);
+        if ATTRIBUTES.contains(&attribute) {
+            return SyntaxError {
+                span: Span::new(pos, pos + 1),
+                kind: SyntaxErrorKind::AttributeColon {
+                    attribute: attribute.to_string(),
+                },
+            };
+        }
+    }
+
     let word_len = found_len(rest);
     let found_word = &rest[..word_len];
     let context = rules.iter().rev().find_map(|r| block_of(*r));
     let top_level = rules.contains(&Rule::file) && context.is_none();
 
+    // `kpi k { target >= 5 by 2026-01-01 }`: a deadline is a goal's.
+    if rules.contains(&Rule::unit) || (context == Some(BlockKind::Kpi) && found_word == "by") {
+        let by_at = if found_word == "by" {
+            Some(pos)
+        } else if previous_word(text, pos) == "by" && !text[..pos].ends_with(char::is_whitespace) {
+            Some(pos - 2)
+        } else {
+            None
+        };
+        if let Some(at) = by_at {
+            return SyntaxError {
+                span: Span::new(at, at + 2),
+                kind: SyntaxErrorKind::DeadlineInKpi,
+            };
+        }
+    }
     let keywords: Vec<String> = tokens
         .iter()
         .filter(|t| t.chars().all(|c| c.is_alphabetic() || c == '_'))
@@ -174,7 +319,17 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
             .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '-')
             .last()
             .map_or(pos, |(i, _)| i);
-        if word_start < pos {
+        // A character typed in place of ASCII right after a word (`销售代表｛`) is the one to name.
+        let odd_char = ascii_for(&rest[..found_len(rest)]).is_some();
+        if word_start < pos && !odd_char {
+            if expected.is_empty()
+                && let Some(phrase) = value_after(previous_word(text, word_start))
+            {
+                expected.push(phrase.to_string());
+            }
+            if expected.is_empty() {
+                expected.push("something else".to_string());
+            }
             let len: usize = text[word_start..]
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '%' | '.'))
@@ -302,4 +457,102 @@ fn string_start(text: &str, pos: usize) -> Option<usize> {
         }
     }
     open
+}
+
+/// The header (`stage s`, from its keyword to its id) of the block whose `}` is missing in a
+/// file that ends inside a block: the first one closed by a `}` indented less than its own line
+/// (the brace of an outer block), else the innermost still open at the end.
+fn unclosed_block(text: &str) -> Option<(usize, usize)> {
+    let indent_at = |pos: usize| {
+        let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[line_start..];
+        (
+            line_start,
+            line.len() - line.trim_start_matches([' ', '\t']).len(),
+        )
+    };
+    let mut open: Vec<usize> = Vec::new();
+    let mut mismatched = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => while chars.next_if(|(_, c)| *c != '\n').is_some() {},
+            '"' => {
+                let triple = text[i..].starts_with("\"\"\"");
+                if triple {
+                    let end = text[i + 3..]
+                        .find("\"\"\"")
+                        .map_or(text.len(), |e| i + 6 + e);
+                    while chars.next_if(|(j, _)| *j < end).is_some() {}
+                } else {
+                    while let Some((_, c)) = chars.next() {
+                        match c {
+                            '\\' => {
+                                chars.next();
+                            }
+                            '"' | '\n' => break,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            '{' => open.push(i),
+            '}' => {
+                if let Some(opener) = open.pop() {
+                    let (start, own) = indent_at(opener);
+                    let (_, closing) = indent_at(i);
+                    let first_on_line = text[..i].ends_with([' ', '\t', '\n'])
+                        && text[..i].trim_end_matches([' ', '\t']).ends_with('\n');
+                    if mismatched.is_none() && first_on_line && closing < own {
+                        mismatched = Some(start + own);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let start = match mismatched {
+        Some(s) => s,
+        None => {
+            let (line_start, own) = indent_at(*open.last()?);
+            line_start + own
+        }
+    };
+    let line = &text[start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    // The keyword and the id: up to the end of the second word.
+    let mut end = 0;
+    for (n, word) in line.split_whitespace().take(2).enumerate() {
+        let at = line[end..].find(word).map_or(end, |a| end + a);
+        end = at + word.len();
+        if n == 1 {
+            end = at + word.find('{').unwrap_or(word.len());
+        }
+    }
+    Some((start, start + end))
+}
+
+/// The span of a name written with a hyphen (`lead-capture`) when the parse stopped at or inside
+/// it: a word that starts like a name and joins its parts with `-` (not `->`).
+fn hyphenated_name(text: &str, pos: usize) -> Option<Span> {
+    let part = |c: char| unicode_ident::is_xid_continue(c) || c == '-';
+    let start = text[..pos]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| part(*c))
+        .last()
+        .map_or(pos, |(i, _)| i);
+    let len: usize = text[start..]
+        .chars()
+        .take_while(|c| part(*c))
+        .map(char::len_utf8)
+        .sum();
+    let word = text[start..start + len].trim_end_matches('-');
+    let first = word.chars().next()?;
+    let joined = word.contains('-')
+        && !word.contains("--")
+        && (unicode_ident::is_xid_start(first) || first == '_')
+        && !text[start + word.len()..].starts_with('>')
+        && pos <= start + word.len();
+    joined.then(|| Span::new(start, start + word.len()))
 }
