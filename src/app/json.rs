@@ -1,4 +1,5 @@
-//! Machine output: the contract's JSON object, and GitHub workflow commands.
+//! Machine output: the JSON object of `sopc check --format json` (see `docs/json.md`), and
+//! GitHub workflow commands.
 
 use std::io::{self, Write};
 

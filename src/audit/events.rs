@@ -1,5 +1,5 @@
 //! Accepted records to events: group by case, sort each case by (timestamp, line), collapse
-//! repeats (steps 2–4 of §3 of the contract).
+//! repeats (see "Input in short" and "Choices in the details" in `docs/audit.md`).
 
 use serde::Serialize;
 

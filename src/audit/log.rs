@@ -1,5 +1,5 @@
 //! Reading a log: rows to accepted records, with every rejected row and warning kept with its
-//! line number and reason (§2 and step 1 of §3 of the contract).
+//! line number and reason (see "Input in short" and "Choices in the details" in `docs/audit.md`).
 
 pub use super::rows::{
     Columns, Field, InputFormat, LogError, MAX_AMOUNT_DIGITS, NONE, RawLog, ReadOptions, Record,

@@ -1,5 +1,5 @@
-//! The audit report: exactly the JSON shape of §5 of the contract (with a few extra keys the
-//! contract allows: `title` on stages, `case_id` and `fields` on rejected rows).
+//! The audit report: the JSON of `sopc audit --format json` as `docs/audit.md` describes it
+//! (with `title` on stages, `case_id` and `fields` on rejected rows).
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -495,7 +495,7 @@ impl DeviationKind {
     }
 }
 
-/// Rounds a fraction to 6 decimals, as the contract asks.
+/// Rounds a fraction to 6 decimals, as the JSON output promises.
 pub fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }

@@ -200,7 +200,7 @@ impl ReadOptions {
     }
 }
 
-/// Why a row was rejected, in the order the contract checks them.
+/// Why a row was rejected, in the order the rows are checked (`docs/audit.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RejectReason {

@@ -1,4 +1,4 @@
-//! Timestamps of the audit contract: a strict grammar parsed by hand, UTC arithmetic, RFC 3339
+//! Timestamps of an audit log: a strict grammar parsed by hand, UTC arithmetic, RFC 3339
 //! output and calendar periods.
 //!
 //! Grammar: `YYYY-MM-DD`, optionally `T` or one space and `HH:MM[:SS[.fraction]]` with an optional
@@ -24,7 +24,7 @@ impl Timestamp {
         Timestamp { secs, nanos: 0 }
     }
 
-    /// Parses a timestamp of the contract's grammar; `default_offset_s` is the zone of a value
+    /// Parses a timestamp of the log's grammar (`docs/audit.md`); `default_offset_s` is the zone of a value
     /// that names none (seconds east of UTC).
     pub fn parse(text: &str, default_offset_s: i32) -> Option<Timestamp> {
         let b = text.as_bytes();

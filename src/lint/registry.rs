@@ -115,7 +115,7 @@ macro_rules! rules {
             }
         }
 
-        /// Every check, in the contract's order.
+        /// Every check, in the order `sopc rules` lists them.
         pub static RULES: &[&RuleInfo] = &[$(&rules::$module::$info,)*];
     };
 }

@@ -341,7 +341,7 @@ pub fn apply(
             .map(|(n, _)| n.as_str())
             .filter(|n| RuleId::from_name(n).is_some())
             .collect();
-        // The contract reports a suppression that silences nothing; one that silences something
+        // A suppression that silences nothing is reported; one that silences something
         // with one of its names is in use.
         if !known.is_empty() && !used[si].iter().any(|u| *u) {
             let list = known.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
