@@ -8,37 +8,8 @@ use crate::diag::{FileId, Loc};
 use crate::model::{Def, Model, Ref, SourceDb};
 use crate::syntax::Span;
 
-/// What a name names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Sop,
-    Goal,
-    Strategy,
-    Role,
-    Pipeline,
-    Stage,
-    Task,
-    Training,
-    Kpi,
-    Feedback,
-}
-
-impl Kind {
-    pub fn word(self) -> &'static str {
-        match self {
-            Kind::Sop => "sop",
-            Kind::Goal => "goal",
-            Kind::Strategy => "strategy",
-            Kind::Role => "role",
-            Kind::Pipeline => "pipeline",
-            Kind::Stage => "stage",
-            Kind::Task => "task",
-            Kind::Training => "training",
-            Kind::Kpi => "kpi",
-            Kind::Feedback => "feedback",
-        }
-    }
-}
+/// What a name names: the kind of block that defines it.
+pub use crate::syntax::BlockKind as Kind;
 
 /// Where a definition lives in a model: its kind and its indexes (pipeline, stage, task for the
 /// nested kinds; the first alone for the others).

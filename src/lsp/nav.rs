@@ -46,7 +46,7 @@ pub(crate) fn hover(server: &mut Server, p: HoverParams) -> Result<Option<Hover>
                     md,
                     "`{}`: no {} of this name is defined",
                     occ.name,
-                    occ.kind.word()
+                    occ.kind.keyword()
                 );
             }
         }
@@ -136,7 +136,7 @@ fn describe(md: &mut String, m: &Model, p: Path3) {
         Kind::Feedback => m.feedbacks.get(p.a).map(|x| &x.def),
     };
     let Some(def) = def else { return };
-    let _ = write!(md, "**{}** `{}`", p.kind.word(), def.id);
+    let _ = write!(md, "**{}** `{}`", p.kind.keyword(), def.id);
     if let Some(t) = &def.title {
         let _ = write!(md, " — {t}");
     }
@@ -471,7 +471,7 @@ pub(crate) fn prepare_rename(
         Some((occ, _)) if occ.def.is_none() => Err(failure(format!(
             "`{}` names no {}: define it before renaming it",
             occ.name,
-            occ.kind.word()
+            occ.kind.keyword()
         ))),
         Some(_) => Err(failure(
             "the `sop` header's id cannot be renamed here: edit it by hand",
@@ -506,7 +506,7 @@ pub(crate) fn rename(
         return Err(failure(format!(
             "`{}` names no {}: define it before renaming it",
             occ.name,
-            occ.kind.word()
+            occ.kind.keyword()
         )));
     };
     if !renamable(def.kind) {
@@ -527,7 +527,7 @@ pub(crate) fn rename(
     {
         return Err(failure(format!(
             "a {} named `{new}` already exists ({what}): choose another name",
-            def.kind.word()
+            def.kind.keyword()
         )));
     }
     let (key, _) = cursor(server, &pos)?;
