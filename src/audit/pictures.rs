@@ -759,7 +759,22 @@ pub fn started(report: &Report, l: &AuditLabels, offset_s: i32) -> String {
         .max(6.0);
     let bar_w = slot * 0.8;
     // Every `every`-th bar is labelled: a label and the gap to the next fit in its slots.
-    let every = ((label_w + 10.0) / slot).ceil().max(1.0) as usize;
+    let mut every = ((label_w + 10.0) / slot).ceil().max(1.0) as usize;
+    // Months are labelled at the same months of each year (January, July, ...).
+    let by_month = period == Period::Month;
+    if by_month {
+        every = [1, 2, 3, 4, 6, 12]
+            .into_iter()
+            .find(|&n| n >= every)
+            .unwrap_or_else(|| every.div_ceil(12) * 12);
+    }
+    let labelled = |i: usize| {
+        if by_month {
+            (base + i as i64).rem_euclid(every as i64) == 0
+        } else {
+            i.is_multiple_of(every)
+        }
+    };
     let value_w = text_width(&most.to_string(), FONT);
     let values_fit = slot >= value_w + 4.0;
     let left = (value_w + 14.0).max(36.0);
@@ -822,7 +837,7 @@ pub fn started(report: &Report, l: &AuditLabels, offset_s: i32) -> String {
                 &n.to_string(),
             );
         }
-        if i % every == 0 {
+        if labelled(i) {
             text(&mut out, x + slot / 2.0, axis_y + 20.0, "middle", period);
         }
     }
