@@ -1006,7 +1006,7 @@ fn open_cases(report: &Report, l: &AuditLabels, title: &dyn Fn(&str) -> String) 
 }
 
 /// Who handled each stage the stage table shows and a case entered; none without a role and an
-/// actor column.
+/// actor column, or without events.
 fn handled(report: &Report, model: &Model, title: &dyn Fn(&str) -> String) -> Option<Handled> {
     let (shown, _) = shown_stages(report);
     let by_role = shown.iter().any(|s| s.roles.is_some());
@@ -1054,7 +1054,10 @@ fn handled(report: &Report, model: &Model, title: &dyn Fn(&str) -> String) -> Op
                 actors: tallies(&s.actors),
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    if rows.is_empty() {
+        return None;
+    }
     let mismatches = |shown: usize| {
         Listed::new(
             report.deviations.owner_mismatch.iter().map(|m| Mismatch {

@@ -133,6 +133,10 @@ fn without_a_role_or_an_actor_column_nothing_is_said_of_them() {
         assert!(!page.contains("id=\"handled\""));
         assert!(!page.contains("id=\"owner-mismatch\""));
     }
+    // A role column but no event: nothing to say either.
+    let (run, page) = human_and_page(&project("en", "case_id,stage,timestamp,actor,role\n"), &[]);
+    assert!(!run.stdout.contains("who handled"), "{}", run.stdout);
+    assert!(!page.contains("id=\"handled\""));
     // An actor column alone: who handled each stage, without roles, owners or mismatches.
     let actors_only: String = LOG
         .lines()
