@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::audit::view::{AuditView, Examples, Listed};
+use crate::audit::view::{AuditView, Examples, Listed, Tally};
 use crate::render::labels::AuditLabels;
 
 /// Widest a stage name (or a case id) is shown: the stage table is as wide as its widest name,
@@ -51,7 +51,9 @@ pub(super) fn write(out: &mut dyn Write, v: &AuditView) -> io::Result<()> {
         writeln!(out, "{}: {}", l.never_visited, names.join(", "))?;
     }
     writeln!(out)?;
+    handled(out, v)?;
     deviations(out, v)?;
+    owner_mismatch(out, v)?;
     let f = &v.fitness;
     writeln!(
         out,
@@ -122,6 +124,110 @@ fn stage_table(out: &mut dyn Write, v: &AuditView) -> io::Result<()> {
         writeln!(out, "{}", line.trim_end())?;
     }
     more(out, v.stages.more, l)
+}
+
+/// Who handled each stage: its roles against the SOP's owner, and its actors; nothing without a
+/// role and an actor column.
+fn handled(out: &mut dyn Write, v: &AuditView) -> io::Result<()> {
+    let l = v.labels;
+    let Some(h) = &v.handled else {
+        return Ok(());
+    };
+    writeln!(out, "{}:", l.handled)?;
+    let mut header = vec![l.stage.to_string()];
+    if h.by_role {
+        header.extend([l.owner, l.roles, l.not_owner].map(String::from));
+    }
+    if h.by_actor {
+        header.push(l.actors.to_string());
+    }
+    let mut rows = vec![header];
+    for r in &h.rows {
+        let mut row = vec![name(&r.stage)];
+        if h.by_role {
+            row.extend([name(&r.owner), tallies(&r.roles, l), r.not_owner.clone()]);
+        }
+        if h.by_actor {
+            row.push(tallies(&r.actors, l));
+        }
+        rows.push(row);
+    }
+    // Names left-aligned, the mismatch count right-aligned.
+    let right = |c: usize| h.by_role && c == 3;
+    table(out, &rows, &right)?;
+    writeln!(out)
+}
+
+/// The stages handled by a role other than their owner, as a table.
+fn owner_mismatch(out: &mut dyn Write, v: &AuditView) -> io::Result<()> {
+    let l = v.labels;
+    let Some(m) = v.handled.as_ref().map(|h| &h.mismatches) else {
+        return Ok(());
+    };
+    if m.total == 0 {
+        return Ok(());
+    }
+    writeln!(out, "{} ({}):", l.owner_mismatch, m.total)?;
+    let mut rows = vec![[l.stage, l.owner, l.role, l.n_events, l.n_cases].map(String::from)];
+    for r in &m.rows {
+        rows.push([
+            name(&r.stage),
+            name(&r.owner),
+            name(&r.role),
+            r.events.clone(),
+            r.cases.clone(),
+        ]);
+    }
+    let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
+    table(out, &rows, &|c| c >= 3)?;
+    more(out, m.more, l)
+}
+
+/// `王芳 30, 李雷 14 and 2 more`: names and their events, escaped and cut.
+fn tallies(t: &Listed<Tally>, l: &AuditLabels) -> String {
+    if t.total == 0 {
+        return "—".to_string();
+    }
+    let mut text = t
+        .rows
+        .iter()
+        .map(|r| format!("{} {}", name(&r.name), r.events))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if t.more > 0 {
+        text.push_str(&format!(" {} {} {}", l.and_more, t.more, l.and_more_after));
+    }
+    text
+}
+
+/// Rows indented by two, each column as wide as its widest cell (in terminal columns), the
+/// columns `right` says right-aligned, the last column not padded.
+fn table(
+    out: &mut dyn Write,
+    rows: &[Vec<String>],
+    right: &dyn Fn(usize) -> bool,
+) -> io::Result<()> {
+    let columns = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().map(|r| width(&r[c])).max().unwrap_or(0))
+        .collect();
+    for row in rows {
+        let mut line = String::from(" ");
+        for (c, cell) in row.iter().enumerate() {
+            let pad = " ".repeat(widths[c] - width(cell));
+            line.push(' ');
+            if right(c) {
+                line.push_str(&format!("{pad}{cell}"));
+            } else if c + 1 == columns {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell}{pad}"));
+            }
+            line.push(' ');
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
 }
 
 fn deviations(out: &mut dyn Write, v: &AuditView) -> io::Result<()> {

@@ -290,6 +290,10 @@ pub fn run(input: AuditInput) -> Result<Audit, AuditError> {
             }
         })
         .collect();
+    // A case's events are in time order: its first is its start.
+    let case_starts = (0..log.cases())
+        .map(|c| log.times[log.range(c).start])
+        .collect();
     let report = Report {
         schema_version: report::SCHEMA_VERSION,
         sop: input.sop_name.clone(),
@@ -322,6 +326,7 @@ pub fn run(input: AuditInput) -> Result<Audit, AuditError> {
         },
         kpis,
         cases,
+        case_starts,
     };
     Ok(Audit { report, xes })
 }

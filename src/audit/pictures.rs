@@ -14,10 +14,12 @@ use serde::Serialize;
 
 use super::numbers::{amount, duration, percent};
 use super::report::{KpiReport, Report, StageReport, TransitionKind};
+use super::timestamp::{Timestamp, period_key, period_label};
 use crate::model::Model;
 use crate::render::escape::html as esc;
 use crate::render::labels::AuditLabels;
 use crate::render::layout::{self, EdgeIn, NodeSize};
+use crate::syntax::Period;
 
 /// The pictures of one page, each a whole `<svg>` element.
 #[derive(Debug, Clone, Serialize)]
@@ -31,6 +33,9 @@ pub struct Pictures {
     pub dwell: String,
     /// One per kpi computed per period, with at least one period.
     pub kpis: Vec<String>,
+    /// The cases started per week (per month, or per year, when the log spans too many weeks):
+    /// a bar per period, its first accepted event's, in the page's offset.
+    pub started: String,
 }
 
 const FONT: f64 = 12.0;
@@ -161,6 +166,7 @@ impl Pictures {
                 .iter()
                 .filter_map(|k| kpi_periods(k, model, l))
                 .collect(),
+            started: started(report, l, 0),
         }
     }
 }
@@ -680,6 +686,171 @@ fn kpi_periods(k: &KpiReport, model: &Model, l: &AuditLabels) -> Option<String> 
     legend(&mut out, top + plot_h + 34.0, &items);
     out.push_str("</svg>");
     Some(out)
+}
+
+/// Weeks the picture of started cases draws one bar each; a log spanning more is drawn per month.
+pub const WEEKS_DRAWN: i64 = 104;
+/// Months drawn one bar each; a log spanning more is drawn per year (and, beyond as many years,
+/// per run of years).
+pub const MONTHS_DRAWN: i64 = 120;
+
+/// The cases started per week: a bar per ISO week from the first start to the last, zeros
+/// included, the start of a case being its first accepted event, in `offset_s` seconds east of
+/// UTC. Week labels are spaced so that none overlaps the next; a log spanning more than
+/// [`WEEKS_DRAWN`] weeks is drawn per month, or per year, and the picture says so.
+pub fn started(report: &Report, l: &AuditLabels, offset_s: i32) -> String {
+    let epoch = Timestamp::from_secs(0);
+    let local: Vec<Timestamp> = report
+        .case_starts
+        .iter()
+        .map(|t| {
+            let secs = t.seconds_since(epoch).floor() as i64;
+            Timestamp::from_secs(secs + i64::from(offset_s))
+        })
+        .collect();
+    let (Some(&first), Some(&last)) = (local.iter().min(), local.iter().max()) else {
+        let items = started_legend(l);
+        let width = legend_width(&items).max(200.0);
+        let mut out = String::new();
+        open(&mut out, "started", width, 30.0 + 2.0 * LINE, l.pic_started);
+        text(&mut out, PAD, 16.0, "start", l.pic_no_case);
+        legend(&mut out, 30.0 + LINE, &items);
+        out.push_str("</svg>");
+        return out;
+    };
+    let span = |p: Period| period_key(p, last) - period_key(p, first) + 1;
+    let (period, note) = if span(Period::Week) <= WEEKS_DRAWN {
+        (Period::Week, None)
+    } else if span(Period::Month) <= MONTHS_DRAWN {
+        (Period::Month, Some(l.pic_started_months))
+    } else {
+        (Period::Year, Some(l.pic_started_years))
+    };
+    // Years beyond the limit are drawn in runs of years, as many bars as months at most.
+    let run = (span(period) + MONTHS_DRAWN - 1) / MONTHS_DRAWN;
+    let base = period_key(period, first);
+    let bars = ((span(period) + run - 1) / run) as usize;
+    let mut counts = vec![0u64; bars];
+    for t in &local {
+        counts[((period_key(period, *t) - base) / run) as usize] += 1;
+    }
+    let label = |i: usize| {
+        let from = base + i as i64 * run;
+        let to = (from + run - 1).min(base + span(period) - 1);
+        if to > from {
+            format!(
+                "{}–{}",
+                period_label(period, from),
+                period_label(period, to)
+            )
+        } else {
+            period_label(period, from)
+        }
+    };
+    let labels: Vec<String> = (0..bars).map(label).collect();
+    let most = counts.iter().copied().max().unwrap_or(0).max(1);
+    let label_w = labels
+        .iter()
+        .map(|s| text_width(s, FONT))
+        .fold(0.0, f64::max);
+    // Slots share 720 pixels, each at most wide enough for its label (or 48).
+    let slot = (720.0 / bars as f64)
+        .min((label_w + 10.0).max(48.0))
+        .max(6.0);
+    let bar_w = slot * 0.8;
+    // Every `every`-th bar is labelled: a label and the gap to the next fit in its slots.
+    let mut every = ((label_w + 10.0) / slot).ceil().max(1.0) as usize;
+    // Months are labelled at the same months of each year (January, July, ...).
+    let by_month = period == Period::Month;
+    if by_month {
+        every = [1, 2, 3, 4, 6, 12]
+            .into_iter()
+            .find(|&n| n >= every)
+            .unwrap_or_else(|| every.div_ceil(12) * 12);
+    }
+    let labelled = |i: usize| {
+        if by_month {
+            (base + i as i64).rem_euclid(every as i64) == 0
+        } else {
+            i.is_multiple_of(every)
+        }
+    };
+    let value_w = text_width(&most.to_string(), FONT);
+    let values_fit = slot >= value_w + 4.0;
+    let left = (value_w + 14.0).max(36.0);
+    let plot_h = 120.0;
+    let lines = 1.0 + note.map_or(0.0, |_| 1.0);
+    let top = 16.0 * lines + 20.0;
+    let heading = match (labels.first(), labels.last()) {
+        (Some(a), Some(b)) if bars > 1 => format!("{a} – {b}"),
+        (Some(a), _) => a.clone(),
+        _ => String::new(),
+    };
+    let heading = format!("{}: {} · {heading}", l.n_cases, report.case_starts.len());
+    let items = started_legend(l);
+    let width = (left + slot * bars as f64 + label_w / 2.0 + PAD)
+        .max(legend_width(&items))
+        .max(text_width(&heading, FONT) + 2.0 * PAD)
+        .max(note.map_or(0.0, |n| text_width(n, FONT) + 2.0 * PAD));
+    let axis_y = top + plot_h;
+    let height = axis_y + 20.0 + LINE + 8.0 + LINE;
+    let y = |v: u64| axis_y - plot_h * v as f64 / most as f64;
+    let mut out = String::new();
+    open(&mut out, "started", width, height, l.pic_started);
+    text(&mut out, PAD, 16.0, "start", &heading);
+    if let Some(note) = note {
+        text(&mut out, PAD, 32.0, "start", note);
+    }
+    // The axis: 0, the half and the most, each with a light rule.
+    let mut ticks = vec![0, most.div_ceil(2), most];
+    ticks.dedup();
+    for t in ticks {
+        let _ = write!(
+            out,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\"/>",
+            num(left - 4.0),
+            num(y(t)),
+            num(left + slot * bars as f64),
+            num(y(t)),
+            if t == 0 { "#999" } else { "#e4e4e4" },
+        );
+        text(&mut out, left - 6.0, y(t) + 4.0, "end", &t.to_string());
+    }
+    for (i, (&n, period)) in counts.iter().zip(&labels).enumerate() {
+        let x = left + slot * i as f64;
+        let _ = write!(
+            out,
+            "<rect class=\"bar\" data-period=\"{}\" data-value=\"{n}\" x=\"{}\" y=\"{}\" \
+             width=\"{}\" height=\"{}\" fill=\"#5b7fa8\"/>",
+            esc(period),
+            num(x + (slot - bar_w) / 2.0),
+            num(y(n)),
+            num(bar_w),
+            num(axis_y - y(n)),
+        );
+        if values_fit && n > 0 {
+            text(
+                &mut out,
+                x + slot / 2.0,
+                y(n) - 4.0,
+                "middle",
+                &n.to_string(),
+            );
+        }
+        if labelled(i) {
+            text(&mut out, x + slot / 2.0, axis_y + 20.0, "middle", period);
+        }
+    }
+    legend(&mut out, axis_y + 20.0 + LINE + 8.0, &items);
+    out.push_str("</svg>");
+    out
+}
+
+fn started_legend(l: &AuditLabels) -> Vec<(String, &str)> {
+    vec![(
+        "<rect x=\"0\" y=\"-6\" width=\"20\" height=\"12\" fill=\"#5b7fa8\"/>".to_string(),
+        l.pic_started_legend,
+    )]
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use serde::ser::{SerializeMap, Serializer};
 pub use super::events::{DropReason, DroppedRow};
 pub use super::process::TransitionKind;
 pub use super::rows::{RejectReason, RejectedRow, RowWarning};
+use super::timestamp::Timestamp;
 
 /// The report's schema version.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -76,6 +77,10 @@ pub struct Report {
     pub kpis: Vec<KpiReport>,
     /// `cases`: one entry per case, sorted by case id.
     pub cases: Vec<CaseReport>,
+    /// When each case started (its first accepted event), in the order of case ids: for the
+    /// page's picture of the cases started per week; not in the JSON.
+    #[serde(skip)]
+    pub case_starts: Vec<Timestamp>,
 }
 
 /// The `log` object: what was read and what became of it.

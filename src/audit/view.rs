@@ -40,6 +40,12 @@ const PAGE_DEVIATIONS_SHOWN: usize = 12;
 const NEXT_SHOWN: usize = 3;
 /// Open cases the page lists.
 const PAGE_OPEN_SHOWN: usize = 50;
+/// Roles and actors a stage's row names, the most events first.
+const HANDLERS_SHOWN: usize = 3;
+/// Owner mismatches (stage and role) listed.
+const MISMATCHES_SHOWN: usize = 8;
+/// Owner mismatches the page lists.
+const PAGE_MISMATCHES_SHOWN: usize = 20;
 
 /// Which cases the report lists one by one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -98,6 +104,8 @@ pub struct AuditView {
     pub fitness: Fitness,
     /// The open cases at the time of the export, and the overdue ones.
     pub open_cases: OpenCases,
+    /// Who handled each stage, by role and by actor; none when the log has neither column.
+    pub handled: Option<Handled>,
     /// Each kpi of the SOP, in the report's order.
     pub kpis: Vec<Kpi>,
     /// Rows of the log refused, in line order (the first 10).
@@ -295,6 +303,64 @@ pub struct OpenCases {
     pub longest: Vec<OpenCase>,
 }
 
+/// Who handled each stage: the roles and the actors of its events, against the SOP's `owner`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Handled {
+    /// Whether the log has a role column: the rows have roles, an owner and a mismatch.
+    pub by_role: bool,
+    /// Whether the log has an actor column: the rows have actors.
+    pub by_actor: bool,
+    /// The stages of the stage table that cases entered, in its order.
+    pub rows: Vec<HandledRow>,
+    /// Each stage and role other than the stage's owner, in the stages' order, roles sorted (the
+    /// first 8).
+    pub mismatches: Listed<Mismatch>,
+    /// The same, the first 20, for the page.
+    pub page_mismatches: Listed<Mismatch>,
+}
+
+/// Who handled one stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct HandledRow {
+    /// The stage's title; an unknown stage's id with a `?`.
+    pub stage: String,
+    /// The stage's `owner` in the SOP (the role's id), or `—`.
+    pub owner: String,
+    /// The roles of its events, the most events first (the first 3).
+    pub roles: Listed<Tally>,
+    /// Events whose role is not the owner, with their share of the events with a role
+    /// (`3 (20%)`); `—` without an owner (an unknown stage has none).
+    pub not_owner: String,
+    /// Whether any event's role is not the owner.
+    pub mismatch: bool,
+    /// The actors of its events, the most events first (the first 3).
+    pub actors: Listed<Tally>,
+}
+
+/// A role or an actor and its events.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tally {
+    /// The role or the actor as the log writes it.
+    pub name: String,
+    /// Its events: `12`.
+    pub events: String,
+}
+
+/// A stage handled by a role other than its owner.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mismatch {
+    /// The stage's title.
+    pub stage: String,
+    /// The stage's `owner` in the SOP (the role's id).
+    pub owner: String,
+    /// The role as the log writes it.
+    pub role: String,
+    /// Events of the stage with that role: `9`.
+    pub events: String,
+    /// Distinct cases among them: `7`.
+    pub cases: String,
+}
+
 /// An open case overdue, for the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct OpenCase {
@@ -453,6 +519,7 @@ impl AuditView {
             deviations: deviations(report, l, &title, &examples),
             fitness: fitness(report),
             open_cases: open_cases(report, l, &title),
+            handled: handled(report, model, &title),
             kpis: report.kpis.iter().map(|k| kpi(k, model, lang)).collect(),
             rejected_rows: Listed::new(
                 report.rejected_rows.iter().map(|r| RejectedRow {
@@ -498,10 +565,11 @@ impl AuditView {
         }
     }
 
-    /// The page's times (as of, open cases since) in `offset_s` seconds east of UTC: the log's
-    /// own offset ([`written_offset`]).
+    /// The page's times (as of, open cases since, the weeks cases started in) in `offset_s`
+    /// seconds east of UTC: the log's own offset ([`written_offset`]).
     pub fn in_offset(mut self, report: &Report, offset_s: i32) -> Self {
         self.page.as_of = log_time(report.log.as_of.as_deref(), offset_s);
+        self.page.pictures.started = super::pictures::started(report, self.labels, offset_s);
         let mut since: HashMap<&str, &str> = HashMap::new();
         for c in &report.open_cases.cases {
             since.insert(c.case_id.as_str(), c.since.as_str());
@@ -935,6 +1003,80 @@ fn open_cases(report: &Report, l: &AuditLabels, title: &dyn Fn(&str) -> String) 
             })
             .collect(),
     }
+}
+
+/// Who handled each stage the stage table shows and a case entered; none without a role and an
+/// actor column, or without events.
+fn handled(report: &Report, model: &Model, title: &dyn Fn(&str) -> String) -> Option<Handled> {
+    let (shown, _) = shown_stages(report);
+    let by_role = shown.iter().any(|s| s.roles.is_some());
+    let by_actor = shown.iter().any(|s| s.actors.is_some());
+    if !by_role && !by_actor {
+        return None;
+    }
+    let pipeline = model.pipelines.iter().find(|p| p.def.id == report.pipeline);
+    let owner = |stage: &str| -> Option<String> {
+        let p = pipeline?;
+        let s = p.stages.get(*p.stage_index.get(stage)?)?;
+        Some(s.owner.as_ref()?.name.clone())
+    };
+    let dash = || "—".to_string();
+    let tallies = |map: &Option<super::report::Ordered<u64>>| {
+        let mut all: Vec<&(String, u64)> = map.iter().flat_map(|m| &m.0).collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Listed::new(
+            all.into_iter().map(|(name, n)| Tally {
+                name: name.clone(),
+                events: count(*n),
+            }),
+            HANDLERS_SHOWN,
+        )
+    };
+    let rows = shown
+        .iter()
+        .filter(|s| s.entries > 0)
+        .map(|s| {
+            let with_role: u64 = s.roles.iter().flat_map(|r| &r.0).map(|(_, n)| n).sum();
+            HandledRow {
+                stage: display(s),
+                owner: s.known.then(|| owner(&s.id)).flatten().unwrap_or_else(dash),
+                roles: tallies(&s.roles),
+                not_owner: match s.owner_mismatch {
+                    Some(0) => "0".to_string(),
+                    Some(n) => format!(
+                        "{} ({})",
+                        count(n),
+                        percent(n as f64 / with_role.max(1) as f64)
+                    ),
+                    None => dash(),
+                },
+                mismatch: s.owner_mismatch.is_some_and(|n| n > 0),
+                actors: tallies(&s.actors),
+            }
+        })
+        .collect::<Vec<_>>();
+    if rows.is_empty() {
+        return None;
+    }
+    let mismatches = |shown: usize| {
+        Listed::new(
+            report.deviations.owner_mismatch.iter().map(|m| Mismatch {
+                stage: title(&m.stage),
+                owner: owner(&m.stage).unwrap_or_else(dash),
+                role: m.role.clone(),
+                events: count(m.events),
+                cases: count(m.cases),
+            }),
+            shown,
+        )
+    };
+    Some(Handled {
+        by_role,
+        by_actor,
+        rows,
+        mismatches: mismatches(MISMATCHES_SHOWN),
+        page_mismatches: mismatches(PAGE_MISMATCHES_SHOWN),
+    })
 }
 
 fn kpi(k: &KpiReport, model: &Model, lang: Lang) -> Kpi {

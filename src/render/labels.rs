@@ -520,6 +520,63 @@ labels! {
     pic_per_period: "per period against its target", "各时段数值与目标";
     /// The label of the target line in a kpi's per-period picture.
     target_line: "target", "目标";
+    // Who handled each stage, and the cases started per week.
+    /// The terminal report's heading of the table of who handled each stage.
+    handled: "who handled each stage", "各阶段经办情况";
+    /// The terminal report's column of a stage's `owner` in the SOP.
+    owner: "owner", "负责人";
+    /// The terminal report's column of the roles that handled a stage, with their events.
+    roles: "roles", "角色";
+    /// The terminal report's column of the events whose role is not the stage's owner.
+    not_owner: "not owner", "非负责人";
+    /// The terminal report's column of the people who handled a stage, with their events.
+    actors: "actors", "经办人";
+    /// A role, in the terminal report's list of owner mismatches.
+    role: "role", "角色";
+    /// The terminal report's column of a number of events.
+    n_events: "events", "事件数";
+    /// The terminal report's column of a number of cases.
+    n_cases: "cases", "案例数";
+    /// The heading of the stages handled by a role other than their owner.
+    owner_mismatch: "owner mismatch", "负责人不符";
+    /// Before the number of names left out of a short list (`and 3 more`).
+    and_more: "and", "等另";
+    /// After the number of names left out of a short list (`and 3 more`).
+    and_more_after: "more", "个";
+    /// The page's heading of who handled each stage.
+    h_handled: "Who handled each stage", "各阶段经办情况";
+    /// The page's heading of the stages handled by a role other than their owner.
+    h_owner_mismatch: "Owner mismatch", "负责人不符";
+    /// The column of a stage's `owner` in the SOP.
+    c_owner: "Owner in the SOP", "SOP 负责人";
+    /// The column of the roles that handled a stage, with their events.
+    c_roles: "Roles (events)", "角色(事件数)";
+    /// The column of the events whose role is not the stage's owner.
+    c_not_owner: "Not the owner", "非负责人";
+    /// The column of the people who handled a stage, with their events.
+    c_actors: "Actors (events)", "经办人(事件数)";
+    /// The column of a role.
+    c_role: "Role", "角色";
+    /// The column of a number of events.
+    c_n_events: "Events", "事件数";
+    /// The column of a number of cases.
+    c_n_cases: "Cases", "案例数";
+    /// The legend of the table of who handled each stage.
+    legend_handled: "roles, actors: the stage's events per role and per person, the most first; not the owner: events whose role is not the stage's owner, and their share of the stage's events with a role (an event without a role is not counted)", "角色、经办人：该阶段按角色、按人员统计的事件数，从多到少；非负责人：角色不是该阶段负责人的事件数，及其占该阶段有角色事件的比例（没有角色的事件不计）";
+    /// The legend of the owner mismatches.
+    legend_owner_mismatch: "each stage and role other than the stage's owner: its events, and the distinct cases among them", "每个阶段中负责人以外的角色：其事件数，及这些事件涉及的不同案例数";
+    /// What stands for the owner mismatches when there are none.
+    no_owner_mismatch: "every event with a role was handled by its stage's owner", "所有有角色的事件都由该阶段的负责人处理";
+    /// The caption of the picture of the cases started per week.
+    pic_started: "Cases started per week", "每周新开案例数";
+    /// Its note when the log spans too many weeks to draw one bar each: one bar per month.
+    pic_started_months: "too many weeks for one bar each: cases started per month", "周数过多：改为每月新开案例数";
+    /// Its note when the log spans too many months as well: one bar per year.
+    pic_started_years: "too many weeks and months for one bar each: cases started per year", "周数和月数过多：改为每年新开案例数";
+    /// The legend of its bars.
+    pic_started_legend: "cases whose first event falls in the period", "首个事件落在该时段的案例数";
+    /// What it says of a log without cases.
+    pic_no_case: "no case", "没有案例";
     }
 }
 

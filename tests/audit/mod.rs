@@ -6,6 +6,7 @@ mod input;
 mod presets;
 mod props;
 mod report_page;
+mod report_roles;
 mod roles;
 mod shape;
 mod sql;
