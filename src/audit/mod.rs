@@ -13,6 +13,7 @@ pub mod figures;
 pub mod fitness;
 mod jsonl_log;
 pub mod kpi;
+pub mod kpi_method;
 pub mod log;
 mod numbers;
 pub mod pictures;
