@@ -137,6 +137,7 @@ fn plan(
             stage: report.stage.as_deref(),
             per,
             reason,
+            case: None,
         },
         Lang::En,
     );

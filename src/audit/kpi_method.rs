@@ -16,6 +16,9 @@ pub struct Method<'a> {
     pub per: Option<Period>,
     /// Why the kpi is not computable (a `reason` code), `None` when it is.
     pub reason: Option<&'a str>,
+    /// The pipeline's word for one item (`case "商机"`), used by the Chinese sentence; English
+    /// says `case`, as the JSON does.
+    pub case: Option<&'a str>,
 }
 
 /// The sentence: `share of cases that reached `won``, `median time from a case's first event to
@@ -28,6 +31,7 @@ pub fn sentence(m: &Method, lang: Lang) -> String {
     let Some(measure) = m.measure else {
         return not_computed("qualitative", stage, lang);
     };
+    let c = m.case.unwrap_or("事项");
     match (lang, m.per) {
         (Lang::En, None) => match measure {
             Measure::Conversion => format!("share of cases that reached `{stage}`"),
@@ -62,27 +66,27 @@ pub fn sentence(m: &Method, lang: Lang) -> String {
             }
         }
         (Lang::Zh, None) => match measure {
-            Measure::Conversion => format!("进入 `{stage}` 的事项占全部事项的比例"),
-            Measure::Count => format!("进入 `{stage}` 的事项数"),
+            Measure::Conversion => format!("进入 `{stage}` 的{c}占全部{c}的比例"),
+            Measure::Count => format!("进入 `{stage}` 的{c}数"),
             Measure::Amount => {
-                format!("进入 `{stage}` 的事项的金额之和（事项的金额取其最后一个带金额的事件）")
+                format!("进入 `{stage}` 的{c}的金额之和（{c}的金额取其最后一个带金额的事件）")
             }
             Measure::Duration => {
-                format!("进入 `{stage}` 的事项从首个事件到首次进入 `{stage}` 的时间的中位数")
+                format!("进入 `{stage}` 的{c}从首个事件到首次进入 `{stage}` 的时间的中位数")
             }
         },
         (Lang::Zh, Some(per)) => {
             let p = crate::render::labels::period(Lang::Zh, per.keyword());
             match measure {
                 Measure::Conversion => {
-                    format!("按{p}：首个事件落在该{p}的事项中进入 `{stage}` 的比例")
+                    format!("按{p}：首个事件落在该{p}的{c}中进入 `{stage}` 的比例")
                 }
-                Measure::Count => format!("按{p}：首次进入 `{stage}` 落在该{p}的事项数"),
+                Measure::Count => format!("按{p}：首次进入 `{stage}` 落在该{p}的{c}数"),
                 Measure::Amount => format!(
-                    "按{p}：首次进入 `{stage}` 落在该{p}的事项的金额之和（事项的金额取其最后一个带金额的事件）"
+                    "按{p}：首次进入 `{stage}` 落在该{p}的{c}的金额之和（{c}的金额取其最后一个带金额的事件）"
                 ),
                 Measure::Duration => format!(
-                    "按{p}：首次进入 `{stage}` 落在该{p}的事项从首个事件到首次进入 `{stage}` 的时间的中位数"
+                    "按{p}：首次进入 `{stage}` 落在该{p}的{c}从首个事件到首次进入 `{stage}` 的时间的中位数"
                 ),
             }
         }

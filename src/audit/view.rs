@@ -457,7 +457,11 @@ impl AuditView {
             deviations: deviations(report, l, &title, &examples),
             fitness: fitness(report),
             open_cases: open_cases(report, l, &title),
-            kpis: report.kpis.iter().map(|k| kpi(k, model, lang)).collect(),
+            kpis: report
+                .kpis
+                .iter()
+                .map(|k| kpi(k, model, &report.pipeline, lang))
+                .collect(),
             rejected_rows: Listed::new(
                 report.rejected_rows.iter().map(|r| RejectedRow {
                     line: line_no(l, r.line),
@@ -942,7 +946,7 @@ fn open_cases(report: &Report, l: &AuditLabels, title: &dyn Fn(&str) -> String) 
     }
 }
 
-fn kpi(k: &KpiReport, model: &Model, lang: Lang) -> Kpi {
+fn kpi(k: &KpiReport, model: &Model, pipeline: &str, lang: Lang) -> Kpi {
     let l = lang.audit_labels();
     let def = model.kpis.iter().find(|m| m.def.id == k.id);
     let title = def.map(|m| m.def.display_title().to_string());
@@ -952,6 +956,11 @@ fn kpi(k: &KpiReport, model: &Model, lang: Lang) -> Kpi {
             stage: k.stage.as_deref(),
             per: def.and_then(|m| m.target.as_ref()).and_then(|t| t.per),
             reason: k.reason.as_deref(),
+            case: model
+                .pipelines
+                .iter()
+                .find(|p| p.def.id == pipeline)
+                .and_then(|p| p.case.as_deref()),
         },
         lang,
     );

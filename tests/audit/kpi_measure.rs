@@ -182,12 +182,17 @@ fn human_and_html_show_a_duration_as_a_duration_and_the_method_in_the_pages_lang
         "the page shows the median as a duration"
     );
 
-    let p = project("log.csv", LOG).file("demo.sop", &sop("zh"));
+    // A Chinese report names the items by the pipeline's `case` word.
+    let zh = sop("zh").replace(
+        "pipeline sales \"Sales\" {",
+        "pipeline sales \"Sales\" {\n  case \"商机\"",
+    );
+    let p = project("log.csv", LOG).file("demo.sop", &zh);
     let human = p.run(&["audit", "demo.sop", "log.csv"]).stdout;
     assert!(human.contains(": 5小时  目标 <= 2 h"), "{human}");
     assert!(human.contains("2026-03-01 1小时30分 ✓"), "{human}");
     assert!(
-        human.contains("进入 `won` 的事项从首个事件到首次进入 `won` 的时间的中位数"),
+        human.contains("进入 `won` 的商机从首个事件到首次进入 `won` 的时间的中位数"),
         "{human}"
     );
     assert!(
