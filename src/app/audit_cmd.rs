@@ -202,6 +202,11 @@ fn emit_sql(
         table: args.table.as_deref().unwrap_or_default(),
         columns: &read.columns,
         as_of,
+        amount_col: args.amount_col.as_deref().or_else(|| {
+            args.preset
+                .as_ref()
+                .and(read.columns.amount.first().map(String::as_str))
+        }),
     })
     .map_err(|e| Usage(explain(&e, args)))?;
     let mut stdout = std::io::stdout().lock();

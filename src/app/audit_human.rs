@@ -318,17 +318,19 @@ fn kpis(out: &mut dyn Write, v: &AuditView) -> io::Result<()> {
             Some(title) => format!("{} ({})", name(title), name(&k.id)),
             None => name(&k.id),
         };
-        if !k.computable {
+        if k.computable {
+            let target = shown(k.target.as_deref().unwrap_or_default(), VALUE_WIDTH);
+            writeln!(
+                out,
+                "  {}  {shown_name}: {}  {} {target}",
+                k.status, k.value, l.target
+            )?;
+        } else {
             let why = shown(&k.reason, usize::MAX);
             writeln!(out, "  —  {shown_name}: {} ({why})", l.not_computable)?;
-            continue;
         }
-        let target = shown(k.target.as_deref().unwrap_or_default(), VALUE_WIDTH);
-        writeln!(
-            out,
-            "  {}  {shown_name}: {}  {} {target}",
-            k.status, k.value, l.target
-        )?;
+        // How the value was computed, under it.
+        writeln!(out, "       {}", shown(&k.method, usize::MAX))?;
     }
     Ok(())
 }

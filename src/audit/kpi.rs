@@ -1,12 +1,15 @@
-//! KPIs computed from the log: conversions, amounts and counts of the cases that entered a kpi's
-//! stage, over the whole log or per calendar period.
+//! KPIs computed from the log: conversions, amounts, counts and durations of the cases that
+//! entered a kpi's stage, over the whole log or per calendar period.
 
 use std::collections::HashMap;
 
 use super::events::EventLog;
+use super::figures::quantile;
+use super::kpi_method::{Method, sentence, unit_seconds};
 use super::report::{KpiReport, KpiValue, Measure, PeriodValue, round6};
 use super::timestamp::{Timestamp, period_key, period_label};
 use crate::model::{Kpi, Model, SourceDb};
+use crate::render::Lang;
 use crate::syntax::{Comparator, KpiKind, Period};
 
 /// What the kpis are computed from.
@@ -28,23 +31,77 @@ pub struct KpiInput<'a> {
 
 /// One report per kpi of the document, in reading order.
 pub fn compute(input: &KpiInput) -> Vec<KpiReport> {
-    input.model.kpis.iter().map(|k| kpi(input, k)).collect()
+    input
+        .model
+        .kpis
+        .iter()
+        .map(|k| {
+            let (report, goal) = plan(input.model, input.db, input.pipeline, input.has_amount, k);
+            match goal {
+                Some(goal) => values(input, report, &goal),
+                None => report,
+            }
+        })
+        .collect()
 }
 
-fn kpi(input: &KpiInput, kpi: &Kpi) -> KpiReport {
+/// What a computable kpi is held against.
+#[derive(Debug, Clone)]
+pub struct Goal {
+    /// Index of the kpi's stage in the audited pipeline.
+    pub stage: usize,
+    /// The stage's id.
+    pub stage_id: String,
+    /// How the value must compare with `value`.
+    pub comparator: Comparator,
+    /// The target's number; for a duration, in seconds.
+    pub value: f64,
+    /// `per PERIOD` of the target.
+    pub per: Option<Period>,
+    /// What is computed.
+    pub measure: Measure,
+}
+
+/// Every kpi of the document as far as the SOP decides it: the report without the values the
+/// log gives, and for a computable kpi its goal. `--emit-sql` compiles the goals into SQL.
+pub fn plans(
+    model: &Model,
+    db: &SourceDb,
+    pipeline: usize,
+    has_amount: bool,
+) -> Vec<(KpiReport, Option<Goal>)> {
+    model
+        .kpis
+        .iter()
+        .map(|k| plan(model, db, pipeline, has_amount, k))
+        .collect()
+}
+
+fn plan(
+    model: &Model,
+    db: &SourceDb,
+    pipeline: usize,
+    has_amount: bool,
+    kpi: &Kpi,
+) -> (KpiReport, Option<Goal>) {
     let stage_name = kpi.stage.as_ref().map(|s| match s.target {
-        Some((p, i)) => input.model.pipelines[p].stages[i].def.id.clone(),
+        Some((p, i)) => model.pipelines[p].stages[i].def.id.clone(),
         None => s.stage.clone(),
     });
+    let qualitative = kpi.kind == Some(KpiKind::Qualitative);
+    let measure = Measure::of(kpi.measure_in_effect());
+    let per = kpi.target.as_ref().and_then(|t| t.per);
     let mut report = KpiReport {
         id: kpi.def.id.clone(),
         stage: stage_name,
         computable: false,
         reason: None,
-        measure: None,
+        measure: (!qualitative).then_some(measure),
+        method: String::new(),
         unit: None,
         target: None,
         missing_amount: None,
+        target_s: None,
         value: None,
         numerator: None,
         denominator: None,
@@ -56,12 +113,8 @@ fn kpi(input: &KpiInput, kpi: &Kpi) -> KpiReport {
         .as_ref()
         .and_then(|t| t.quantity.unit.as_ref().map(|u| u.name.clone()))
         .or_else(|| kpi.unit.as_ref().map(|u| u.value.clone()));
-    let measure = match &kpi.target {
-        Some(t) if t.quantity.percent => Measure::Conversion,
-        _ if unit.as_deref().is_some_and(is_currency) => Measure::Amount,
-        _ => Measure::Count,
-    };
-    let reason = if kpi.kind == Some(KpiKind::Qualitative) {
+    let unit_s = unit.as_deref().and_then(unit_seconds);
+    let reason = if qualitative {
         Some("qualitative")
     } else if kpi.stage.is_none() {
         Some("no stage")
@@ -69,34 +122,66 @@ fn kpi(input: &KpiInput, kpi: &Kpi) -> KpiReport {
         Some("no target")
     } else if kpi.stage.as_ref().and_then(|s| s.target).is_none() {
         Some("unknown stage")
-    } else if kpi.stage.as_ref().and_then(|s| s.target).map(|t| t.0) != Some(input.pipeline) {
+    } else if kpi.stage.as_ref().and_then(|s| s.target).map(|t| t.0) != Some(pipeline) {
         Some("stage of another pipeline")
-    } else if measure == Measure::Amount && !input.has_amount {
+    } else if measure == Measure::Amount && !has_amount {
         Some("no amount column")
+    } else if measure == Measure::Duration && unit_s.is_none() {
+        Some("no time unit")
     } else {
         None
     };
+    report.method = sentence(
+        &Method {
+            measure: report.measure,
+            stage: report.stage.as_deref(),
+            per,
+            reason,
+            case: None,
+        },
+        Lang::En,
+    );
     let (Some(target), Some((_, stage)), None) = (
         &kpi.target,
         kpi.stage.as_ref().and_then(|s| s.target),
         reason,
     ) else {
         report.reason = reason.map(str::to_string);
-        return report;
+        return (report, None);
     };
     report.computable = true;
-    report.measure = Some(measure);
-    report.target = Some(target_text(input.db, target.loc));
+    report.target = Some(target_text(db, target.loc));
     if measure != Measure::Conversion {
         report.unit = Some(unit);
     }
-    let entries = first_entries(input.log, stage);
-    let goal = |v: KpiValue| {
-        v.as_f64()
-            .map(|v| meets(v, target.comparator, target.quantity.value))
+    // What `met` compares with: a duration's target in seconds.
+    let value = match (measure, unit_s) {
+        (Measure::Duration, Some(s)) => {
+            let v = target.quantity.value * s;
+            report.target_s = Some(v);
+            v
+        }
+        _ => target.quantity.value,
     };
+    let goal = Goal {
+        stage,
+        stage_id: model.pipelines[pipeline].stages[stage].def.id.clone(),
+        comparator: target.comparator,
+        value,
+        per,
+        measure,
+    };
+    (report, Some(goal))
+}
+
+/// The values of a computable kpi, from the log.
+fn values(input: &KpiInput, mut report: KpiReport, g: &Goal) -> KpiReport {
+    let (measure, stage, per) = (g.measure, g.stage, g.per);
+    let entries = first_entries(input.log, stage);
+    let goal = |v: KpiValue| v.as_f64().map(|v| meets(v, g.comparator, g.value));
     let log = input.log;
-    match target.per {
+    let since_first = |c: usize, t: Timestamp| t.seconds_since(log.times[log.offsets[c]]);
+    match per {
         None => {
             let entered = entries.iter().flatten().count() as u64;
             let value = match measure {
@@ -111,6 +196,14 @@ fn kpi(input: &KpiInput, kpi: &Kpi) -> KpiReport {
                     KpiValue::Number(sum)
                 }
                 Measure::Count => KpiValue::Count(entered),
+                Measure::Duration => {
+                    let mut times: Vec<f64> = entries
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(c, e)| e.map(|t| since_first(c, t)))
+                        .collect();
+                    median(&mut times)
+                }
             };
             report.value = Some(value);
             report.met = Some(goal(value));
@@ -132,27 +225,33 @@ fn kpi(input: &KpiInput, kpi: &Kpi) -> KpiReport {
                         bucket(&mut buckets, per, t).amount += log.case_amounts[c];
                     }
                     (Measure::Count, Some(t)) => bucket(&mut buckets, per, t).entered += 1,
+                    (Measure::Duration, Some(t)) => {
+                        bucket(&mut buckets, per, t)
+                            .durations
+                            .push(since_first(c, t));
+                    }
                     _ => {}
                 }
             }
-            let value_of = |b: Bucket| match measure {
+            let empty = Bucket::default();
+            let value_of = |b: &Bucket| match measure {
                 Measure::Conversion => {
                     (percent(b.entered, b.cases), Some(b.entered), Some(b.cases))
                 }
                 Measure::Amount => (KpiValue::Number(b.amount), None, None),
                 Measure::Count => (KpiValue::Count(b.entered), None, None),
+                Measure::Duration => (median(&mut b.durations.clone()), None, None),
             };
             let periods = listed_periods(period_range(log, input.as_of, per), &buckets)
                 .into_iter()
                 .map(|listed| {
                     let (label, b) = match listed {
-                        Listed::One(key) => (
-                            period_label(per, key),
-                            buckets.get(&key).copied().unwrap_or_default(),
-                        ),
+                        Listed::One(key) => {
+                            (period_label(per, key), buckets.get(&key).unwrap_or(&empty))
+                        }
                         Listed::Empty(first, last) => (
                             format!("{}/{}", period_label(per, first), period_label(per, last)),
-                            Bucket::default(),
+                            &empty,
                         ),
                     };
                     let (value, numerator, denominator) = value_of(b);
@@ -171,9 +270,13 @@ fn kpi(input: &KpiInput, kpi: &Kpi) -> KpiReport {
     report
 }
 
-/// CNY, USD: a unit of three capital letters is a currency.
-fn is_currency(unit: &str) -> bool {
-    unit.len() == 3 && unit.bytes().all(|b| b.is_ascii_uppercase())
+/// The median of durations in seconds, to the microsecond; undefined without any.
+fn median(times: &mut [f64]) -> KpiValue {
+    if times.is_empty() {
+        return KpiValue::Undefined;
+    }
+    times.sort_unstable_by(f64::total_cmp);
+    KpiValue::Number(round6(quantile(times, 0.5)))
 }
 
 fn percent(num: u64, den: u64) -> KpiValue {
@@ -223,11 +326,13 @@ fn amounts(log: &EventLog, entries: &[Option<Timestamp>]) -> (f64, u64) {
 }
 
 /// What one period adds up.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct Bucket {
     cases: u64,
     entered: u64,
     amount: f64,
+    /// Duration kpis: each case's time from its first event to its first entry, in seconds.
+    durations: Vec<f64>,
 }
 
 fn bucket(buckets: &mut HashMap<i64, Bucket>, per: Period, t: Timestamp) -> &mut Bucket {

@@ -13,6 +13,7 @@ pub mod figures;
 pub mod fitness;
 mod jsonl_log;
 pub mod kpi;
+pub mod kpi_method;
 pub mod log;
 mod numbers;
 pub mod pictures;
@@ -22,6 +23,7 @@ pub mod report;
 pub mod roles;
 pub mod rows;
 pub mod sql;
+mod sql_kpis;
 pub mod stages;
 pub mod timestamp;
 pub mod view;
@@ -127,6 +129,9 @@ pub struct SqlRequest<'a> {
     pub columns: &'a Columns,
     /// `--as-of`: "now" for open cases; default: the latest event in the table.
     pub as_of: Option<Timestamp>,
+    /// The amount column when one is named (`--amount-col`, or a preset's); without one the
+    /// script reads no amount and amount kpis are not computable.
+    pub amount_col: Option<&'a str>,
 }
 
 /// The SQL script of `--emit-sql`.
@@ -148,6 +153,12 @@ pub fn emit_sql(request: &SqlRequest) -> Result<String, AuditError> {
         first(&request.columns.stage, "stage"),
         first(&request.columns.time, "timestamp"),
     );
+    let kpis = kpi::plans(
+        request.model,
+        request.db,
+        request.pipeline,
+        request.amount_col.is_some(),
+    );
     Ok(sql::script(&sql::SqlInput {
         process: &process,
         map: &map,
@@ -161,6 +172,8 @@ pub fn emit_sql(request: &SqlRequest) -> Result<String, AuditError> {
         as_of: request
             .as_of
             .map(|t| (t.rfc3339(), t.seconds_since(Timestamp::from_secs(0)))),
+        amount_col: request.amount_col,
+        kpis: &kpis,
     }))
 }
 

@@ -591,7 +591,10 @@ fn kpi_periods(k: &KpiReport, model: &Model, l: &AuditLabels) -> Option<String> 
         .iter()
         .find(|m| m.def.id == k.id)
         .map_or(k.id.as_str(), |m| m.def.display_title());
-    let target = k.target.as_deref().and_then(target_number);
+    // A duration's target in seconds, the values' unit.
+    let target = k
+        .target_s
+        .or_else(|| k.target.as_deref().and_then(target_number));
     let values: Vec<f64> = periods
         .iter()
         .map(|p| p.value.as_f64().unwrap_or(0.0))

@@ -336,9 +336,11 @@ pub struct KpiReport {
     /// `reason`: only when not computable: `qualitative`, `no stage`, `no target`, `unknown stage`,
     /// `stage of another pipeline` or `no amount column`.
     pub reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// `measure`: only when computable: what is computed, decided by the target's unit.
+    /// `measure`: what is computed: the kpi's `measure`, else inferred from its target's unit;
+    /// null for a qualitative kpi, which measures nothing the log holds.
     pub measure: Option<Measure>,
+    /// `method`: one sentence saying how the value was computed, or why it could not be.
+    pub method: String,
     /// Absent for conversions and kpis that cannot be computed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<Option<String>>,
@@ -349,6 +351,9 @@ pub struct KpiReport {
     /// `missing_amount`: amount kpis only: cases that entered the stage but have no amount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_amount: Option<u64>,
+    /// `target_s`: duration kpis only: the target's number in seconds, what `met` compares with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_s: Option<f64>,
     /// Without `per`: the value (null for a conversion of zero cases).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<KpiValue>,
@@ -366,8 +371,8 @@ pub struct KpiReport {
     pub met: Option<Option<bool>>,
 }
 
-/// What a computable kpi computes, decided by its target: a percentage, a currency or another
-/// unit (the target's, else the kpi's `unit`).
+/// What a kpi computes: its `measure`, else decided by its target: a percentage, a currency, a
+/// time unit or another unit (the target's, else the kpi's `unit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Measure {
@@ -378,17 +383,32 @@ pub enum Measure {
     Amount,
     /// `count`, for any other unit: how many cases entered the stage.
     Count,
+    /// `duration`, for a time unit (`h`, `days`): the median time, in seconds, from a case's
+    /// first event to its first entry into the stage.
+    Duration,
 }
 
-/// A count is an integer, an amount or a conversion a number; null when undefined.
+impl Measure {
+    /// The measure the audit computes for a measure of the language.
+    pub fn of(m: crate::syntax::Measure) -> Measure {
+        match m {
+            crate::syntax::Measure::Conversion => Measure::Conversion,
+            crate::syntax::Measure::Count => Measure::Count,
+            crate::syntax::Measure::Amount => Measure::Amount,
+            crate::syntax::Measure::Duration => Measure::Duration,
+        }
+    }
+}
+
+/// A count is an integer, an amount, a conversion or a duration a number; null when undefined.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum KpiValue {
     /// A count of cases: a JSON integer.
     Count(u64),
-    /// An amount, or a conversion in percent: a JSON number.
+    /// An amount, a conversion in percent or a duration in seconds: a JSON number.
     Number(f64),
-    /// A conversion of zero cases: null.
+    /// A conversion of zero cases, a duration of no case: null.
     Undefined,
 }
 

@@ -5,7 +5,9 @@
 
 use std::fmt::Write as _;
 
+use super::kpi::Goal;
 use super::process::Process;
+use super::report::KpiReport;
 use super::stages::StageMap;
 
 /// The SQL engines a script can be written for.
@@ -31,7 +33,7 @@ impl Dialect {
     }
 
     /// A column alias or name that may be a reserved word (`from`, `to`, `open`).
-    fn ident(self, name: &str) -> String {
+    pub(super) fn ident(self, name: &str) -> String {
         match self {
             Dialect::Spark => format!("`{}`", name.replace('`', "``")),
             _ => format!("\"{}\"", name.replace('"', "\"\"")),
@@ -67,7 +69,7 @@ impl Dialect {
     }
 
     /// An exact quantile (linear interpolation between closest ranks) of a column.
-    fn quantile(self, expr: &str, q: f64) -> String {
+    pub(super) fn quantile(self, expr: &str, q: f64) -> String {
         match self {
             Dialect::Duckdb => format!("quantile_cont({expr}, {q})"),
             Dialect::Spark => format!("percentile({expr}, {q})"),
@@ -83,14 +85,34 @@ impl Dialect {
         }
     }
 
-    fn text(self) -> &'static str {
+    /// A double rounded to 6 decimals, half away from zero (Postgres rounds only `numeric`).
+    pub(super) fn round6(self, expr: &str) -> String {
+        match self {
+            Dialect::Postgres => {
+                format!("CAST(ROUND(CAST({expr} AS NUMERIC), 6) AS DOUBLE PRECISION)")
+            }
+            _ => format!("ROUND({expr}, 6)"),
+        }
+    }
+
+    /// The date `days` days after 1970-01-01.
+    pub(super) fn date_from_days(self, days: &str) -> String {
+        match self {
+            Dialect::Spark => format!("date_add(DATE '1970-01-01', CAST({days} AS INT))"),
+            _ => format!("(DATE '1970-01-01' + CAST({days} AS INTEGER))"),
+        }
+    }
+
+    /// The text type.
+    pub(super) fn text(self) -> &'static str {
         match self {
             Dialect::Spark => "STRING",
             _ => "VARCHAR",
         }
     }
 
-    fn double(self) -> &'static str {
+    /// The double type.
+    pub(super) fn double(self) -> &'static str {
         match self {
             Dialect::Postgres => "DOUBLE PRECISION",
             _ => "DOUBLE",
@@ -122,10 +144,14 @@ pub struct SqlInput<'a> {
     pub pipeline: &'a str,
     /// `--as-of`, as RFC 3339 in UTC and as seconds since the epoch; default: the latest event.
     pub as_of: Option<(String, f64)>,
+    /// The amount column (a double), when one is named; amount kpis need it.
+    pub amount_col: Option<&'a str>,
+    /// Every kpi of the document with its goal when computable, for `sopc_kpis`.
+    pub kpis: &'a [(KpiReport, Option<Goal>)],
 }
 
 /// A string literal.
-fn lit(s: &str) -> String {
+pub(super) fn lit(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
@@ -170,8 +196,8 @@ pub fn script(input: &SqlInput) -> String {
         input.table.replace('\n', " ")
     );
     s.push_str(
-        "-- Views sopc_log, sopc_stages, sopc_next, sopc_transitions, sopc_bad_starts and\n\
-         -- sopc_open_cases. Equal timestamps within a case are ordered by stage value.\n\n",
+        "-- Views sopc_log, sopc_stages, sopc_next, sopc_transitions, sopc_bad_starts,\n\
+         -- sopc_open_cases and sopc_kpis. Equal timestamps within a case are ordered by stage value.\n\n",
     );
     let view = |s: &mut String, name: &str, body: &str| {
         let _ = writeln!(s, "CREATE OR REPLACE VIEW {name} AS\n{body};\n");
@@ -253,17 +279,21 @@ pub fn script(input: &SqlInput) -> String {
         "sopc_rows",
         &format!(
             "SELECT TRIM(CAST({case} AS {text})) AS case_id, TRIM(CAST({stage} AS {text})) AS value, \
-             {time} AS t\nFROM {table}",
+             {time} AS t, {amount} AS amount\nFROM {table}",
             case = q(input.case_col),
             stage = q(input.stage_col),
             time = q(input.time_col),
+            amount = match input.amount_col {
+                Some(col) => format!("CAST({} AS {})", q(col), d.double()),
+                None => format!("CAST(NULL AS {})", d.double()),
+            },
             table = d.table(input.table),
         ),
     );
     view(
         &mut s,
         "sopc_accepted",
-        "SELECT r.case_id, r.value, r.t, COALESCE(m.stage_id, r.value) AS stage, \
+        "SELECT r.case_id, r.value, r.t, r.amount, COALESCE(m.stage_id, r.value) AS stage, \
          m.stage_id IS NOT NULL AS known\n\
          FROM sopc_rows r LEFT JOIN sopc_stage_values m ON m.value = r.value\n\
          WHERE r.case_id IS NOT NULL AND r.case_id <> '' AND r.value IS NOT NULL \
@@ -278,7 +308,7 @@ pub fn script(input: &SqlInput) -> String {
     view(
         &mut s,
         "sopc_kept",
-        "SELECT o.case_id, o.value, o.stage, o.known, o.t\nFROM sopc_ordered o\n\
+        "SELECT o.case_id, o.value, o.stage, o.known, o.t, o.amount\nFROM sopc_ordered o\n\
          LEFT JOIN sopc_sop_kinds k ON k.a = o.stage AND k.b = o.stage AND k.kind = 'allowed'\n\
          WHERE o.prev_stage IS NULL OR o.prev_stage <> o.stage OR k.a IS NOT NULL",
     );
@@ -287,7 +317,7 @@ pub fn script(input: &SqlInput) -> String {
         &mut s,
         "sopc_events",
         &format!(
-            "SELECT k.case_id, k.stage, k.known, k.t, {epoch_t} AS t_s,\n  \
+            "SELECT k.case_id, k.stage, k.known, k.t, {epoch_t} AS t_s, k.amount,\n  \
              ROW_NUMBER() OVER (PARTITION BY k.case_id ORDER BY k.t, k.value) AS i,\n  \
              LEAD(k.stage) OVER (PARTITION BY k.case_id ORDER BY k.t, k.value) AS next_stage,\n  \
              LEAD({epoch_t}) OVER (PARTITION BY k.case_id ORDER BY k.t, k.value) AS next_t_s\n\
@@ -335,12 +365,15 @@ pub fn script(input: &SqlInput) -> String {
     view(
         &mut s,
         "sopc_open_cases",
-        "SELECT c.case_id, c.last_stage AS stage, c.last_t AS since,\n  \
-             ROUND(a.as_of_s - c.last_t_s, 6) AS age_s,\n  \
+        &format!(
+            "SELECT c.case_id, c.last_stage AS stage, c.last_t AS since,\n  \
+             {age} AS age_s,\n  \
              COALESCE(a.as_of_s - c.last_t_s > d.sla_s, FALSE) AS overdue\n\
              FROM sopc_case_ends c CROSS JOIN sopc_as_of a\n\
              LEFT JOIN sopc_sop_stages d ON d.id = c.last_stage\n\
              WHERE NOT COALESCE(d.terminal, FALSE)",
+            age = d.round6("a.as_of_s - c.last_t_s"),
+        ),
     );
     // Stages: SOP stages in order, then unknown stages by id.
     view(
@@ -388,12 +421,15 @@ pub fn script(input: &SqlInput) -> String {
              c.dwell_completed, c.dwell_median_s, c.dwell_p90_s, c.dwell_max_s,\n  \
              CASE WHEN l.sla_s IS NULL THEN NULL ELSE c.breaches END AS sla_breaches,\n  \
              CASE WHEN l.sla_s IS NULL OR c.dwell_completed = 0 THEN NULL\n       \
-             ELSE ROUND(CAST(c.breaches AS {dbl}) / c.dwell_completed, 6) END AS sla_breach_rate,\n  \
+             ELSE {rate} END AS sla_breach_rate,\n  \
              CASE WHEN l.terminal THEN 0 ELSE COALESCE(o.open_count, 0) END AS {open},\n  \
              CASE WHEN l.sla_s IS NULL THEN NULL ELSE COALESCE(o.overdue_count, 0) END AS open_overdue\n\
              FROM sopc_stage_list l JOIN sopc_stage_counts c ON c.id = l.id\n\
              LEFT JOIN sopc_stage_open o ON o.stage = l.id",
-            dbl = d.double(),
+            rate = d.round6(&format!(
+                "CAST(c.breaches AS {}) / c.dwell_completed",
+                d.double()
+            )),
             open = q("open"),
         ),
     );
@@ -417,12 +453,16 @@ pub fn script(input: &SqlInput) -> String {
         "sopc_next",
         &format!(
             "SELECT t.{from}, t.{to}, t.{count},\n  \
-             ROUND(CAST(t.{count} AS {dbl}) / c.entries, 6) AS conversion\n\
+             {conversion} AS conversion\n\
              FROM sopc_transitions t JOIN sopc_stage_counts c ON c.id = t.{from}",
             from = q("from"),
             to = q("to"),
             count = q("count"),
-            dbl = d.double(),
+            conversion = d.round6(&format!(
+                "CAST(t.{} AS {}) / c.entries",
+                q("count"),
+                d.double()
+            )),
         ),
     );
     view(
@@ -437,5 +477,6 @@ pub fn script(input: &SqlInput) -> String {
             count = q("count"),
         ),
     );
+    super::sql_kpis::views(&mut s, d, input.kpis, &view);
     s
 }

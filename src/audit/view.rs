@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::kpi_method;
 pub use super::numbers::{amount, count, duration, percent};
 use super::pictures::Pictures;
 use super::report::{
@@ -395,6 +396,9 @@ pub struct Kpi {
     pub reason_words: String,
     /// For the page: the target with its period in the page's language (`>= 1 每周`).
     pub target_words: Option<String>,
+    /// How the value was computed, or why it could not be, in the page's language: `share of
+    /// cases that reached `won``.
+    pub method: String,
 }
 
 /// A row of the log refused.
@@ -520,7 +524,11 @@ impl AuditView {
             fitness: fitness(report),
             open_cases: open_cases(report, l, &title),
             handled: handled(report, model, &title),
-            kpis: report.kpis.iter().map(|k| kpi(k, model, lang)).collect(),
+            kpis: report
+                .kpis
+                .iter()
+                .map(|k| kpi(k, model, &report.pipeline, lang))
+                .collect(),
             rejected_rows: Listed::new(
                 report.rejected_rows.iter().map(|r| RejectedRow {
                     line: line_no(l, r.line),
@@ -724,6 +732,7 @@ fn reason_words(lang: Lang, reason: &str) -> String {
         "unknown stage" => "未知阶段".to_string(),
         "stage of another pipeline" => "阶段属于其他流程".to_string(),
         "no amount column" => "日志没有金额列".to_string(),
+        "no time unit" => "目标没有时间单位".to_string(),
         other => other.to_string(),
     }
 }
@@ -1079,15 +1088,26 @@ fn handled(report: &Report, model: &Model, title: &dyn Fn(&str) -> String) -> Op
     })
 }
 
-fn kpi(k: &KpiReport, model: &Model, lang: Lang) -> Kpi {
+fn kpi(k: &KpiReport, model: &Model, pipeline: &str, lang: Lang) -> Kpi {
     let l = lang.audit_labels();
-    let title = model
-        .kpis
-        .iter()
-        .find(|m| m.def.id == k.id)
-        .map(|m| m.def.display_title().to_string());
+    let def = model.kpis.iter().find(|m| m.def.id == k.id);
+    let title = def.map(|m| m.def.display_title().to_string());
+    let method = kpi_method::sentence(
+        &kpi_method::Method {
+            measure: k.measure,
+            stage: k.stage.as_deref(),
+            per: def.and_then(|m| m.target.as_ref()).and_then(|t| t.per),
+            reason: k.reason.as_deref(),
+            case: model
+                .pipelines
+                .iter()
+                .find(|p| p.def.id == pipeline)
+                .and_then(|p| p.case.as_deref()),
+        },
+        lang,
+    );
     let (status, value) = if k.computable {
-        kpi_value(k, l)
+        kpi_value(k, l, lang)
     } else {
         ("—".to_string(), String::new())
     };
@@ -1102,11 +1122,12 @@ fn kpi(k: &KpiReport, model: &Model, lang: Lang) -> Kpi {
         reason_words: reason_words(lang, k.reason.as_deref().unwrap_or_default()),
         target_words: k.target.as_deref().map(|t| target_words(lang, t)),
         target: k.target.clone(),
+        method,
     }
 }
 
 /// The status word and the value(s) of a computable kpi.
-fn kpi_value(k: &KpiReport, l: &AuditLabels) -> (String, String) {
+fn kpi_value(k: &KpiReport, l: &AuditLabels, lang: Lang) -> (String, String) {
     let unit = k
         .unit
         .clone()
@@ -1117,6 +1138,10 @@ fn kpi_value(k: &KpiReport, l: &AuditLabels) -> (String, String) {
         (KpiValue::Undefined, _) => "—".to_string(),
         (v, Some(Measure::Conversion)) => {
             format!("{:.1}%", v.as_f64().unwrap_or_default())
+        }
+        // Seconds, shown as a duration: never `18000 h`.
+        (v, Some(Measure::Duration)) => {
+            kpi_method::duration_words(v.as_f64().unwrap_or_default(), lang)
         }
         (KpiValue::Count(n), _) => format!("{}{unit}", count(n)),
         (KpiValue::Number(x), _) => format!("{}{unit}", amount(x)),
@@ -1130,26 +1155,31 @@ fn kpi_value(k: &KpiReport, l: &AuditLabels) -> (String, String) {
         if periods.is_empty() {
             return ("—".to_string(), l.no_periods.to_string());
         }
+        // A period without a value (no cohort, no case for a median) is neither met nor missed.
+        let judged = periods.iter().filter(|p| p.met.is_some()).count();
         let met = periods.iter().filter(|p| p.met == Some(true)).count();
-        let status = if met == periods.len() {
+        let status = if judged == 0 {
+            "—".to_string()
+        } else if met == judged {
             l.met.to_string()
         } else if met == 0 {
             l.missed.to_string()
         } else {
-            format!("{} {met}{}{}", l.partly, l.of, periods.len())
+            format!("{} {met}{}{judged}", l.partly, l.of)
         };
         let shown: Vec<String> = periods
             .iter()
             .rev()
             .take(4)
             .rev()
-            .map(|p| {
-                format!(
+            .map(|p| match p.met {
+                Some(met) => format!(
                     "{} {} {}",
                     p.period,
                     show(p.value),
-                    if p.met == Some(true) { "✓" } else { "✗" }
-                )
+                    if met { "✓" } else { "✗" }
+                ),
+                None => format!("{} {}", p.period, show(p.value)),
             })
             .collect();
         return (status, shown.join(" · "));

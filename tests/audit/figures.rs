@@ -367,16 +367,22 @@ fn kpis() {
         r["kpis"],
         json!([
             {"id": "win_rate", "stage": "won", "computable": true, "measure": "conversion",
+             "method": "share of cases that reached `won`",
              "target": ">= 25%", "value": 33.333333, "numerator": 2, "denominator": 6, "met": true},
             {"id": "revenue", "stage": "won", "computable": true, "measure": "amount",
+             "method": "per month: sum of the amounts of the cases whose first entry into `won` \
+                        falls in the month (a case's amount is the one on its latest event that has one)",
              "unit": "CNY", "target": ">= 1_000 per month", "missing_amount": 0,
              "periods": [{"period": "2026-03", "value": 1800.0, "met": true}]},
             {"id": "deals_won", "stage": "won", "computable": true, "measure": "count",
+             "method": "per week: number of cases whose first entry into `won` falls in the week",
              "unit": "deals", "target": ">= 1 per week",
              "periods": [{"period": "2026-W09", "value": 0, "met": false},
                          {"period": "2026-W10", "value": 1, "met": true},
                          {"period": "2026-W11", "value": 1, "met": true}]},
-            {"id": "csat", "stage": "won", "computable": false, "reason": "qualitative"},
+            {"id": "csat", "stage": "won", "computable": false, "reason": "qualitative",
+             "measure": null,
+             "method": "not computed: the kpi is qualitative, the log cannot measure it"},
         ])
     );
 }

@@ -3,6 +3,7 @@
 mod figures;
 pub mod hostile;
 mod input;
+mod kpi_measure;
 mod presets;
 mod props;
 mod report_page;

@@ -1,5 +1,7 @@
-//! `--emit-sql`: the script run on DuckDB gives the figures of `sopc audit --format json` on
-//! the same log. Skips (saying why) when python3 cannot import duckdb; `.ci/run` installs it.
+//! `--emit-sql`: the script run on DuckDB, Spark and Postgres gives the figures of `sopc audit
+//! --format json` on the same log, kpis included. Each engine's test skips (saying why) when
+//! python3 cannot import duckdb or pyspark, or when `SOPC_TEST_PG` names no Postgres server to
+//! reach with `psql`; `.ci/run` installs all three and sets `SOPC_TEST_PG`.
 
 use std::process::Command;
 
@@ -9,15 +11,16 @@ use sopc::audit::Timestamp;
 use super::DEMO_SOP;
 use crate::support::Project;
 
-/// Loads `log.csv` into a table `deals` (timestamps with time zone, the session in UTC; a bad
-/// timestamp is NULL, a rejected row), runs `script.sql` and prints every view as JSON, with
-/// timestamps as seconds since the epoch.
+/// Loads `log.csv` into a table `deals` (case and stage text, timestamps with time zone, the
+/// session in UTC, the amount a double; a bad timestamp is NULL, a rejected row), runs
+/// `script.sql` and prints every view as JSON, with timestamps as seconds since the epoch.
+/// Postgres runs in a schema of its own, dropped at the end.
 const RUNNER: &str = r#"
-import calendar, datetime, json, os, sys, time
+import calendar, datetime, json, os, subprocess, sys, time
 os.environ['TZ'] = 'UTC'
 time.tzset()
 engine = sys.argv[1]
-views = ['sopc_log', 'sopc_stages', 'sopc_next', 'sopc_transitions', 'sopc_bad_starts', 'sopc_open_cases']
+views = ['sopc_log', 'sopc_stages', 'sopc_next', 'sopc_transitions', 'sopc_bad_starts', 'sopc_open_cases', 'sopc_kpis']
 script = open('script.sql').read()
 
 def value(v):
@@ -34,12 +37,41 @@ if engine == 'duckdb':
     con.execute("SET TimeZone='UTC'")
     con.execute("CREATE TABLE raw AS SELECT * FROM read_csv('log.csv', header=true, all_varchar=true)")
     con.execute("""CREATE TABLE deals AS SELECT case_id, stage,
-      TRY_CAST("timestamp" AS TIMESTAMPTZ) AS "timestamp" FROM raw""")
+      TRY_CAST("timestamp" AS TIMESTAMPTZ) AS "timestamp", TRY_CAST(amount AS DOUBLE) AS amount FROM raw""")
     con.execute(script)
     for view in views:
         cur = con.execute(f'SELECT * FROM {view}')
         cols = [c[0] for c in cur.description]
         out[view] = [{k: value(v) for k, v in zip(cols, r)} for r in cur.fetchall()]
+elif engine == 'postgres':
+    conn = os.environ['SOPC_TEST_PG']
+    schema = 'sopc_test_%d' % os.getpid()
+    env = dict(os.environ, PGTZ='UTC', PGOPTIONS='-c search_path=' + schema)
+    def psql(*args):
+        r = subprocess.run(['psql', conn, '-X', '-q', '-v', 'ON_ERROR_STOP=1', *args],
+                           env=env, capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit('psql ' + ' '.join(args)[:200] + ': ' + r.stderr)
+        return r.stdout
+    psql('-c', f'CREATE SCHEMA {schema}')
+    try:
+        with open('load.sql', 'w') as f:
+            f.write("""CREATE FUNCTION try_ts(s text) RETURNS timestamptz AS $$
+BEGIN RETURN s::timestamptz; EXCEPTION WHEN others THEN RETURN NULL; END $$ LANGUAGE plpgsql;
+CREATE TABLE raw (case_id text, stage text, "timestamp" text, amount text);
+\\copy raw FROM 'log.csv' WITH (FORMAT csv, HEADER true)
+CREATE TABLE deals AS SELECT case_id, stage, try_ts("timestamp") AS "timestamp",
+  CAST(NULLIF(amount, '') AS DOUBLE PRECISION) AS amount FROM raw;
+""")
+        psql('-f', 'load.sql')
+        psql('-f', 'script.sql')
+        stamps = {'first', 'last', 'as_of', 'since'}
+        for view in views:
+            rows = json.loads(psql('-A', '-t', '-c', f"SELECT COALESCE(json_agg(v), '[]') FROM {view} v"))
+            out[view] = [{k: datetime.datetime.fromisoformat(v).timestamp() if k in stamps and v else v
+                          for k, v in r.items()} for r in rows]
+    finally:
+        psql('-c', f'DROP SCHEMA {schema} CASCADE')
 else:
     from pyspark.sql import SparkSession
     spark = (SparkSession.builder.master('local[2]').appName('sopc')
@@ -50,7 +82,8 @@ else:
              .getOrCreate())
     spark.sparkContext.setLogLevel('ERROR')
     spark.read.option('header', 'true').csv('log.csv').createOrReplaceTempView('raw')
-    spark.sql("SELECT case_id, stage, try_cast(`timestamp` AS TIMESTAMP) AS `timestamp` FROM raw") \
+    spark.sql("SELECT case_id, stage, try_cast(`timestamp` AS TIMESTAMP) AS `timestamp`, "
+              "try_cast(amount AS DOUBLE) AS amount FROM raw") \
         .write.mode('overwrite').saveAsTable('deals')
     for statement in script.split(';\n'):
         body = '\n'.join(l for l in statement.splitlines() if not l.startswith('--')).strip()
@@ -98,7 +131,7 @@ fn log(n: usize) -> String {
             .wrapping_add(1442695040888963407);
         (seed >> 33) % m
     };
-    let mut out = String::from("case_id,stage,timestamp\n");
+    let mut out = String::from("case_id,stage,timestamp,amount\n");
     for c in 0..n {
         let mut minutes = next(40_000);
         let len = 1 + next(7);
@@ -109,14 +142,19 @@ fn log(n: usize) -> String {
             let secs = next(60);
             let month = 1 + d / 28;
             let day = 1 + d % 28;
+            let fraction = next(1000);
+            // Some rows carry an amount, with cents; a case's latest one counts.
+            let amount = match next(3) {
+                0 => format!("{}.{:02}", 500 + next(20_000), next(100)),
+                _ => String::new(),
+            };
             out.push_str(&format!(
-                "D{c:03},{v},2026-{month:02}-{day:02}T{h:02}:{m:02}:{secs:02}.{:03}+08:00\n",
-                next(1000)
+                "D{c:03},{v},2026-{month:02}-{day:02}T{h:02}:{m:02}:{secs:02}.{fraction:03}+08:00,{amount}\n",
             ));
         }
     }
     // A row with a bad timestamp and one without a stage: rejected in both.
-    out.push_str("D000,lead,2026-02-30T00:00:00Z\nD001,,2026-01-01T00:00:00Z\n");
+    out.push_str("D000,lead,2026-02-30T00:00:00Z,\nD001,,2026-01-01T00:00:00Z,\n");
     out
 }
 
@@ -150,6 +188,47 @@ fn duckdb_runs_the_script_to_the_audits_figures() {
 }
 
 #[test]
+fn postgres_runs_the_script_to_the_audits_figures() {
+    if !postgres_available() {
+        return;
+    }
+    engine_matches_the_audit("postgres");
+}
+
+/// Whether `SOPC_TEST_PG` names a server `psql` reaches; says why not when it does not.
+fn postgres_available() -> bool {
+    let Ok(conn) = std::env::var("SOPC_TEST_PG") else {
+        eprintln!(
+            "skipped: SOPC_TEST_PG is not set (a libpq connection string; `.ci/run` sets it)"
+        );
+        return false;
+    };
+    let reached = Command::new("psql")
+        .args([conn.as_str(), "-X", "-q", "-c", "SELECT 1"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !reached {
+        eprintln!("skipped: psql cannot reach the server of SOPC_TEST_PG `{conn}`");
+    }
+    reached
+}
+
+/// The demo SOP with a kpi of every measure, with and without `per`, over every period.
+fn kpi_sop() -> String {
+    format!(
+        "{DEMO_SOP}
+kpi time_to_win \"Time to win\" {{ kind quantitative target <= 20 d stage won owner boss }}
+kpi time_to_propose \"Time to propose\" {{ kind quantitative measure duration target <= 10 days per month stage propose owner boss }}
+kpi qualified_share \"Qualified share\" {{ kind quantitative target >= 40% per quarter stage qualify owner boss }}
+kpi lost_deals \"Lost deals\" {{ kind quantitative unit deals target <= 30 stage lost owner boss }}
+kpi proposal_value \"Proposal value\" {{ kind quantitative unit CNY target >= 10_000 stage propose owner boss }}
+kpi daily_wins \"Daily wins\" {{ kind quantitative measure count target >= 1 per day stage won owner boss }}
+kpi yearly_wins \"Yearly wins\" {{ kind quantitative unit deals target >= 50 per year stage won owner boss }}
+"
+    )
+}
+
+#[test]
 fn spark_runs_the_script_to_the_audits_figures() {
     if !available("pyspark") {
         eprintln!("skipped: python3 cannot import pyspark, or no java (pip install pyspark)");
@@ -160,36 +239,15 @@ fn spark_runs_the_script_to_the_audits_figures() {
 
 /// Runs the script of `dialect` on its engine and compares every view with the JSON audit.
 fn engine_matches_the_audit(dialect: &str) {
-    let p = Project::new()
-        .file("demo.sop", DEMO_SOP)
-        .file("log.csv", &log(150))
-        .file("run.py", RUNNER);
-    let audit = p
-        .run(&["audit", "demo.sop", "log.csv", "--format", "json"])
-        .json();
-    let script = p
-        .run(&[
-            "audit",
-            "demo.sop",
-            "--emit-sql",
-            "--dialect",
-            dialect,
-            "--table",
-            "deals",
-        ])
-        .stdout;
-    std::fs::write(p.path().join("script.sql"), &script).unwrap();
-    let out = Command::new("python3")
-        .args(["run.py", dialect])
-        .current_dir(p.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let sql: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (audit, sql) = run_both(dialect, &kpi_sop(), &log(150));
+    same_kpis(&sql, &audit);
+    let measures: std::collections::BTreeSet<&str> = audit["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|k| k["measure"].as_str())
+        .collect();
+    assert_eq!(measures.len(), 4, "{measures:?}");
 
     // The log.
     let log = &sql["sopc_log"][0];
@@ -350,4 +408,113 @@ fn the_script_names_its_table_and_dialect_and_refuses_unknown_ones() {
     assert!(r.stderr.contains("no SQL dialect `oracle`"), "{}", r.stderr);
     // Without a log and without `--emit-sql`, the log is asked for.
     p.run_code(&["audit", "demo.sop"], 2);
+}
+
+/// The audit's JSON of `log` against `sop`, and every view of the script of `dialect` run on
+/// its engine over the same log.
+fn run_both(dialect: &str, sop: &str, log: &str) -> (Value, Value) {
+    let p = Project::new()
+        .file("demo.sop", sop)
+        .file("log.csv", log)
+        .file("run.py", RUNNER);
+    let audit = p
+        .run(&["audit", "demo.sop", "log.csv", "--format", "json"])
+        .json();
+    let script = p
+        .run(&[
+            "audit",
+            "demo.sop",
+            "--emit-sql",
+            "--dialect",
+            dialect,
+            "--table",
+            "deals",
+            "--amount-col",
+            "amount",
+        ])
+        .stdout;
+    std::fs::write(p.path().join("script.sql"), &script).unwrap();
+    let out = Command::new("python3")
+        .args(["run.py", dialect])
+        .current_dir(p.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (audit, serde_json::from_slice(&out.stdout).unwrap())
+}
+
+/// `sopc_kpis` holds one row per kpi without `per` (period NULL) and one per listed period,
+/// each equal to the JSON's value and `met`.
+#[track_caller]
+fn same_kpis(sql: &Value, audit: &Value) {
+    let mut expected = Vec::new();
+    for k in audit["kpis"].as_array().unwrap() {
+        match k["periods"].as_array() {
+            Some(periods) => {
+                for p in periods {
+                    expected.push((k["id"].clone(), p["period"].clone(), &p["value"], &p["met"]));
+                }
+            }
+            None => expected.push((k["id"].clone(), Value::Null, &k["value"], &k["met"])),
+        }
+    }
+    let rows = sql["sopc_kpis"].as_array().unwrap();
+    assert_eq!(rows.len(), expected.len(), "{rows:?}");
+    for (id, period, value, met) in expected {
+        let row = rows
+            .iter()
+            .find(|r| r["id"] == id && r["period"] == period)
+            .unwrap_or_else(|| panic!("no row of kpi {id} for period {period} in sopc_kpis"));
+        let what = format!("kpi {id} {period}");
+        let value = if value.is_null() { &Value::Null } else { value };
+        same(&what, &row["value"], value);
+        same(&what, &row["met"], met);
+    }
+}
+
+/// A log over 30 years of days: the per-day lists are the first 1,000 days, then the days with
+/// an entry, with the runs between them as single elements, on the engine as in the audit.
+#[test]
+fn duckdb_bounds_period_lists_like_the_audit() {
+    if !available("duckdb") {
+        eprintln!("skipped: python3 cannot import duckdb (pip install duckdb)");
+        return;
+    }
+    let mut log = String::from("case_id,stage,timestamp,amount\n");
+    for (c, year) in [1996, 1997, 2003, 2003, 2010, 2026].into_iter().enumerate() {
+        log.push_str(&format!(
+            "L{c},lead,{year}-03-0{}T08:00:00Z,\nL{c},qualify,{year}-03-0{}T20:00:00Z,\n\
+             L{c},propose,{year}-03-09T09:00:00Z,100.5\nL{c},won,{year}-03-10T12:00:00Z,\n",
+            1 + c % 2,
+            1 + c % 2,
+        ));
+    }
+    let sop = format!(
+        "{DEMO_SOP}
+kpi daily_wins \"Daily wins\" {{ kind quantitative measure count target >= 1 per day stage won owner boss }}
+kpi daily_value \"Daily value\" {{ kind quantitative unit CNY target >= 100 per day stage won owner boss }}
+kpi daily_time \"Daily time\" {{ kind quantitative target <= 9 d per day stage won owner boss }}
+kpi weekly_share \"Weekly share\" {{ kind quantitative target >= 50% per week stage propose owner boss }}
+"
+    );
+    let (audit, sql) = run_both("duckdb", &sop, &log);
+    let daily = audit["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == "daily_wins")
+        .unwrap();
+    let periods = daily["periods"].as_array().unwrap();
+    assert!(periods.len() < 1_020, "{}", periods.len());
+    assert!(
+        periods
+            .iter()
+            .any(|p| p["period"] == "1998-11-26/2003-03-09"),
+        "{periods:?}"
+    );
+    same_kpis(&sql, &audit);
 }
