@@ -11,6 +11,7 @@ mod ci;
 mod cli;
 mod config;
 mod diagram_layout;
+mod did_you_mean;
 mod diff;
 mod documents;
 mod driver;
