@@ -37,6 +37,7 @@ mod pathological;
 mod pathological_audit;
 mod pathological_output;
 mod print;
+mod root_cause;
 mod rule_ids;
 mod rules_docs;
 mod sarif;
