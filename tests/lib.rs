@@ -43,4 +43,5 @@ mod rules_docs;
 mod sarif;
 mod site;
 mod suppress;
+mod template_errors;
 mod tidy;
