@@ -29,6 +29,10 @@ pub enum FindingData<L> {
         /// For a stage: the pipeline it was looked for in.
         #[serde(skip_serializing_if = "Option::is_none")]
         pipeline: Option<String>,
+        /// For a stage looked for in one pipeline: the other pipelines that have a stage of
+        /// that name, in reading order (a `->` cannot lead there; a kpi writes `pipeline.stage`).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        elsewhere: Vec<String>,
     },
     /// A name that refers to more than one definition: each of `candidates` says which.
     Ambiguous {
@@ -157,11 +161,13 @@ impl<L> FindingData<L> {
                 name,
                 suggestion,
                 pipeline,
+                elsewhere,
             } => FindingData::Undefined {
                 namespace,
                 name: name.clone(),
                 suggestion: suggestion.clone(),
                 pipeline: pipeline.clone(),
+                elsewhere: elsewhere.clone(),
             },
             FindingData::Ambiguous {
                 namespace,
@@ -270,8 +276,12 @@ impl<L> FindingData<L> {
             FindingData::Undefined {
                 namespace,
                 pipeline,
+                elsewhere,
                 ..
             } => match (*namespace, pipeline) {
+                ("stage", Some(_)) if !elsewhere.is_empty() => {
+                    format!("a stage of {}, not of this pipeline", pipelines(elsewhere))
+                }
                 ("stage", Some(_)) => "not a stage of this pipeline".to_string(),
                 ("stage" | "pipeline", None) => "not a stage".to_string(),
                 _ => format!("not a defined {namespace}"),
@@ -318,6 +328,24 @@ impl<L> FindingData<L> {
     pub fn help(&self) -> Option<String> {
         Some(match self {
             FindingData::Syntax(k) => return k.help(),
+            FindingData::Undefined {
+                namespace: "stage",
+                name,
+                suggestion,
+                pipeline: Some(p),
+                elsewhere,
+            } if !elsewhere.is_empty() => {
+                let there = format!("`{name}` is a stage of {}", pipelines(elsewhere));
+                match suggestion {
+                    Some(s) if s.contains('.') => format!("{there}: did you mean `{s}`?"),
+                    Some(s) => {
+                        format!("{there}, and a `->` stays inside its pipeline: did you mean `{s}`?")
+                    }
+                    None => format!(
+                        "{there}, and a `->` stays inside its pipeline: add `stage {name} {{ ... }}` to `{p}`"
+                    ),
+                }
+            }
             FindingData::Undefined {
                 suggestion: Some(s),
                 ..
@@ -390,5 +418,15 @@ impl<L> FindingData<L> {
                 }
             },
         })
+    }
+}
+
+/// `` pipeline `a` `` or `` pipelines `a` and `b` ``.
+fn pipelines(ids: &[String]) -> String {
+    let names: Vec<String> = ids.iter().map(|p| format!("`{p}`")).collect();
+    match names.as_slice() {
+        [one] => format!("pipeline {one}"),
+        [rest @ .., last] => format!("pipelines {} and {last}", rest.join(", ")),
+        [] => "no pipeline".to_string(),
     }
 }

@@ -1,9 +1,7 @@
 //! Did-you-mean: the one place that picks the known name closest to a mistyped one, for every
 //! stage (syntax keywords, names in a document, rule names on the command line).
 
-/// "did you mean `x`?" when a candidate is close to `word`: the cut-off is the one of
-/// [`Suggester`] (an edit distance, ignoring case, of at most a third of the candidate's length,
-/// between 1 and 3).
+/// "did you mean `x`?" when a candidate is close to `word`, by the measure of [`Suggester`].
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
@@ -28,10 +26,20 @@ const LOOKS_PER_NAMESPACE: usize = 20_000_000;
 /// Did-you-mean over one namespace, prepared once and asked many times: a document with
 /// thousands of unknown names in a namespace of thousands stays fast.
 ///
-/// A candidate is close when its edit distance (insertions, deletions, substitutions and
-/// transpositions of adjacent characters, ignoring case) is at most a third of its length,
-/// between 1 and 3; the same name in other case counts as closest. Ties go to the name that
-/// sorts first.
+/// Lengths are counted in characters, so a two-character Chinese name weighs what it reads.
+/// In order of preference, a candidate is close when:
+///
+/// 1. it is the same name in other case;
+/// 2. its edit distance (insertions, deletions, substitutions and transpositions of adjacent
+///    characters, ignoring case) is at most a third of its length, between 1 and 3, and at most
+///    half the length of the longer of the two (so `a` is never offered for `z`);
+/// 3. one of the two contains the other and the shorter has at least two characters and at
+///    least half as many as the longer (`后厨准备` written where `后厨` is defined, `qualify`
+///    where `qualify_lead` is); one that the other starts with or ends with before one it
+///    merely contains, then the longer candidate.
+///
+/// Ties go to the name that sorts first. [`Suggester::suggest_other`] leaves out one name: the
+/// definition being written, which is never what a reference inside it meant.
 pub struct Suggester<'a> {
     /// Sorted by lowercase length, then by name.
     candidates: Vec<Candidate<'a>>,
@@ -47,6 +55,8 @@ pub struct Suggester<'a> {
 struct Candidate<'a> {
     name: &'a str,
     lower: Vec<char>,
+    /// `lower` as a string, to find one name inside another.
+    lower_text: String,
     /// The largest distance at which it is suggested.
     limit: usize,
     /// Which characters it holds, hashed into 64 bits.
@@ -62,11 +72,12 @@ impl<'a> Suggester<'a> {
             .map(|name| {
                 let lower = name.to_lowercase();
                 let chars: Vec<char> = lower.chars().collect();
-                by_lower.entry(lower).or_default().push(name);
+                by_lower.entry(lower.clone()).or_default().push(name);
                 Candidate {
                     name,
                     mask: mask(&chars),
                     lower: chars,
+                    lower_text: lower,
                     limit: (name.chars().count() / 3).clamp(1, 3),
                 }
             })
@@ -91,15 +102,24 @@ impl<'a> Suggester<'a> {
         if let Some(&found) = self.cache.get(word) {
             return found;
         }
-        let found = self.search(word);
+        let found = self.search(word, None);
         self.cache.insert(word.to_string(), found);
         found
     }
 
-    fn search(&mut self, word: &str) -> Option<&'a str> {
+    /// The closest candidate to `word` other than `not`: a reference written inside the
+    /// definition `not` (a `->` inside a stage, a role's `reports_to`) never means that one.
+    pub fn suggest_other(&mut self, word: &str, not: &str) -> Option<&'a str> {
+        match self.suggest(word) {
+            Some(found) if found == not => self.search(word, Some(not)),
+            found => found,
+        }
+    }
+
+    fn search(&mut self, word: &str, not: Option<&str>) -> Option<&'a str> {
         let lower = word.to_lowercase();
         if let Some(names) = self.by_lower.get(&lower)
-            && let Some(same) = names.iter().find(|n| **n != word)
+            && let Some(same) = names.iter().find(|n| **n != word && Some(**n) != not)
         {
             return Some(same);
         }
@@ -113,26 +133,29 @@ impl<'a> Suggester<'a> {
         let mut budget = DISTANCES_PER_NAME.min(self.budget);
         let mut rows = Rows::default();
         // Lengths nearest to the word's first: a distance is at least the difference in length.
-        for diff in [0isize, -1, 1, -2, 2, -3, 3] {
+        'lengths: for diff in [0isize, -1, 1, -2, 2, -3, 3] {
             let Some(want) = len.checked_add_signed(diff) else {
                 continue;
             };
             let from = self.candidates.partition_point(|c| c.lower.len() < want);
             let to = self.candidates.partition_point(|c| c.lower.len() <= want);
             for c in &self.candidates[from..to] {
-                if self.looks == 0 {
-                    return best.map(|(_, n)| n);
+                if self.looks == 0 || budget == 0 {
+                    break 'lengths;
                 }
                 self.looks -= 1;
-                let bound = best.map_or(c.limit, |(d, _)| c.limit.min(d));
+                // At most half the longer name: one shared character in two at least.
+                let limit = c.limit.min(len.max(want) / 2);
+                let bound = best.map_or(limit, |(d, _)| limit.min(d));
                 let missing = (word_mask & !c.mask)
                     .count_ones()
                     .max((c.mask & !word_mask).count_ones());
-                if diff.unsigned_abs() > bound || missing as usize > bound || c.lower == chars {
+                if diff.unsigned_abs() > bound
+                    || missing as usize > bound
+                    || c.lower == chars
+                    || Some(c.name) == not
+                {
                     continue;
-                }
-                if budget == 0 {
-                    return best.map(|(_, n)| n);
                 }
                 budget -= 1;
                 self.budget -= 1;
@@ -145,6 +168,53 @@ impl<'a> Suggester<'a> {
             }
         }
         best.map(|(_, n)| n)
+            .or_else(|| self.containing(&lower, word_mask, len, not))
+    }
+
+    /// The best candidate that `lower` (a word of `len` characters) contains or is contained
+    /// in, when the shorter of the two has at least two characters and half the longer's.
+    fn containing(
+        &mut self,
+        lower: &str,
+        word_mask: u64,
+        len: usize,
+        not: Option<&str>,
+    ) -> Option<&'a str> {
+        if len < 2 {
+            return None;
+        }
+        let from = self
+            .candidates
+            .partition_point(|c| c.lower.len() < len.div_ceil(2));
+        let to = self
+            .candidates
+            .partition_point(|c| c.lower.len() <= len * 2);
+        // (inside rather than at an end, shorter, name): smallest is best.
+        let mut best: Option<(bool, usize, &'a str)> = None;
+        for c in &self.candidates[from..to] {
+            if self.looks == 0 {
+                break;
+            }
+            self.looks -= 1;
+            let n = c.lower.len();
+            if n < 2 || Some(c.name) == not || c.lower_text == lower {
+                continue;
+            }
+            let (short, long, short_mask, long_mask) = if n <= len {
+                (c.lower_text.as_str(), lower, c.mask, word_mask)
+            } else {
+                (lower, c.lower_text.as_str(), word_mask, c.mask)
+            };
+            if short_mask & !long_mask != 0 || !long.contains(short) {
+                continue;
+            }
+            let at_end = long.starts_with(short) || long.ends_with(short);
+            let key = (!at_end, usize::MAX - n, c.name);
+            if best.is_none_or(|b| key < b) {
+                best = Some(key);
+            }
+        }
+        best.map(|(_, _, n)| n)
     }
 }
 
@@ -213,6 +283,41 @@ mod tests {
         assert_eq!(did_you_mean("sales_rep", names), None);
         assert_eq!(did_you_mean("marketing", names), None);
         assert_eq!(did_you_mean("ab", ["ac", "ab_long"]).as_deref(), Some("ac"));
+    }
+
+    #[test]
+    fn one_name_inside_the_other_is_close() {
+        let names = ["后厨", "报价审批", "won"];
+        assert_eq!(did_you_mean("后厨准备", names).as_deref(), Some("后厨"));
+        assert_eq!(did_you_mean("报价", names).as_deref(), Some("报价审批"));
+        assert_eq!(did_you_mean("前厨", names).as_deref(), Some("后厨"));
+        assert_eq!(did_you_mean("财务", names), None);
+        // The shorter must have half the longer's characters: `won` is not in `won_by_default`.
+        assert_eq!(did_you_mean("won_by_default", names), None);
+        // One character is never contained: `后` is not `后厨房`.
+        assert_eq!(did_you_mean("后", ["后厨房"]), None);
+        // At an end before inside: `ab` starts `abxy`, sits inside `xaby`.
+        assert_eq!(
+            did_you_mean("ab", ["xaby", "abxy"]).as_deref(),
+            Some("abxy")
+        );
+    }
+
+    #[test]
+    fn one_character_for_another_is_not_close() {
+        assert_eq!(did_you_mean("z", ["a"]), None);
+        assert_eq!(did_you_mean("后", ["前"]), None);
+        assert_eq!(did_you_mean("ab", ["b"]).as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn the_name_being_written_is_left_out() {
+        let mut s = Suggester::new(["lead", "lend", "won"]);
+        assert_eq!(s.suggest("leed"), Some("lead"));
+        assert_eq!(s.suggest_other("leed", "lead"), Some("lend"));
+        assert_eq!(s.suggest_other("laed", "lead"), None);
+        assert_eq!(s.suggest_other("Lead", "lead"), Some("lend"));
+        assert_eq!(s.suggest_other("wno", "lead"), Some("won"));
     }
 
     #[test]

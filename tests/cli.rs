@@ -69,8 +69,8 @@ fn github_format() {
     let run = p.run_code(&["check", "--format", "github"], 1);
     assert_eq!(
         run.stdout,
-        "::warning file=a.sop,line=1,col=1,endLine=1,endColumn=7,title=role-without-responsibilities::role `r` has no responsibilities\n\
-         ::error file=a.sop,line=2,col=21,endLine=2,endColumn=27,title=undefined-reference::no role named `nobody`\n"
+        "::error file=a.sop,line=2,col=21,endLine=2,endColumn=27,title=undefined-reference::no role named `nobody`\n\
+         ::warning file=a.sop,line=1,col=1,endLine=1,endColumn=7,title=role-without-responsibilities::role `r` has no responsibilities\n"
     );
 }
 

@@ -290,7 +290,7 @@ fn suggestions_still_find_the_closest_name() {
             ),
             want(
                 "no stage named `leds` in pipeline `p`",
-                "did you mean `leads`?"
+                "did you mean `p.leads`?"
             ),
         ]
     );

@@ -40,7 +40,8 @@ pub struct Finding {
 pub struct CheckOutcome {
     /// Every file read (inputs, their imports, `sopc.yaml` files), for showing the findings.
     pub db: SourceDb,
-    /// Sorted by file, line, column.
+    /// The findings of reading first ([`reads`]), then those of the checks on the model; each
+    /// group sorted by file, line, column.
     pub findings: Vec<Finding>,
     /// Paths that could not be read, with why.
     pub unreadable: Vec<(String, String)>,
@@ -190,6 +191,7 @@ pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions)
         let src = db.get(f.diag.loc.file);
         let lc = src.line_col(f.diag.loc.span.start);
         (
+            !reads(f.diag.rule),
             src.display.clone(),
             lc.line,
             lc.column,
@@ -199,6 +201,23 @@ pub(super) fn check_inputs(db: SourceDb, inputs: Inputs, options: &CheckOptions)
     });
     outcome.findings = findings;
     outcome
+}
+
+/// Whether `rule` reports a problem met while reading the files into a model (a file that does
+/// not parse, an import, a name, a value, the configuration): such a finding is printed before
+/// the checks that run on the model, whose findings it often causes (a mistyped `->` leaves
+/// stages unreachable).
+pub fn reads(rule: RuleId) -> bool {
+    matches!(
+        rule,
+        RuleId::Syntax
+            | RuleId::BidiControl
+            | RuleId::ImportError
+            | RuleId::InvalidConfig
+            | RuleId::UndefinedReference
+            | RuleId::DuplicateDefinition
+            | RuleId::InvalidValue
+    )
 }
 
 /// Files read, parsed and checked together before their ASTs are dropped.

@@ -13,6 +13,6 @@ mod inputs;
 mod workspace;
 
 pub use baseline::{BASELINE_VERSION, Baseline, fingerprints};
-pub use check::{CheckOptions, CheckOutcome, Finding, check_paths, syntax_diagnostic};
+pub use check::{CheckOptions, CheckOutcome, Finding, check_paths, reads, syntax_diagnostic};
 pub use inputs::{Inputs, PathError, expand};
 pub use workspace::{DocumentResult, Stats, Workspace, check_source};

@@ -32,7 +32,7 @@ pub struct Workspace {
 pub struct DocumentResult {
     /// Every file read for the document: the findings point into them.
     pub db: SourceDb,
-    /// Sorted by file, line, column; findings in imported files and in `sopc.yaml` included,
+    /// In the order of [`CheckOutcome::findings`]; findings in imported files and in `sopc.yaml` included,
     /// as `sopc check` on the document alone reports them.
     pub findings: Vec<Finding>,
     /// The document's model; `None` when it, or a file it imports, does not parse.

@@ -237,7 +237,7 @@ impl Templates {
         let refused: Refused = Arc::default();
         let env = self.environment(lang, &refused);
         let error = |e: &minijinja::Error| {
-            let mut error = self.error(name, e);
+            let mut error = self.error(name, e, &|| field_names(context));
             if let Some(why) = refused.lock().ok().and_then(|mut r| r.take()) {
                 error.message = why;
             }
@@ -269,7 +269,16 @@ impl Templates {
         matches!(self.override_file(name), Ok(Some(_)) | Err(_))
     }
 
-    fn error(&self, requested: &str, e: &minijinja::Error) -> TemplateError {
+    /// The error of a render, said for the person who wrote the template: the file and line,
+    /// the value, filter or syntax at fault, the closest name when one is close (`fields` gives
+    /// the names of the context's fields, asked only for an undefined value), where the fields
+    /// are listed.
+    fn error(
+        &self,
+        requested: &str,
+        e: &minijinja::Error,
+        fields: &dyn Fn() -> Vec<String>,
+    ) -> TemplateError {
         // The innermost error that knows its template says best where the problem is.
         let mut at: &minijinja::Error = e;
         let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
@@ -288,10 +297,8 @@ impl Templates {
                 self.fuel
             )
         } else {
-            match at.detail() {
-                Some(d) => format!("{}: {d}", at.kind()),
-                None => at.kind().to_string(),
-            }
+            let source = self.load(&template).ok().flatten();
+            explain(at, source.as_deref(), fields)
         };
         TemplateError {
             path: self
@@ -307,6 +314,9 @@ impl Templates {
     fn environment(&self, lang: Lang, refused: &Refused) -> Environment<'static> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // An error then names the undefined value (`stage.ownr`) and the failing expression's
+        // place; it costs nothing until a render fails.
+        env.set_debug(true);
         env.set_fuel(Some(self.fuel));
         if let Ok(syntax) = SyntaxConfig::builder()
             .trim_blocks(true)
@@ -336,6 +346,210 @@ impl Templates {
         add_filters(&mut env, lang);
         env
     }
+}
+
+/// Where a template's author finds what the templates can use.
+const FIELDS_HELP: &str =
+    "the fields each template sees are listed in docs/build.md, \"What templates see\"";
+
+/// The filters a template can use: minijinja's own and sopc's (see [`add_filters`]).
+const FILTERS: &[&str] = &[
+    "abs",
+    "attr",
+    "batch",
+    "bool",
+    "capitalize",
+    "chain",
+    "count",
+    "d",
+    "default",
+    "dictsort",
+    "e",
+    "escape",
+    "first",
+    "float",
+    "format",
+    "groupby",
+    "indent",
+    "int",
+    "items",
+    "join",
+    "last",
+    "length",
+    "lines",
+    "list",
+    "lower",
+    "map",
+    "max",
+    "min",
+    "reject",
+    "rejectattr",
+    "replace",
+    "reverse",
+    "round",
+    "safe",
+    "select",
+    "selectattr",
+    "slice",
+    "sort",
+    "split",
+    "string",
+    "sum",
+    "title",
+    "trim",
+    "unique",
+    "upper",
+    "zip",
+    "md",
+    "md_cell",
+    "md_text",
+    "md_quote",
+    "md_link",
+    "anchor",
+    "number",
+    "cmp",
+    "css_string",
+    "cadence",
+    "when",
+    "duration",
+    "period",
+    "kind",
+];
+
+/// What went wrong at `e`, a message with a help line: the undefined value or unknown filter by
+/// name with the closest known one, the syntax error with the template's line. `source` is the
+/// template's text, when it can be read.
+fn explain(e: &minijinja::Error, source: Option<&str>, fields: &dyn Fn() -> Vec<String>) -> String {
+    // The text of the failing expression, on one line.
+    let expr = e
+        .range()
+        .zip(source)
+        .and_then(|(r, src)| src.get(r))
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty());
+    let line_text = e
+        .line()
+        .zip(source)
+        .and_then(|(n, src)| src.lines().nth(n - 1))
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let quoted = |t: &str| crate::text::visible(&shorten(t)).into_owned();
+    let named = e.detail().and_then(backticked);
+    match e.kind() {
+        ErrorKind::UndefinedError => {
+            let name = named.or(expr.clone());
+            let Some(name) = name else {
+                return format!("undefined value\nhelp: {FIELDS_HELP}");
+            };
+            let (parent, field) = match name.rsplit_once('.') {
+                Some((p, f)) => (Some(p), f),
+                None => (None, name.as_str()),
+            };
+            let names = fields();
+            let close =
+                crate::suggest::did_you_mean(field, names.iter().map(String::as_str)).map(|f| {
+                    match parent {
+                        Some(p) => format!("{p}.{f}"),
+                        None => f,
+                    }
+                });
+            let mut out = format!("undefined value `{}`", quoted(&name));
+            if let Some(line) = line_text {
+                out.push_str(&format!(" in `{}`", quoted(line)));
+            }
+            match close {
+                Some(c) => out.push_str(&format!(
+                    "\nhelp: did you mean `{}`? {FIELDS_HELP}",
+                    quoted(&c)
+                )),
+                None => out.push_str(&format!("\nhelp: {FIELDS_HELP}")),
+            }
+            out
+        }
+        ErrorKind::UnknownFilter => {
+            let name = expr
+                .or_else(|| {
+                    e.detail()
+                        .and_then(|d| d.strip_prefix("filter "))
+                        .and_then(|d| d.strip_suffix(" is unknown"))
+                        .map(str::to_string)
+                })
+                .unwrap_or_default();
+            let mut out = format!("unknown filter `{}`", quoted(&name));
+            if let Some(line) = line_text {
+                out.push_str(&format!(" in `{}`", quoted(line)));
+            }
+            match crate::suggest::did_you_mean(&name, FILTERS.iter().copied()) {
+                Some(c) => out.push_str(&format!(
+                    "\nhelp: did you mean `{c}`? the filters are minijinja's own and those listed in docs/build.md"
+                )),
+                None => out.push_str(
+                    "\nhelp: the filters are minijinja's own and those listed in docs/build.md",
+                ),
+            }
+            out
+        }
+        ErrorKind::SyntaxError => {
+            let mut out = format!(
+                "syntax error: {}",
+                crate::text::visible(e.detail().unwrap_or("the template does not parse"))
+            );
+            if let Some(line) = line_text {
+                out.push_str(&format!(" in `{}`", quoted(line)));
+            }
+            out
+        }
+        kind => {
+            let mut out = match e.detail() {
+                Some(d) => format!("{kind}: {}", crate::text::visible(d)),
+                None => kind.to_string(),
+            };
+            if let Some(x) = expr {
+                out.push_str(&format!(" in `{}`", quoted(&x)));
+            }
+            out
+        }
+    }
+}
+
+/// The first text between backticks of `detail` (minijinja's "`stage.ownr` is undefined").
+fn backticked(detail: &str) -> Option<String> {
+    let (_, rest) = detail.split_once('`')?;
+    let (name, _) = rest.split_once('`')?;
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// At most 80 characters of `text`, an ellipsis standing for the rest.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= 80 {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(79).collect();
+    out.push('…');
+    out
+}
+
+/// Every key of an object anywhere in `context`, once each, sorted: the names a template's
+/// author may have meant.
+fn field_names<C: Serialize>(context: &C) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut stack = match serde_json::to_value(context) {
+        Ok(v) => vec![v],
+        Err(_) => return Vec::new(),
+    };
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    stack.push(v);
+                    out.insert(k);
+                }
+            }
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// Why the loader refused a template file, if it did: the message to show as it is.

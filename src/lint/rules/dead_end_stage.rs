@@ -10,6 +10,9 @@ crate::declare_rule! {
     ///
     /// Reports a stage that is not `terminal` and has no outgoing `->`.
     ///
+    /// A stage whose `->` names no stage is not a dead end: its author said what comes next and
+    /// mistyped it, which `undefined-reference` reports.
+    ///
     /// ## Why it matters
     ///
     /// Work that enters a dead end stays there: the SOP does not say what happens next, so every

@@ -13,6 +13,10 @@ crate::declare_rule! {
     /// no `terminal` stage can be reached: the work loops forever. In a pipeline without any
     /// terminal stage (itself a `missing-terminal` error) this holds for every such stage.
     ///
+    /// A `->` to a name that is no stage of the pipeline is reported by `undefined-reference`
+    /// alone: where it leads is unknown until the name is fixed, so a stage from which such a
+    /// `->` can be reached is not reported here.
+    ///
     /// ## Why it matters
     ///
     /// A deal caught in such a loop never closes, and nothing in the SOP says how to get out.
@@ -59,9 +63,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         let reachable = graph::reachable_from(&p.graph, p.stages[start].node);
         let ends = graph::reaching(&p.graph, &terminals);
+        let unknown = graph::reaching(&p.graph, &graph::broken_edges(p));
         for s in &p.stages {
             let i = s.node.index();
-            if reachable[i] && !ends[i] && !s.transitions.is_empty() {
+            if reachable[i] && !ends[i] && !unknown[i] && !s.transitions.is_empty() {
                 out.push(
                     Diagnostic::new(
                         RuleId::NoPathToTerminal,

@@ -12,6 +12,11 @@ crate::declare_rule! {
     /// Reports a stage that no chain of `->` transitions leads to from its pipeline's start stage
     /// (`start`, else the first stage declared).
     ///
+    /// While a stage reachable from the start has a `->` to a name that is no stage of the
+    /// pipeline, nothing is reported here: that `->` may be meant for any stage, and
+    /// `undefined-reference` reports it. Once the name is fixed, the stages still out of reach
+    /// are reported.
+    ///
     /// ## Why it matters
     ///
     /// No deal ever enters an unreachable stage: its tasks are never done and its owner never
@@ -54,6 +59,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         let start_stage = &p.stages[start];
         let seen = graph::reachable_from(&p.graph, start_stage.node);
+        if graph::broken_edges(p).iter().any(|n| seen[n.index()]) {
+            // A `->` on the way leads to an unknown stage, which may be any of them.
+            continue;
+        }
         for stage in &p.stages {
             if seen[stage.node.index()] {
                 continue;

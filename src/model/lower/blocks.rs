@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use petgraph::graph::DiGraph;
 
-use super::resolve::undefined_stage;
+use super::resolve::UnknownStages;
 use super::{Lowering, Once, def, duplicate, text, unresolved};
-use crate::diag::{Diagnostic, FileId, FindingData, Loc, Suggester, ValueProblem};
+use crate::diag::{Diagnostic, FileId, FindingData, Loc, ValueProblem};
 use crate::model::names::name_key;
 use crate::model::types::*;
 use crate::syntax::{self, AttrKey, Block, TrainingWhen, Value};
@@ -165,11 +165,11 @@ impl Lowering {
             p.stages.push(stage);
         }
         // Stage names resolve within their pipeline, so do it here.
-        let mut unknown: Vec<Ref> = Vec::new();
+        let mut unknown: Vec<(Ref, Option<String>)> = Vec::new();
         if let Some(start) = &mut p.start {
             start.target = p.stage_index.get(&*name_key(&start.name)).copied();
             if start.target.is_none() {
-                unknown.push(start.clone());
+                unknown.push((start.clone(), None));
             }
         }
         for si in 0..p.stages.len() {
@@ -184,17 +184,19 @@ impl Lowering {
                         let (a, b) = (p.stages[si].node, p.stages[to].node);
                         p.graph.add_edge(a, b, ti);
                     }
-                    None => unknown.push(p.stages[si].transitions[ti].target.clone()),
+                    None => unknown.push((
+                        p.stages[si].transitions[ti].target.clone(),
+                        Some(p.stages[si].def.id.clone()),
+                    )),
                 }
             }
         }
         if !unknown.is_empty() {
-            let mut names = Suggester::new(p.stages.iter().map(|s| s.def.id.as_str()));
-            for r in &unknown {
-                let suggestion = names.suggest(&r.name);
-                self.diags
-                    .push(undefined_stage(r, &p.def.id, suggestion, false));
-            }
+            self.unknown_stages.push(UnknownStages {
+                pipeline: p.def.id.clone(),
+                stages: p.stages.iter().map(|s| s.def.id.clone()).collect(),
+                refs: unknown,
+            });
         }
         p
     }

@@ -24,6 +24,7 @@ pub fn lower(db: &SourceDb, files: &[FileId], root: FileId) -> (Model, Vec<Diagn
             ..Model::default()
         },
         seen: HashMap::new(),
+        unknown_stages: Vec::new(),
     };
     for &file in files {
         let Some(ast) = db.get(file).ast() else {
@@ -44,6 +45,9 @@ struct Lowering {
     model: Model,
     /// First definition of each (namespace, id), for duplicate reports.
     seen: HashMap<(BlockKind, String), Loc>,
+    /// The `start` and `->` of each pipeline that name none of its stages, reported once every
+    /// pipeline is known (the name may be a stage of another one).
+    unknown_stages: Vec<resolve::UnknownStages>,
 }
 
 /// Single-valued attributes already given in the current block.

@@ -10,6 +10,7 @@ use crate::model::types::*;
 
 impl Lowering {
     pub(super) fn resolve(&mut self) {
+        let unknown_stages = std::mem::take(&mut self.unknown_stages);
         let m = &mut self.model;
         let diags = &mut self.diags;
         // Suggestions show ids as their definitions write them.
@@ -22,7 +23,12 @@ impl Lowering {
         let mut trainings = Namespace::new(&m.training_index, &training_ids, "training");
         let mut kpis = Namespace::new(&m.kpi_index, &kpi_ids, "kpi");
         let mut goals = Namespace::new(&m.goal_index, &goal_ids, "goal");
-        let mut role = |r: &mut Ref| roles.resolve(r, diags);
+        for r in &mut m.roles {
+            if let Some(o) = &mut r.reports_to {
+                roles.resolve_in(o, diags, Some(&r.def.id));
+            }
+        }
+        let mut role = |r: &mut Ref| roles.resolve_in(r, diags, None);
         if let Some(h) = &mut m.header
             && let Some(o) = &mut h.owner
         {
@@ -35,11 +41,6 @@ impl Lowering {
         }
         for s in &mut m.strategies {
             if let Some(o) = &mut s.owner {
-                role(o);
-            }
-        }
-        for r in &mut m.roles {
-            if let Some(o) = &mut r.reports_to {
                 role(o);
             }
         }
@@ -78,7 +79,7 @@ impl Lowering {
         }
         for t in &mut m.trainings {
             for r in &mut t.requires {
-                trainings.resolve(r, diags);
+                trainings.resolve_in(r, diags, Some(&t.def.id));
             }
         }
         for g in &mut m.goals {
@@ -102,7 +103,20 @@ impl Lowering {
                 stages.resolve(sr, diags);
             }
         }
+        for u in &unknown_stages {
+            stages.report_unknown(u, diags);
+        }
     }
+}
+
+/// The `start` and `->` of one pipeline that name none of its stages.
+pub(super) struct UnknownStages {
+    /// The pipeline's id.
+    pub pipeline: String,
+    /// The ids of its stages, in reading order.
+    pub stages: Vec<String>,
+    /// Each reference, with the stage it is written in (`None` for `start`).
+    pub refs: Vec<(Ref, Option<String>)>,
 }
 
 /// One namespace of names, with its did-you-mean prepared the first time a name is unknown.
@@ -126,13 +140,22 @@ impl<'a> Namespace<'a> {
     }
 
     fn resolve(&mut self, r: &mut Ref, diags: &mut Vec<Diagnostic>) {
+        self.resolve_in(r, diags, None);
+    }
+
+    /// Resolves `r`, written inside the definition `inside` of this namespace when it is one
+    /// (a role's `reports_to`, a training's `requires`): that one is never suggested.
+    fn resolve_in(&mut self, r: &mut Ref, diags: &mut Vec<Diagnostic>, inside: Option<&str>) {
         r.target = self.index.get(&*name_key(&r.name)).copied();
         if r.target.is_none() {
             let ids = self.ids;
-            let suggestion = self
+            let names = self
                 .suggester
-                .get_or_insert_with(|| Suggester::new(ids.iter().map(String::as_str)))
-                .suggest(&r.name);
+                .get_or_insert_with(|| Suggester::new(ids.iter().map(String::as_str)));
+            let suggestion = match inside {
+                Some(me) => names.suggest_other(&r.name, me),
+                None => names.suggest(&r.name),
+            };
             diags.push(undefined(r, self.kind, suggestion));
         }
     }
@@ -146,6 +169,7 @@ fn undefined(r: &Ref, kind: &'static str, suggestion: Option<&str>) -> Diagnosti
             name: r.name.clone(),
             suggestion: suggestion.map(str::to_string),
             pipeline: None,
+            elsewhere: Vec::new(),
         },
     )
     .with_names([r.name.clone()]);
@@ -155,32 +179,36 @@ fn undefined(r: &Ref, kind: &'static str, suggestion: Option<&str>) -> Diagnosti
     }
 }
 
-/// A reference to a stage of pipeline `pipeline` that names none; `suggestion` is the closest
-/// stage name. `qualified` when the reference is written `pipeline.stage`.
-pub(super) fn undefined_stage(
+/// A reference to a stage of pipeline `pipeline` that names none, written `written` (`stage` or
+/// `pipeline.stage`); `suggestion` is what to write instead, in the same form. `elsewhere`: the
+/// other pipelines that have a stage of that name, for a `->` or `start` (which cannot reach
+/// them); with one, a suggestion of this pipeline may not be what was meant, so its fix is
+/// unsafe.
+fn undefined_stage(
     r: &Ref,
+    written: &str,
     pipeline: &str,
-    suggestion: Option<&str>,
-    qualified: bool,
+    suggestion: Option<String>,
+    elsewhere: Vec<String>,
 ) -> Diagnostic {
+    let applicability = if elsewhere.is_empty() {
+        Applicability::Safe
+    } else {
+        Applicability::Unsafe
+    };
     let d = Diagnostic::of(
         r.loc,
         FindingData::Undefined {
             namespace: "stage",
             name: r.name.clone(),
-            suggestion: suggestion.map(str::to_string),
+            suggestion: suggestion.clone(),
             pipeline: Some(pipeline.to_string()),
+            elsewhere,
         },
     )
     .with_names([r.name.clone()]);
     match suggestion {
-        Some(s) if qualified => d.with_fix(rename(
-            r.loc,
-            &format!("{pipeline}.{}", r.name),
-            format!("{pipeline}.{s}"),
-            Applicability::Safe,
-        )),
-        Some(s) => d.with_fix(rename(r.loc, &r.name, s.to_string(), Applicability::Safe)),
+        Some(s) => d.with_fix(rename(r.loc, written, s, applicability)),
         None => d,
     }
 }
@@ -240,17 +268,27 @@ impl<'a> StageLookup<'a> {
         match &sr.pipeline {
             Some(pname) => {
                 let Some(&pi) = self.by_id.get(&name_key(pname)) else {
-                    let suggestion = self
-                        .pipeline_names
-                        .get_or_insert_with(|| {
-                            Suggester::new(pipelines.iter().map(|p| p.def.id.as_str()))
-                        })
-                        .suggest(pname);
+                    // The one pipeline with that stage is what was meant, else the closest
+                    // pipeline name.
+                    let with_stage = self.others(&sr.stage, "");
+                    let suggestion = match with_stage.as_slice() {
+                        [one] => pipelines
+                            .iter()
+                            .find(|p| p.def.id == *one)
+                            .map(|p| p.def.id.as_str()),
+                        _ => self
+                            .pipeline_names
+                            .get_or_insert_with(|| {
+                                Suggester::new(pipelines.iter().map(|p| p.def.id.as_str()))
+                            })
+                            .suggest(pname),
+                    };
                     let d = fail(FindingData::Undefined {
                         namespace: "pipeline",
                         name: pname.clone(),
                         suggestion: suggestion.map(str::to_string),
                         pipeline: None,
+                        elsewhere: Vec::new(),
                     });
                     diags.push(match suggestion {
                         Some(s) => d.with_fix(rename(
@@ -267,19 +305,33 @@ impl<'a> StageLookup<'a> {
                 match p.stage_index.get(&*name_key(&sr.stage)) {
                     Some(&si) => sr.target = Some((pi, si)),
                     None => {
-                        let suggestion = self
-                            .stages_of
-                            .entry(pi)
-                            .or_insert_with(|| {
-                                Suggester::new(p.stages.iter().map(|s| s.def.id.as_str()))
-                            })
-                            .suggest(&sr.stage);
+                        // The stage named in the one other pipeline that has it is what was
+                        // meant, before a near miss in this one.
+                        let others = self.other_pipelines(&sr.stage, pi);
+                        let suggestion = match others.as_slice() {
+                            [other] => Some(format!("{other}.{}", sr.stage)),
+                            [] => self
+                                .stages_of
+                                .entry(pi)
+                                .or_insert_with(|| {
+                                    Suggester::new(p.stages.iter().map(|s| s.def.id.as_str()))
+                                })
+                                .suggest(&sr.stage)
+                                .map(|s| format!("{}.{s}", p.def.id)),
+                            _ => None,
+                        };
                         let r = Ref {
                             name: sr.stage.clone(),
                             loc: sr.loc,
                             target: None,
                         };
-                        diags.push(undefined_stage(&r, &p.def.id, suggestion, true));
+                        diags.push(undefined_stage(
+                            &r,
+                            &written,
+                            &p.def.id,
+                            suggestion,
+                            Vec::new(),
+                        ));
                     }
                 }
             }
@@ -296,11 +348,19 @@ impl<'a> StageLookup<'a> {
                             )
                         })
                         .suggest(&sr.stage);
+                    // A stage id that more than one pipeline has is written `pipeline.stage`:
+                    // which one is for a person to say.
+                    let suggestion = suggestion.filter(|s| {
+                        self.by_stage
+                            .get(&*name_key(s))
+                            .is_some_and(|found| found.len() == 1)
+                    });
                     let d = fail(FindingData::Undefined {
                         namespace: "stage",
                         name: sr.stage.clone(),
                         suggestion: suggestion.map(str::to_string),
                         pipeline: None,
+                        elsewhere: Vec::new(),
                     });
                     diags.push(match suggestion {
                         Some(s) => {
@@ -326,6 +386,52 @@ impl<'a> StageLookup<'a> {
                     diags.push(d);
                 }
             },
+        }
+    }
+}
+
+impl StageLookup<'_> {
+    /// The ids of the pipelines other than the `pi`th that have a stage named `stage`, in
+    /// reading order.
+    fn other_pipelines(&self, stage: &str, pi: usize) -> Vec<String> {
+        let own = name_key(&self.pipelines[pi].def.id);
+        self.others(stage, &own)
+    }
+
+    fn others(&self, stage: &str, own: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for &(pi, _) in self
+            .by_stage
+            .get(&*name_key(stage))
+            .map_or(&[][..], Vec::as_slice)
+        {
+            let id = &self.pipelines[pi].def.id;
+            if *name_key(id) != *own && !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+        out
+    }
+
+    /// Reports the `start` and `->` of one pipeline that name none of its stages, with the
+    /// closest stage of that pipeline (never the stage the `->` is written in) and the other
+    /// pipelines that have a stage of that name.
+    fn report_unknown(&self, u: &UnknownStages, diags: &mut Vec<Diagnostic>) {
+        let mut names = Suggester::new(u.stages.iter().map(String::as_str));
+        let own = name_key(&u.pipeline);
+        for (r, inside) in &u.refs {
+            let suggestion = match inside {
+                Some(me) => names.suggest_other(&r.name, me),
+                None => names.suggest(&r.name),
+            };
+            let elsewhere = self.others(&r.name, &own);
+            diags.push(undefined_stage(
+                r,
+                &r.name,
+                &u.pipeline,
+                suggestion.map(str::to_string),
+                elsewhere,
+            ));
         }
     }
 }
