@@ -140,9 +140,13 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
     let rest = &text[pos..];
     // A string that ran into the end of its line.
     if rules.contains(&Rule::plain_text) {
-        let span = string_start(text, pos).map_or(Span::new(pos, pos), |s| Span::new(s, pos));
+        let open = string_start(text, pos);
+        let span = open.map_or(Span::new(pos, pos), |s| Span::new(s, pos));
         if text[..pos].ends_with('\\') && !rest.is_empty() && !rest.starts_with(['\n', '\r']) {
             let start = pos - 1;
+            if let Some(first) = invalid_escape_before(text, open, start) {
+                return first;
+            }
             let len = 1 + rest.chars().next().map_or(0, char::len_utf8);
             return SyntaxError {
                 span: Span::new(start, start + len),
@@ -165,6 +169,9 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
                 None => start + 2,
             };
             if pos <= end {
+                if let Some(first) = invalid_escape_before(text, open, start) {
+                    return first;
+                }
                 return SyntaxError {
                     span: Span::new(start, end),
                     kind: SyntaxErrorKind::MalformedUnicodeEscape {
@@ -432,6 +439,18 @@ fn found_len(rest: &str) -> usize {
     } else {
         rest.chars().next().map_or(0, char::len_utf8)
     }
+}
+
+/// The first `\u{...}` naming no Unicode character in the `"` string opened at `open`, before
+/// `end` (a later bad escape, which the grammar sees first, is the second error in the string).
+fn invalid_escape_before(text: &str, open: Option<usize>, end: usize) -> Option<SyntaxError> {
+    let body = open? + 1;
+    let e = super::strings::unescape(text.get(body..end)?).err()?;
+    let start = body + e.offset;
+    Some(SyntaxError {
+        span: Span::new(start, start + e.len),
+        kind: SyntaxErrorKind::InvalidEscape { code: e.code },
+    })
 }
 
 /// Where the `"` string that contains `pos` opened, on the same line.
