@@ -192,12 +192,15 @@ impl SyntaxErrorKind {
                 expected,
                 found,
             } => {
+                let written = found.trim_matches('`');
                 if let Some(s) = suggestion {
-                    let written = found.trim_matches('`');
-                    if let Some(advice) = super::fullwidth::advice(written) {
+                    if let Some(advice) = super::fullwidth::advice(written, s) {
                         return Some(advice);
                     }
                     return Some(format!("did you mean `{s}`?"));
+                }
+                if let Some(unsure) = super::fullwidth::unsure(written) {
+                    return Some(unsure);
                 }
                 if allowed.is_empty() {
                     return Some(if expected.iter().any(|e| e == DURATION) {

@@ -196,7 +196,7 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
     }
 
     // A missing `}`: point at the block that is not closed.
-    if rest.trim().is_empty()
+    if rest.trim_matches([' ', '\t', '\n', '\r']).is_empty()
         && tokens.iter().any(|t| t == "}")
         && let Some((start, end)) = unclosed_block(text)
     {
@@ -374,8 +374,8 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
         };
         return err;
     }
-    let suggestion = if let Some(ascii) = ascii_for(found_word) {
-        Some(ascii.to_string())
+    let suggestion = if ascii_for(found_word).is_some() {
+        super::fullwidth::repair(text, Span::new(pos, pos + word_len))
     } else if found_word.chars().all(|c| c.is_alphanumeric() || c == '_') && !found_word.is_empty()
     {
         crate::suggest::did_you_mean(found_word, allowed.iter().map(String::as_str))
