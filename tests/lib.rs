@@ -41,4 +41,5 @@ mod rules_docs;
 mod sarif;
 mod site;
 mod suppress;
+mod syntax_messages;
 mod tidy;
