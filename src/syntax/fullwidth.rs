@@ -94,32 +94,54 @@ pub fn edits(text: &str, span: Span, replacement: &str) -> Vec<(Span, String)> {
 }
 
 /// What to put in place of the full-width character at `span` so that the text parses there:
-/// its ASCII when that is valid at this point, else nothing (a space between two words). `None`
-/// when neither gets the text past the character: the parse of the whole text, or of its lines
-/// up to the one changed with the blocks open there closed, tells. Full-width characters further
-/// on are passed over the same way, each with the better of its two choices.
+/// its ASCII when that is valid at this point, else nothing (a space between two words). The
+/// choice that gets the parse of the whole text further wins, the ASCII when both do as well; it
+/// is the fix when the text then parses, or fails only beyond the line changed, where the other
+/// choice fails earlier or the lines up to the one changed parse (with the blocks open there
+/// closed). `None` when no choice gets past the character so. Full-width characters further on
+/// are passed over the same way, each with the better of its two choices.
 pub(crate) fn repair(text: &str, span: Span) -> Option<String> {
     // Each later character costs up to eight parses of the text: fewer on a large file.
     let later = (2 * 1024 * 1024 / text.len().max(1)).clamp(2, 32);
     let written = text.get(span.start..span.end)?;
     let ascii = ascii_for(written)?;
-    // The best first: parses to the end, then parses its own lines, then gets further.
-    let mut best: Option<(bool, bool, usize, &str)> = None;
-    for candidate in choices(text, span, ascii) {
-        let edits = edits(text, span, candidate);
-        let fixed = apply(text, &edits);
-        let whole = settled_reach(fixed, later).map(|r| original(r, &edits));
-        let whole_ok = whole.is_none();
-        let line_ok = parses_to_line_end(text, &edits, later);
-        if !whole_ok && !line_ok {
-            continue;
-        }
-        let key = (whole_ok, line_ok, whole.unwrap_or(usize::MAX), candidate);
-        if best.is_none_or(|b| (key.0, key.1, key.2) > (b.0, b.1, b.2)) {
-            best = Some(key);
-        }
-    }
-    best.map(|(_, _, _, candidate)| candidate.to_string())
+    // (how far the whole text parses, whether its lines parse, the choice), the ASCII first.
+    let tried: Vec<(usize, bool, &str)> = choices(text, span, ascii)
+        .into_iter()
+        .map(|candidate| {
+            let edits = edits(text, span, candidate);
+            let fixed = apply(text, &edits);
+            let whole = settled_reach(fixed, later).map_or(usize::MAX, |r| original(r, &edits));
+            (whole, parses_to_line_end(text, &edits, later), candidate)
+        })
+        .collect();
+    let (best, rest) = tried
+        .iter()
+        .enumerate()
+        .rev()
+        .max_by_key(|(_, (whole, line_ok, _))| (*whole, *line_ok))
+        .map(|(i, _)| {
+            let others: Vec<usize> = tried
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, t)| t.0)
+                .collect();
+            (tried[i], others)
+        })?;
+    let (whole, line_ok, candidate) = best;
+    let last = span.end.max(
+        edits(text, span, candidate)
+            .iter()
+            .map(|(s, _)| s.end)
+            .max()?,
+    );
+    let line_end = text[last..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| last + i);
+    let further = rest.iter().all(|other| whole > *other);
+    let past = whole == usize::MAX || (whole > line_end && (further || line_ok));
+    past.then(|| candidate.to_string())
 }
 
 /// The two choices for a character of the table: its ASCII, and nothing (a space between two
@@ -294,6 +316,19 @@ mod tests {
         assert_eq!(repaired(header, "｛").as_deref(), Some("{"));
         let joined = "strategy s {\n  supports a（b\n}\n";
         assert_eq!(repaired(joined, "（"), None);
+    }
+
+    #[test]
+    fn an_error_further_on_leaves_the_choice_to_what_gets_further() {
+        // The list goes on on the next line; a stage is left open further down.
+        let list = "role r {\n  skills \"a\"，\n    \"b\"\n}\npipeline p {\n  stage a {\n  stage b {\n  }\n}\n";
+        assert_eq!(repaired(list, "，").as_deref(), Some(","));
+        // Both fail on the misspelt keyword; only without the comma do its own lines parse.
+        let version = "sop s {\n  version \"1.0\"，\n  ownr x\n}\n";
+        assert_eq!(repaired(version, "，").as_deref(), Some(""));
+        // The end of a list, and a later error.
+        let after = "role r {\n  skills \"a\"，\n}\nrole s {\n  ownr x\n}\n";
+        assert_eq!(repaired(after, "，").as_deref(), Some(""));
     }
 
     #[test]
