@@ -43,5 +43,6 @@ mod rules_docs;
 mod sarif;
 mod site;
 mod suppress;
+mod syntax_messages;
 mod template_errors;
 mod tidy;

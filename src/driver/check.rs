@@ -9,7 +9,7 @@ use crate::diag::{Applicability, Diagnostic, Edit, FileId, FindingData, Fix, Loc
 use crate::lint::RuleId;
 use crate::lint::{self, Context, config::Configs, suppress};
 use crate::model::{self, ReadError, SourceDb};
-use crate::syntax::{Span, SyntaxError, SyntaxErrorKind, fullwidth};
+use crate::syntax::{SyntaxError, SyntaxErrorKind, fullwidth};
 
 /// What shapes a check run besides the paths.
 #[derive(Debug, Clone, Default)]
@@ -234,8 +234,9 @@ pub fn syntax_diagnostic(file: FileId, e: &SyntaxError, text: &str) -> Diagnosti
     }
 }
 
-/// The fix of a syntax error when it is known: the ASCII for full-width punctuation (both quotes
-/// of a full-width pair on the line), the keyword a misspelt one is close to.
+/// The fix of a syntax error when it is known: for full-width punctuation what makes the text
+/// parse there (the ASCII, both quotes of a full-width pair on the line, or nothing), the keyword
+/// a misspelt one is close to.
 fn syntax_fix(loc: Loc, e: &SyntaxError, text: &str) -> Option<Fix> {
     if let SyntaxErrorKind::HyphenInName { name } = &e.kind {
         let underscored = name.replace('-', "_");
@@ -264,7 +265,7 @@ fn syntax_fix(loc: Loc, e: &SyntaxError, text: &str) -> Option<Fix> {
         return None;
     };
     let written = text.get(e.span.start..e.span.end)?;
-    let Some(advice) = fullwidth::advice(written) else {
+    let Some(advice) = fullwidth::advice(written, s) else {
         return Some(Fix::replace(
             format!("change `{written}` to `{s}`"),
             loc,
@@ -272,19 +273,13 @@ fn syntax_fix(loc: Loc, e: &SyntaxError, text: &str) -> Option<Fix> {
             Applicability::Safe,
         ));
     };
-    let mut fix = Fix::replace(advice, loc, s.clone(), Applicability::Safe);
-    if matches!(written, "“" | "＂") {
-        let rest = &text[e.span.end..];
-        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-        if let Some(at) = line.find(['”', '＂']) {
-            let start = e.span.end + at;
-            let len = line[at..].chars().next().map_or(0, char::len_utf8);
-            fix.edits.push(Edit {
-                loc: Loc::new(loc.file, Span::new(start, start + len)),
-                new_text: "\"".to_string(),
-            });
-        }
-    }
+    let mut edits = fullwidth::edits(text, e.span, s).into_iter();
+    let (_, first) = edits.next()?;
+    let mut fix = Fix::replace(advice, loc, first, Applicability::Safe);
+    fix.edits.extend(edits.map(|(span, new_text)| Edit {
+        loc: Loc::new(loc.file, span),
+        new_text,
+    }));
     Some(fix)
 }
 

@@ -52,6 +52,20 @@ pub enum SyntaxErrorKind {
         /// The block's id, as written.
         id: String,
     },
+    /// A block keyword inside a block that cannot hold that block, where the block around it
+    /// can: the block is not closed before it. The span is the header of the block.
+    UnclosedBefore {
+        /// The block's keyword (`role`).
+        block: String,
+        /// The block's id, as written.
+        id: String,
+        /// The line of the block's header, from 1.
+        line: usize,
+        /// The block keyword found inside it (`role`).
+        found: String,
+        /// The line of that keyword, from 1: the `}` goes before it.
+        before: usize,
+    },
     /// A name written with `-` (`lead-capture`); the span is the name.
     HyphenInName {
         /// The name as written, hyphens included.
@@ -109,7 +123,9 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::Unexpected { .. } => "unexpected",
             SyntaxErrorKind::Misplaced { .. } => "misplaced",
             SyntaxErrorKind::AttributeColon { .. } => "attribute_colon",
-            SyntaxErrorKind::UnclosedBlock { .. } => "unclosed_block",
+            SyntaxErrorKind::UnclosedBlock { .. } | SyntaxErrorKind::UnclosedBefore { .. } => {
+                "unclosed_block"
+            }
             SyntaxErrorKind::HyphenInName { .. } => "hyphen_in_name",
             SyntaxErrorKind::MalformedUnicodeEscape { .. } => "malformed_unicode_escape",
             SyntaxErrorKind::DeadlineInKpi => "deadline_in_kpi",
@@ -144,6 +160,15 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::UnclosedBlock { block, id } => {
                 format!("`{block} {id}` is not closed: its `}}` is missing")
             }
+            SyntaxErrorKind::UnclosedBefore {
+                block,
+                id,
+                line,
+                found,
+                before,
+            } => format!(
+                "`{block} {id}` on line {line} is not closed: a `{found}` block on line {before} cannot be inside it"
+            ),
             SyntaxErrorKind::HyphenInName { name } => {
                 format!("`{name}` is not a name: names cannot contain `-`")
             }
@@ -192,12 +217,15 @@ impl SyntaxErrorKind {
                 expected,
                 found,
             } => {
+                let written = found.trim_matches('`');
                 if let Some(s) = suggestion {
-                    let written = found.trim_matches('`');
-                    if let Some(advice) = super::fullwidth::advice(written) {
+                    if let Some(advice) = super::fullwidth::advice(written, s) {
                         return Some(advice);
                     }
                     return Some(format!("did you mean `{s}`?"));
+                }
+                if let Some(unsure) = super::fullwidth::unsure(written) {
+                    return Some(unsure);
                 }
                 if allowed.is_empty() {
                     return Some(if expected.iter().any(|e| e == DURATION) {
@@ -227,6 +255,9 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::UnclosedBlock { block, .. } => Some(format!(
                 "add a `}}` where the `{block}` block ends, after its last attribute"
             )),
+            SyntaxErrorKind::UnclosedBefore { before, .. } => {
+                Some(format!("add `}}` before line {before}"))
+            }
             SyntaxErrorKind::HyphenInName { name } => Some(format!(
                 "write `{}`: names are letters, digits and `_`",
                 name.replace('-', "_")
@@ -269,7 +300,9 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::Unexpected { .. } => "unexpected here".to_string(),
             SyntaxErrorKind::Misplaced { .. } => "not allowed at the top of a file".to_string(),
             SyntaxErrorKind::AttributeColon { .. } => "remove this colon".to_string(),
-            SyntaxErrorKind::UnclosedBlock { .. } => "this block has no `}`".to_string(),
+            SyntaxErrorKind::UnclosedBlock { .. } | SyntaxErrorKind::UnclosedBefore { .. } => {
+                "this block has no `}`".to_string()
+            }
             SyntaxErrorKind::HyphenInName { .. } => "`-` in a name".to_string(),
             SyntaxErrorKind::DeadlineInKpi => "a deadline in a kpi".to_string(),
             SyntaxErrorKind::UnterminatedString => "the line ends inside this string".to_string(),
@@ -330,6 +363,18 @@ impl serde::Serialize for SyntaxErrorKind {
             SyntaxErrorKind::UnclosedBlock { block, id } => {
                 map.serialize_entry("block", block)?;
                 map.serialize_entry("id", id)?;
+            }
+            SyntaxErrorKind::UnclosedBefore {
+                block,
+                id,
+                found,
+                before,
+                ..
+            } => {
+                map.serialize_entry("block", block)?;
+                map.serialize_entry("id", id)?;
+                map.serialize_entry("found", found)?;
+                map.serialize_entry("before_line", before)?;
             }
             SyntaxErrorKind::AttributeColon { attribute } => {
                 map.serialize_entry("attribute", attribute)?

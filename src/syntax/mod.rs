@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod bidi;
 mod comments;
+mod entries;
 pub mod errors;
 pub mod fullwidth;
 mod grammar;

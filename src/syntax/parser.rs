@@ -36,12 +36,15 @@ pub fn parse(text: &str) -> Result<SourceFile, SyntaxError> {
 /// costs time on every file if always on. The flag is global to pest, so one thread at a time.
 fn explain_failure(text: &str) -> SyntaxError {
     static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = DETAIL
+    let guard = DETAIL
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     pest::set_error_detail(true);
     let result = SopParser::parse(Rule::file, text);
     pest::set_error_detail(false);
+    // The explanation may parse variants of the text (the fix of full-width punctuation), which
+    // need no detail and no lock.
+    drop(guard);
     match result {
         Err(e) => from_pest(text, e),
         // Cannot happen: the same text failed a moment ago.

@@ -4,6 +4,7 @@
 use pest::error::InputLocation;
 
 use super::ast::{BlockKind, Span};
+use super::entries;
 use super::errors::{SyntaxError, SyntaxErrorKind, or_list};
 use super::fullwidth::ascii_for;
 use super::grammar::{Rule, block_of};
@@ -66,47 +67,6 @@ fn previous_word(text: &str, pos: usize) -> &str {
     &before[start..]
 }
 
-/// Every attribute keyword of the language.
-const ATTRIBUTES: &[&str] = &[
-    "version",
-    "owner",
-    "review",
-    "reviewed",
-    "lang",
-    "summary",
-    "description",
-    "guidance",
-    "target",
-    "region",
-    "product",
-    "supports",
-    "responsibilities",
-    "skills",
-    "reports_to",
-    "start",
-    "case",
-    "sla",
-    "requires",
-    "entry",
-    "exit",
-    "when",
-    "due",
-    "done_when",
-    "for",
-    "topics",
-    "format",
-    "duration",
-    "assessment",
-    "kind",
-    "measure",
-    "unit",
-    "source",
-    "stage",
-    "cadence",
-    "with",
-    "covers",
-];
-
 const KEYWORDS_AT_TOP: &[&str] = &[
     "import", "sop", "goal", "strategy", "role", "pipeline", "training", "kpi", "feedback",
 ];
@@ -140,9 +100,13 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
     let rest = &text[pos..];
     // A string that ran into the end of its line.
     if rules.contains(&Rule::plain_text) {
-        let span = string_start(text, pos).map_or(Span::new(pos, pos), |s| Span::new(s, pos));
+        let open = string_start(text, pos);
+        let span = open.map_or(Span::new(pos, pos), |s| Span::new(s, pos));
         if text[..pos].ends_with('\\') && !rest.is_empty() && !rest.starts_with(['\n', '\r']) {
             let start = pos - 1;
+            if let Some(first) = invalid_escape_before(text, open, start) {
+                return first;
+            }
             let len = 1 + rest.chars().next().map_or(0, char::len_utf8);
             return SyntaxError {
                 span: Span::new(start, start + len),
@@ -165,6 +129,9 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
                 None => start + 2,
             };
             if pos <= end {
+                if let Some(first) = invalid_escape_before(text, open, start) {
+                    return first;
+                }
                 return SyntaxError {
                     span: Span::new(start, end),
                     kind: SyntaxErrorKind::MalformedUnicodeEscape {
@@ -189,7 +156,7 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
     }
 
     // A missing `}`: point at the block that is not closed.
-    if rest.trim().is_empty()
+    if rest.trim_matches([' ', '\t', '\n', '\r']).is_empty()
         && tokens.iter().any(|t| t == "}")
         && let Some((start, end)) = unclosed_block(text)
     {
@@ -222,7 +189,7 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
     // `owner: r`, a habit from YAML.
     if rest.starts_with(':') && !text[..pos].ends_with(char::is_whitespace) {
         let attribute = previous_word(text, pos);
-        if ATTRIBUTES.contains(&attribute) {
+        if entries::is_attribute(attribute) {
             return SyntaxError {
                 span: Span::new(pos, pos + 1),
                 kind: SyntaxErrorKind::AttributeColon {
@@ -264,9 +231,15 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
         expected.push("a block such as `sop`, `pipeline` or `role`, or `import`".to_string());
         allowed = KEYWORDS_AT_TOP.iter().map(|s| s.to_string()).collect();
     } else if let (Some(kind), true) = (context, tokens.iter().any(|t| t == "}")) {
+        if let Some(err) = unclosed_before(text, pos, kind, found_word) {
+            return err;
+        }
+        // What the block takes, as the grammar says: not the words that could continue the
+        // attribute before (`by` after a goal's target, `when` after `-> s`).
+        let held = entries::held_by(Some(kind));
         let attrs: Vec<String> = tokens
             .iter()
-            .filter(|t| *t != "}" && *t != "{" && *t != "\"" && *t != "\"\"\"" && *t != ",")
+            .filter(|t| held.iter().any(|e| e.keyword == **t))
             .cloned()
             .collect();
         if attrs.is_empty() {
@@ -279,6 +252,14 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
                 .collect();
             if tokens.iter().any(|t| t == ",") {
                 expected.push("`,`".to_string());
+            }
+            // A word that would continue the attribute before: `by` after a goal's target.
+            for t in &tokens {
+                let word = t.chars().all(|c| c.is_alphabetic() || c == '_')
+                    && t.chars().any(char::is_alphabetic);
+                if word && !held.iter().any(|e| e.keyword == *t) {
+                    push_unique(&mut expected, format!("`{t}`"));
+                }
             }
             expected.push("`}`".to_string());
             expected.push(format!("an attribute such as {}", or_list(&typical)));
@@ -367,8 +348,8 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
         };
         return err;
     }
-    let suggestion = if let Some(ascii) = ascii_for(found_word) {
-        Some(ascii.to_string())
+    let suggestion = if ascii_for(found_word).is_some() {
+        super::fullwidth::repair(text, Span::new(pos, pos + word_len))
     } else if found_word.chars().all(|c| c.is_alphanumeric() || c == '_') && !found_word.is_empty()
     {
         crate::suggest::did_you_mean(found_word, allowed.iter().map(String::as_str))
@@ -432,6 +413,18 @@ fn found_len(rest: &str) -> usize {
     } else {
         rest.chars().next().map_or(0, char::len_utf8)
     }
+}
+
+/// The first `\u{...}` naming no Unicode character in the `"` string opened at `open`, before
+/// `end` (a later bad escape, which the grammar sees first, is the second error in the string).
+fn invalid_escape_before(text: &str, open: Option<usize>, end: usize) -> Option<SyntaxError> {
+    let body = open? + 1;
+    let e = super::strings::unescape(text.get(body..end)?).err()?;
+    let start = body + e.offset;
+    Some(SyntaxError {
+        span: Span::new(start, start + e.len),
+        kind: SyntaxErrorKind::InvalidEscape { code: e.code },
+    })
 }
 
 /// Where the `"` string that contains `pos` opened, on the same line.
@@ -530,6 +523,114 @@ fn unclosed_block(text: &str) -> Option<(usize, usize)> {
         }
     }
     Some((start, start + end))
+}
+
+/// A block keyword (`found`) where an attribute of the `kind` block was expected, which that
+/// block cannot hold but a block around it (or the file) can: the block is not closed before
+/// it. The error points at the block's header.
+fn unclosed_before(text: &str, pos: usize, kind: BlockKind, found: &str) -> Option<SyntaxError> {
+    if !entries::is_block_keyword(found) || entries::holds_block(kind.keyword(), found) {
+        return None;
+    }
+    let open = open_headers(&text[..pos]);
+    let (innermost, around) = open.split_last()?;
+    let header = innermost.as_ref()?;
+    if header.keyword != kind.keyword() {
+        return None;
+    }
+    let outer_holds = around
+        .iter()
+        .map(|h| h.as_ref().map_or("", |h| h.keyword.as_str()))
+        .chain([""])
+        .any(|container| entries::holds_block(container, found));
+    if !outer_holds {
+        return None;
+    }
+    let lines = super::source::LineIndex::new(text);
+    Some(SyntaxError {
+        span: Span::new(header.start, header.end),
+        kind: SyntaxErrorKind::UnclosedBefore {
+            block: header.keyword.clone(),
+            id: header.id.clone(),
+            line: lines.line_of(header.start) + 1,
+            found: found.to_string(),
+            before: lines.line_of(pos) + 1,
+        },
+    })
+}
+
+/// The header of a block: its keyword and its id, and where they are written.
+struct Header {
+    start: usize,
+    end: usize,
+    keyword: String,
+    id: String,
+}
+
+/// The blocks open at the end of `text`, the outermost first: each `{` not yet closed, with the
+/// header before it when it has the shape `KEYWORD id "title"? {`. Strings and comments skipped.
+fn open_headers(text: &str) -> Vec<Option<Header>> {
+    enum Token {
+        Word(usize, usize),
+        Str,
+        Other,
+    }
+    let mut open: Vec<Option<Header>> = Vec::new();
+    let mut recent: Vec<Token> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => while chars.next_if(|(_, c)| !matches!(c, '\n' | '\r')).is_some() {},
+            '"' => {
+                if text[i..].starts_with("\"\"\"") {
+                    let end = text[i + 3..]
+                        .find("\"\"\"")
+                        .map_or(text.len(), |e| i + 6 + e);
+                    while chars.next_if(|(j, _)| *j < end).is_some() {}
+                } else {
+                    while let Some((_, c)) = chars.next() {
+                        match c {
+                            '\\' => {
+                                chars.next();
+                            }
+                            '"' | '\n' | '\r' => break,
+                            _ => {}
+                        }
+                    }
+                }
+                recent.push(Token::Str);
+            }
+            '{' => {
+                let words = match recent.as_slice() {
+                    [.., Token::Word(ks, ke), Token::Word(is, ie), Token::Str]
+                    | [.., Token::Word(ks, ke), Token::Word(is, ie)] => Some((*ks, *ke, *is, *ie)),
+                    _ => None,
+                };
+                open.push(words.map(|(ks, ke, is, ie)| Header {
+                    start: ks,
+                    end: ie,
+                    keyword: text[ks..ke].to_string(),
+                    id: text[is..ie].to_string(),
+                }));
+                recent.clear();
+            }
+            '}' => {
+                open.pop();
+                recent.clear();
+            }
+            c if unicode_ident::is_xid_continue(c) => {
+                let mut end = i + c.len_utf8();
+                while let Some((j, d)) = chars.next_if(|(_, d)| unicode_ident::is_xid_continue(*d))
+                {
+                    end = j + d.len_utf8();
+                }
+                recent.push(Token::Word(i, end));
+            }
+            c if c.is_whitespace() => {}
+            _ => recent.push(Token::Other),
+        }
+    }
+    open
 }
 
 /// The span of a name written with a hyphen (`lead-capture`) when the parse stopped at or inside
