@@ -35,6 +35,7 @@ mod parser;
 mod pathological;
 mod pathological_audit;
 mod pathological_output;
+mod polish;
 mod print;
 mod rule_ids;
 mod rules_docs;

@@ -1,0 +1,197 @@
+//! Audit gates that say why they fail, a nested Pipedrive export recognised, the site in the
+//! language of each SOP.
+
+use crate::audit::{DEMO_SOP, project};
+use crate::support::{Project, repo, run_in_any};
+
+/// Against the demo SOP (`lead` sla 1d, `qualify` 2d, `propose` 3d): A waits 2 days in `lead`
+/// (one breach) and skips `propose`; B goes through `报价中`, `x`, `报价中` (3 events of 2
+/// unknown stages); C is still in `lead` after 3 days at the as-of (the latest event, 03-04):
+/// overdue; line 11 has a month 13 (rejected).
+const LOG: &str = "case_id,stage,timestamp
+A,lead,2026-03-01
+A,qualify,2026-03-03
+A,won,2026-03-04
+B,lead,2026-03-01
+B,报价中,2026-03-01T06:00
+B,x,2026-03-01T07:00
+B,报价中,2026-03-01T08:00
+B,lost,2026-03-02
+C,lead,2026-03-01
+D,lead,2026-13-01
+";
+
+fn audit(p: &Project, extra: &[&str]) -> crate::support::Run {
+    let mut args = vec!["audit", "demo.sop", "log.csv"];
+    args.extend_from_slice(extra);
+    p.run_any(&args)
+}
+
+/// The one `error:` line of a run that failed one gate.
+#[track_caller]
+fn one_failure(p: &Project, extra: &[&str]) -> String {
+    let run = audit(p, extra);
+    assert_eq!(run.code, 1, "{extra:?}: {}", run.stderr);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{extra:?}: {}", run.stderr);
+    lines[0].to_string()
+}
+
+#[test]
+fn every_failed_gate_says_what_failed_and_by_how_much() {
+    let p = project("log.csv", LOG);
+    assert_eq!(
+        one_failure(&p, &["--deny", "unknown-stages"]),
+        "error: the run fails: 3 events of 2 unknown stages (`x`, `报价中`) and \
+         `--deny unknown-stages`; map the values to stages with `--stage-map`"
+    );
+    assert_eq!(
+        one_failure(&p, &["--deny", "sla"]),
+        "error: the run fails: 1 visit longer than the stage's `sla` (`lead` 1) and `--deny sla`"
+    );
+    assert_eq!(
+        one_failure(&p, &["--deny", "open-overdue"]),
+        "error: the run fails: 1 of 1 open case is past the `sla` of the stage it is in and \
+         `--deny open-overdue`"
+    );
+    assert_eq!(
+        one_failure(&p, &["--deny", "rejected-rows"]),
+        "error: the run fails: 1 of 10 rows was rejected (the first on line 11: bad-timestamp) \
+         and `--deny rejected-rows`; the report lists the rejected rows with their lines"
+    );
+    // A skips `propose`, B passes through stages the SOP does not have; C has not deviated yet.
+    assert_eq!(
+        one_failure(&p, &["--deny", "deviations"]),
+        "error: the run fails: 2 of 3 cases deviate from the SOP and `--deny deviations`"
+    );
+    let json = audit(&p, &["--format", "json"]).json();
+    let fitness = json["fitness"]["alignment"]["log_fitness"]
+        .as_f64()
+        .unwrap();
+    assert!(fitness < 0.9, "{fitness}");
+    assert_eq!(
+        one_failure(&p, &["--min-fitness", "0.9"]),
+        format!(
+            "error: the run fails: the log's alignment fitness is {fitness:.3}, {:.3} below \
+             `--min-fitness 0.9`",
+            0.9 - fitness
+        )
+    );
+}
+
+#[test]
+fn gates_change_stderr_only() {
+    let p = project("log.csv", LOG);
+    for format in ["human", "json"] {
+        let plain = audit(&p, &["--format", format]);
+        assert_eq!(plain.code, 0, "{}", plain.stderr);
+        assert_eq!(plain.stderr, "");
+        let gated = audit(
+            &p,
+            &[
+                "--format",
+                format,
+                "--deny",
+                "sla,unknown-stages,sla",
+                "--min-fitness",
+                "0.99",
+            ],
+        );
+        assert_eq!(gated.code, 1);
+        assert_eq!(gated.stdout, plain.stdout, "{format}");
+        let lines: Vec<&str> = gated.stderr.lines().collect();
+        assert_eq!(
+            lines.len(),
+            3,
+            "a gate named twice is said once: {}",
+            gated.stderr
+        );
+        assert!(lines[0].contains("`--min-fitness 0.99`"), "{}", lines[0]);
+        assert!(lines[1].ends_with("and `--deny sla`"), "{}", lines[1]);
+        assert!(
+            lines[2].contains("and `--deny unknown-stages`"),
+            "{}",
+            lines[2]
+        );
+    }
+}
+
+#[test]
+fn gates_that_pass_say_nothing() {
+    let p = project(
+        "log.csv",
+        "case_id,stage,timestamp\nA,lead,2026-03-01\nA,qualify,2026-03-01T12:00\nA,lost,2026-03-02\n",
+    );
+    let run = audit(
+        &p,
+        &[
+            "--min-fitness",
+            "1",
+            "--deny",
+            "deviations,sla,open-overdue,rejected-rows,unknown-stages",
+        ],
+    );
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn a_long_list_of_unknown_stages_is_cut_short() {
+    let mut log = String::from("case_id,stage,timestamp\n");
+    for i in 0..8 {
+        log.push_str(&format!(
+            "A{i},lead,2026-03-01\nA{i},stage{i},2026-03-01T01:00\n"
+        ));
+    }
+    log.push_str(&format!("B,{},2026-03-02\n", "长".repeat(60)));
+    let p = project("log.csv", &log);
+    let line = one_failure(&p, &["--deny", "unknown-stages"]);
+    assert!(
+        line.starts_with(
+            "error: the run fails: 9 events of 9 unknown stages (`stage0`, `stage1`, `stage2`, \
+             `stage3`, `stage4` and 4 more) and `--deny unknown-stages`"
+        ),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_nested_pipedrive_export_is_recognised() {
+    let dir = repo().join("examples");
+    let run = run_in_any(
+        &dir,
+        &["audit", "sales-en/sales.sop", "crm/pipedrive-flow.jsonl"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("it looks like a `pipedrive` export: try `--preset pipedrive`"),
+        "{}",
+        run.stderr
+    );
+    let with = run_in_any(
+        &dir,
+        &[
+            "audit",
+            "sales-en/sales.sop",
+            "crm/pipedrive-flow.jsonl",
+            "--preset",
+            "pipedrive",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(with.code, 0, "{}", with.stderr);
+    assert!(with.json()["log"]["events"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn nested_keys_alone_do_not_make_a_preset() {
+    let p = Project::new().file("demo.sop", DEMO_SOP).file(
+        "log.jsonl",
+        "{\"event\": {\"deal\": 1, \"when\": \"2026-03-01\", \"meta\": {\"field\": \"x\"}}}\n",
+    );
+    let run = p.run_any(&["audit", "demo.sop", "log.jsonl"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("found: `event`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("looks like"), "{}", run.stderr);
+}
