@@ -195,3 +195,138 @@ fn nested_keys_alone_do_not_make_a_preset() {
     assert!(run.stderr.contains("found: `event`"), "{}", run.stderr);
     assert!(!run.stderr.contains("looks like"), "{}", run.stderr);
 }
+
+/// `sopc build` of both sales examples into `out`, as a folder of SOPs.
+fn build_site(p: &Project) -> std::path::PathBuf {
+    let out = p.path().join("site");
+    let run = run_in_any(
+        &repo(),
+        &[
+            "build",
+            "examples/sales",
+            "examples/sales-en",
+            "-o",
+            out.to_str().unwrap(),
+            "--today",
+            "2026-12-01",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    out
+}
+
+/// The part of a role page for the SOP in `html_lang`.
+fn section<'a>(page: &'a str, html_lang: &str) -> &'a str {
+    let start = format!("<section class=\"sop\" lang=\"{html_lang}\">");
+    let from = page
+        .find(&start)
+        .unwrap_or_else(|| panic!("no {start} in\n{page}"));
+    let rest = &page[from..];
+    &rest[..rest.find("</section>").expect("section closes")]
+}
+
+#[test]
+fn each_sop_of_a_role_page_speaks_its_own_language() {
+    let p = Project::new();
+    let out = build_site(&p);
+    // English words a Chinese part must not have: the site's words, cadences, training times,
+    // periods, durations as written.
+    let english = [
+        "What this role does",
+        "What to learn",
+        "Measured on",
+        "(Runs)",
+        "new hires",
+        "ongoing",
+        "quarterly",
+        "monthly",
+        "weekly",
+        "yearly",
+        "/ quarter",
+        "/ month",
+        "Stages owned",
+        "Due ",
+    ];
+    let mut checked = 0;
+    for role in [
+        "sales_rep",
+        "sales_manager",
+        "sales_director",
+        "after_sales",
+    ] {
+        let page = std::fs::read_to_string(out.join(format!("roles/{role}.html"))).unwrap();
+        let zh = section(&page, "zh-CN");
+        for word in english {
+            assert!(
+                !zh.contains(word),
+                "`{word}` in the Chinese part of {role}:\n{zh}"
+            );
+        }
+        // Durations are spelled out in Chinese: `时限 2 天`, never `时限 2d`.
+        assert!(
+            !zh.chars()
+                .zip(zh.chars().skip(1))
+                .any(|(a, b)| a.is_ascii_digit() && matches!(b, 'h' | 'd' | 'w')),
+            "a duration as written in the Chinese part of {role}"
+        );
+        let en = section(&page, "en");
+        assert!(
+            !en.contains("本角色要做的事") && !en.contains("每月"),
+            "{role}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+    let manager = std::fs::read_to_string(out.join("roles/sales_manager.html")).unwrap();
+    let zh = section(&manager, "zh-CN");
+    for word in [
+        "本角色要做的事",
+        "培训(按顺序)",
+        "考核指标",
+        "新员工入职",
+        "/ 季度",
+        "(主持)",
+    ] {
+        assert!(zh.contains(word), "`{word}` missing in\n{zh}");
+    }
+    let en = section(&manager, "en");
+    for word in ["What this role does", "new hires", "/ quarter", "(Runs)"] {
+        assert!(en.contains(word), "`{word}` missing in\n{en}");
+    }
+}
+
+#[test]
+fn the_index_links_the_html_checklists() {
+    let p = Project::new();
+    let out = build_site(&p);
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let links: Vec<&str> = index
+        .split("href=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert!(!links.iter().any(|l| l.contains("README.md")), "{links:?}");
+    for name in ["sales", "sales-en"] {
+        let dir = out.join(format!("{name}/sales.checklists"));
+        let mut html: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|f| f.ends_with(".html"))
+            .map(|f| format!("{name}/sales.checklists/{f}"))
+            .collect();
+        html.sort();
+        let mut linked: Vec<String> = links
+            .iter()
+            .filter(|l| l.starts_with(&format!("{name}/sales.checklists/")))
+            .map(|l| l.to_string())
+            .collect();
+        linked.sort();
+        assert_eq!(
+            linked, html,
+            "every HTML checklist of {name}, and nothing else"
+        );
+    }
+    for link in links {
+        assert!(out.join(link).is_file(), "`{link}` is no file");
+    }
+}
