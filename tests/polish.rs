@@ -330,3 +330,65 @@ fn the_index_links_the_html_checklists() {
         assert!(out.join(link).is_file(), "`{link}` is no file");
     }
 }
+
+/// A pipeline of `n` stages one after another.
+fn chain(n: usize) -> String {
+    let mut s = String::from(
+        "sop chain \"Chain\" {\n  owner cook\n  review monthly\n}\nrole cook \"Cook\" {\n  responsibilities \"cooking\"\n}\npipeline line \"Line\" {\n",
+    );
+    for i in 0..n {
+        s.push_str(&format!("  stage s{i} \"Step {i}\" {{\n    owner cook\n"));
+        if i + 1 < n {
+            s.push_str(&format!("    -> s{}\n  }}\n", i + 1));
+        } else {
+            s.push_str("    terminal\n  }\n");
+        }
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// The `viewBox` heights of the diagram and of its print slices in a handbook.
+fn diagram_heights(html: &str) -> (f64, Vec<f64>) {
+    let height = |class: &str| -> Vec<f64> {
+        html.split(&format!("class=\"{class}\" viewBox=\""))
+            .skip(1)
+            .map(|rest| {
+                let vb = &rest[..rest.find('"').unwrap()];
+                vb.split(' ').nth(3).unwrap().parse().unwrap()
+            })
+            .collect()
+    };
+    (height("pipeline-diagram")[0], height("pipeline-slice"))
+}
+
+#[test]
+fn a_diagram_a_little_taller_than_a_page_is_shrunk_onto_it_not_sliced() {
+    // Ten narrow stages: taller than a printed page shows (850 px) at full size, less than one
+    // and a half pages.
+    let p = Project::new().file("chain.sop", &chain(10));
+    p.run(&["build", "chain.sop", "-o", "out"]);
+    let html = std::fs::read_to_string(p.path().join("out/chain.handbook.html")).unwrap();
+    let (full, slices) = diagram_heights(&html);
+    assert!(full > 850.0 && full < 1275.0, "{full}");
+    assert!(slices.is_empty(), "{slices:?}");
+    assert!(html.contains("figure.diagram { break-inside: avoid; }"));
+}
+
+#[test]
+fn a_sliced_diagram_has_no_sliver_of_a_last_page() {
+    for n in [14, 20, 26] {
+        let p = Project::new().file("chain.sop", &chain(n));
+        p.run(&["build", "chain.sop", "-o", "out"]);
+        let html = std::fs::read_to_string(p.path().join("out/chain.handbook.html")).unwrap();
+        let (full, slices) = diagram_heights(&html);
+        assert!(full > 1275.0, "{n} stages: {full}");
+        assert!(slices.len() > 1, "{n} stages: {slices:?}");
+        // As few bands as pages need, of about even height, none more than a page.
+        assert_eq!(slices.len(), (full / 850.0).ceil() as usize, "{slices:?}");
+        let even = full / slices.len() as f64;
+        for h in &slices {
+            assert!(*h <= 850.5 && *h > even * 0.75, "{n} stages: {slices:?}");
+        }
+    }
+}
