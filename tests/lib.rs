@@ -36,6 +36,7 @@ mod parser;
 mod pathological;
 mod pathological_audit;
 mod pathological_output;
+mod polish;
 mod print;
 mod root_cause;
 mod rule_ids;

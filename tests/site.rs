@@ -123,7 +123,8 @@ fn the_index_lists_every_sop() {
     for link in [
         "href=\"sales/sales.handbook.html\"",
         "href=\"sales-en/sales.handbook.html\"",
-        "href=\"sales/sales.checklists/README.md\"",
+        "href=\"sales/sales.checklists/stage-01-线索获取.html\"",
+        "href=\"sales-en/sales.checklists/role-sales_rep.html\"",
         "href=\"roles/sales_rep.html\"",
     ] {
         assert!(index.contains(link), "{link}");

@@ -121,7 +121,7 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         write_atomically(path, xes.as_bytes(), Keep::Mode)
             .map_err(|e| Usage(format!("cannot write `{}`: {}", path.shown(), describe(&e))))?;
     }
-    let code = gates(&report, args);
+    let failed = gates(&report, args);
     let lang = Lang::of_document(
         model
             .header
@@ -173,7 +173,14 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         write_atomically(path, page.as_bytes(), Keep::Mode)
             .map_err(|e| Usage(format!("cannot write `{}`: {}", path.shown(), describe(&e))))?;
     }
-    Ok(code)
+    for line in &failed {
+        say!("error: {line}");
+    }
+    Ok(if failed.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FAIL
+    })
 }
 
 /// `--emit-sql`: the script on standard output.
@@ -229,23 +236,168 @@ fn read_stage_map(args: &AuditArgs) -> Result<Option<Vec<u8>>, Usage> {
     }
 }
 
-/// Exit 1 when a gate asked for fails, else 0. Deviations alone never fail.
-fn gates(report: &Report, args: &AuditArgs) -> u8 {
-    let fitness = report.fitness.alignment.log_fitness;
-    let low = args
-        .min_fitness
-        .is_some_and(|min| fitness.is_some_and(|f| f < min));
-    let denied = args.deny.iter().any(|deny| match deny {
-        AuditDeny::Deviations => report.deviations.deviating_cases > 0,
-        AuditDeny::Sla => report
-            .stages
-            .iter()
-            .any(|s| s.sla_breaches.unwrap_or(0) > 0),
-        AuditDeny::OpenOverdue => report.open_cases.overdue > 0,
-        AuditDeny::RejectedRows => report.log.rejected > 0,
-        AuditDeny::UnknownStages => !report.deviations.unknown_stages.0.is_empty(),
-    });
-    if low || denied { EXIT_FAIL } else { EXIT_OK }
+/// One line per gate asked for that fails, saying what failed and by how much; the run exits 1
+/// when there is any. Deviations alone never fail.
+fn gates(report: &Report, args: &AuditArgs) -> Vec<String> {
+    let mut failed = Vec::new();
+    if let (Some(min), Some(fitness)) = (args.min_fitness, report.fitness.alignment.log_fitness)
+        && fitness < min
+    {
+        // Three decimals, more when three would show the fitness equal to the minimum.
+        let digits = (3..=6)
+            .find(|&d| {
+                format!("{fitness:.d$}")
+                    .parse::<f64>()
+                    .is_ok_and(|f| f < min)
+            })
+            .unwrap_or(6);
+        failed.push(format!(
+            "the run fails: the log's alignment fitness is {fitness:.digits$}, {:.digits$} below \
+             `--min-fitness {min}`",
+            min - fitness
+        ));
+    }
+    let mut asked: Vec<AuditDeny> = Vec::new();
+    for deny in &args.deny {
+        if !asked.contains(deny) {
+            asked.push(*deny);
+        }
+    }
+    for deny in asked {
+        if let Some((why, hint)) = denied(report, deny) {
+            failed.push(format!(
+                "the run fails: {why} and `--deny {}`{hint}",
+                deny_name(deny)
+            ));
+        }
+    }
+    failed
+}
+
+/// What a `--deny` gate finds in the report and how to mend it, or `None` when it passes.
+fn denied(report: &Report, deny: AuditDeny) -> Option<(String, &'static str)> {
+    match deny {
+        AuditDeny::Deviations => {
+            let n = report.deviations.deviating_cases;
+            (n > 0).then(|| {
+                let why = format!(
+                    "{n} of {} {} from the SOP",
+                    count(report.log.cases, "case", "cases"),
+                    if n == 1 { "deviates" } else { "deviate" }
+                );
+                (why, "")
+            })
+        }
+        AuditDeny::Sla => {
+            let stages: Vec<(String, u64)> = report
+                .stages
+                .iter()
+                .filter_map(|s| {
+                    let n = s.sla_breaches.unwrap_or(0);
+                    (n > 0).then(|| (s.id.clone(), n))
+                })
+                .collect();
+            let total: u64 = stages.iter().map(|(_, n)| n).sum();
+            (total > 0).then(|| {
+                let each: Vec<String> = stages
+                    .iter()
+                    .map(|(id, n)| format!("{} {n}", shown_name(id)))
+                    .collect();
+                let why = format!(
+                    "{} longer than the stage's `sla` ({})",
+                    count(total, "visit", "visits"),
+                    some_names(&each)
+                );
+                (why, "")
+            })
+        }
+        AuditDeny::OpenOverdue => {
+            let n = report.open_cases.overdue;
+            (n > 0).then(|| {
+                let why = format!(
+                    "{n} of {} {} past the `sla` of the stage {}",
+                    count(report.open_cases.count, "open case", "open cases"),
+                    if n == 1 { "is" } else { "are" },
+                    if n == 1 { "it is in" } else { "they are in" }
+                );
+                (why, "")
+            })
+        }
+        AuditDeny::RejectedRows => {
+            let n = report.log.rejected;
+            (n > 0).then(|| {
+                let first = report.rejected_rows.first().map_or_else(String::new, |r| {
+                    format!(" (the first on line {}: {})", r.line, r.reason.as_str())
+                });
+                let why = format!(
+                    "{n} of {} {} rejected{first}",
+                    count(report.log.rows, "row", "rows"),
+                    if n == 1 { "was" } else { "were" }
+                );
+                (why, "; the report lists the rejected rows with their lines")
+            })
+        }
+        AuditDeny::UnknownStages => {
+            let unknown = &report.deviations.unknown_stages.0;
+            (!unknown.is_empty()).then(|| {
+                let events: u64 = unknown.iter().map(|(_, u)| u.events).sum();
+                let names: Vec<String> = unknown.iter().map(|(name, _)| shown_name(name)).collect();
+                let why = format!(
+                    "{} of {} ({})",
+                    count(events, "event", "events"),
+                    count(unknown.len() as u64, "unknown stage", "unknown stages"),
+                    some_names(&names)
+                );
+                (why, "; map the values to stages with `--stage-map`")
+            })
+        }
+    }
+}
+
+/// The value `--deny` takes for a gate.
+fn deny_name(deny: AuditDeny) -> &'static str {
+    match deny {
+        AuditDeny::Deviations => "deviations",
+        AuditDeny::Sla => "sla",
+        AuditDeny::OpenOverdue => "open-overdue",
+        AuditDeny::RejectedRows => "rejected-rows",
+        AuditDeny::UnknownStages => "unknown-stages",
+    }
+}
+
+/// `1 case`, `3 cases`.
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Names (or stage values from the log) shown in a gate's line.
+const SHOWN_NAMES: usize = 5;
+
+/// A name from the log, backticked, cut short and on one line.
+fn shown_name(name: &str) -> String {
+    let mut cut: String = name
+        .chars()
+        .take(SHOWN_NAME_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if name.chars().count() > SHOWN_NAME_CHARS {
+        cut.push('…');
+    }
+    format!("`{cut}`")
+}
+
+/// The first few of a list, with a count of the rest.
+fn some_names(names: &[String]) -> String {
+    let mut text = names
+        .iter()
+        .take(SHOWN_NAMES)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN_NAMES {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN_NAMES));
+    }
+    text
 }
 
 fn read_options(args: &AuditArgs) -> Result<ReadOptions, Usage> {

@@ -26,7 +26,7 @@ pub fn read(data: &[u8], options: &ReadOptions, resolver: Resolver) -> Result<Ra
             preset,
             ..
         }) => {
-            let resembles = Preset::resembling(&found)
+            let resembles = Preset::resembling_log(&found, data, options.format)
                 .map(Preset::name)
                 .filter(|&r| Some(r) != preset);
             return Err(LogError::MissingColumns {

@@ -1,7 +1,14 @@
 //! Presets: the column mappings and layouts of real CRM exports (Salesforce, HubSpot, Pipedrive),
 //! and which of them a log with unexpected columns resembles.
 
-use super::rows::{ReadOptions, RowFilter, names};
+use super::rows::{InputFormat, ReadOptions, RowFilter, names};
+
+/// JSON Lines objects looked into for nested keys when guessing the export.
+const OBJECTS_LOOKED_AT: usize = 20;
+/// How deep into nested objects keys are named (`data.additional_data.new_value_formatted`).
+const NESTING_LOOKED_AT: usize = 3;
+/// At most this many nested keys are gathered.
+const NESTED_KEYS: usize = 500;
 
 /// A CRM export sopc knows how to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,11 +149,29 @@ impl Preset {
         }
     }
 
+    /// The preset a log resembles, from the columns found and, for JSON Lines, the keys of
+    /// nested objects too: an API's export wraps its rows (`{"data": {"field_key": …}}`).
+    pub fn resembling_log(found: &[String], data: &[u8], format: InputFormat) -> Option<Preset> {
+        if format != InputFormat::Jsonl {
+            return Preset::resembling(found);
+        }
+        let mut keys = found.to_vec();
+        keys.extend(nested_keys(data));
+        Preset::resembling(&keys)
+    }
+
     /// The preset whose marking columns the log has most of (at least two; ties in the order of
-    /// [`Preset::ALL`]).
+    /// [`Preset::ALL`]). A nested key (`data.field_key`) marks as its last parts do.
     pub fn resembling(found: &[String]) -> Option<Preset> {
+        let has = |mark: &str| {
+            found.iter().any(|f| {
+                f == mark
+                    || f.strip_suffix(mark)
+                        .is_some_and(|head| head.ends_with('.') && head.len() > 1)
+            })
+        };
         let score = |p: Preset| {
-            let marks = p.marks().iter().filter(|m| found.iter().any(|f| f == *m));
+            let marks = p.marks().iter().filter(|m| has(m));
             let wide = p == Preset::Hubspot
                 && found.iter().any(|f| {
                     f.starts_with("hs_v2_date_entered_") || f.starts_with("hs_date_entered_")
@@ -160,6 +185,44 @@ impl Preset {
             .max_by_key(|&(_, n)| n)?;
         (n >= 2).then_some(best)
     }
+}
+
+/// The dotted names of the keys inside the objects of the first lines of a JSON Lines log
+/// (`data.field_key`); the top-level keys are the columns found already.
+fn nested_keys(data: &[u8]) -> Vec<String> {
+    fn walk(prefix: &str, value: &serde_json::Value, depth: usize, keys: &mut Vec<String>) {
+        let serde_json::Value::Object(map) = value else {
+            return;
+        };
+        for (key, inner) in map {
+            if keys.len() >= NESTED_KEYS {
+                return;
+            }
+            let name = format!("{prefix}.{key}");
+            if !keys.contains(&name) {
+                keys.push(name.clone());
+            }
+            if depth > 1 {
+                walk(&name, inner, depth - 1, keys);
+            }
+        }
+    }
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    let mut keys = Vec::new();
+    let objects = data
+        .split(|&b| b == b'\n')
+        .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+        .take(OBJECTS_LOOKED_AT)
+        .filter_map(|line| serde_json::from_slice::<serde_json::Value>(line).ok());
+    for object in objects {
+        let serde_json::Value::Object(map) = object else {
+            continue;
+        };
+        for (key, inner) in &map {
+            walk(key, inner, NESTING_LOOKED_AT, &mut keys);
+        }
+    }
+    keys
 }
 
 #[cfg(test)]
@@ -193,6 +256,34 @@ mod tests {
             Preset::resembling(&found(&["deal", "when", "Amount"])),
             None
         );
+        let nested = found(&["data.item_id", "data.field_key", "data.log_time"]);
+        assert_eq!(Preset::resembling(&nested), Some(Preset::Pipedrive));
+        // A key named like a mark's tail is not the mark.
+        assert_eq!(
+            Preset::resembling(&found(&["xitem_id", ".field_key"])),
+            None
+        );
+    }
+
+    #[test]
+    fn nested_json_lines_keys() {
+        let log = b"\xEF\xBB\xBF{\"object\": \"dealChange\", \"data\": {\"item_id\": 1, \"field_key\": \"stage_id\", \"additional_data\": {\"new_value_formatted\": \"Won\"}}}\n\nnot json\n";
+        let keys = nested_keys(log);
+        assert_eq!(
+            keys,
+            [
+                "data.additional_data",
+                "data.additional_data.new_value_formatted",
+                "data.field_key",
+                "data.item_id"
+            ]
+        );
+        let top = found(&["data", "object"]);
+        assert_eq!(
+            Preset::resembling_log(&top, log, InputFormat::Jsonl),
+            Some(Preset::Pipedrive)
+        );
+        assert_eq!(Preset::resembling_log(&top, log, InputFormat::Csv), None);
     }
 
     #[test]

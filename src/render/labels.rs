@@ -50,6 +50,14 @@ impl Lang {
         }
     }
 
+    /// The words of the site pages.
+    pub fn site_labels(self) -> &'static SiteLabels {
+        match self {
+            Lang::En => &SITE_EN,
+            Lang::Zh => &SITE_ZH,
+        }
+    }
+
     /// The words of `sopc audit`.
     pub fn audit_labels(self) -> &'static AuditLabels {
         match self {
@@ -261,6 +269,41 @@ labels! {
     date: "Date", "日期";
     /// What stands for a value that is not given (an owner, a `when`, a `format`).
     none: "—", "—";
+    }
+
+    /// The words of the site pages (`index.html`, `roles/ROLE.html`) that the handbook does not
+    /// have, one field per word.
+    SiteLabels (SITE_EN, SITE_ZH) {
+    /// The index's title and heading; the role pages' link back to it.
+    sops: "Standard operating procedures", "标准操作流程";
+    /// The index's column of SOPs.
+    sop: "SOP", "SOP";
+    /// The index's column of the date of the last review.
+    reviewed: "Last reviewed", "上次复审";
+    /// Beside the date of a review that is overdue.
+    overdue: "review overdue", "复审已逾期";
+    /// Beside the date of a review that is not overdue.
+    on_time: "on time", "按期";
+    /// Instead of the date of an SOP that records no review.
+    unknown: "not recorded", "未记录";
+    /// A link to an SOP's HTML handbook.
+    handbook_html: "handbook", "手册";
+    /// A link to an SOP's Markdown handbook.
+    handbook_md: "Markdown", "Markdown";
+    /// The title of a role page.
+    onboarding: "Onboarding packet", "入职资料";
+    /// The index's heading over the role pages.
+    role_pages: "Roles across all SOPs", "各角色(汇总所有 SOP)";
+    /// How many SOPs a role is in, on the index.
+    in_sops: "SOPs", "SOP 数";
+    /// The heading of the stages and tasks a role owns, on its page.
+    does: "What this role does", "本角色要做的事";
+    /// The heading of a role's trainings in the order to take them, on its page.
+    learns: "What to learn, in order", "培训(按顺序)";
+    /// The heading of the kpis a role owns, on its page.
+    measured_on: "Measured on", "考核指标";
+    /// Beside a feedback session the role runs (its `owner`), on its page.
+    runs: "Runs", "主持";
     }
 
     /// The fixed words of `sopc audit`'s report and page, one field per word.

@@ -8,10 +8,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::context::{PlanItem, training_order};
-use super::labels::{Labels, Lang};
+use super::labels::{self, Labels, Lang, SiteLabels};
 use super::output::Output;
 use super::templates::{TemplateError, Templates, anchor};
-use super::view::{DocumentView, FeedbackView, KpiView, RefView, RoleView, StageView, TaskView};
+use super::view::{
+    DocumentView, DurationView, FeedbackView, KpiView, RefView, RoleView, StageView, TaskView,
+};
 
 /// One document of the site: its output name (`sales`, or `sales-en/sales` beside another
 /// `sales`) and its view.
@@ -27,67 +29,8 @@ pub struct SiteDocument<'a> {
     pub overdue: Option<bool>,
 }
 
-/// The words of the site pages that the handbook does not have.
-#[derive(Debug, Clone, Serialize)]
-pub struct SiteWords {
-    pub sops: &'static str,
-    pub sop: &'static str,
-    pub reviewed: &'static str,
-    pub overdue: &'static str,
-    pub on_time: &'static str,
-    pub unknown: &'static str,
-    pub handbook_html: &'static str,
-    pub handbook_md: &'static str,
-    pub onboarding: &'static str,
-    pub role_pages: &'static str,
-    pub in_sops: &'static str,
-    pub does: &'static str,
-    pub learns: &'static str,
-    pub measured_on: &'static str,
-    pub runs: &'static str,
-}
-
-const EN: SiteWords = SiteWords {
-    sops: "Standard operating procedures",
-    sop: "SOP",
-    reviewed: "Last reviewed",
-    overdue: "review overdue",
-    on_time: "on time",
-    unknown: "not recorded",
-    handbook_html: "handbook",
-    handbook_md: "Markdown",
-    onboarding: "Onboarding packet",
-    role_pages: "Roles across all SOPs",
-    in_sops: "SOPs",
-    does: "What this role does",
-    learns: "What to learn, in order",
-    measured_on: "Measured on",
-    runs: "Runs",
-};
-
-const ZH: SiteWords = SiteWords {
-    sops: "标准操作流程",
-    sop: "SOP",
-    reviewed: "上次复审",
-    overdue: "复审已逾期",
-    on_time: "按期",
-    unknown: "未记录",
-    handbook_html: "手册",
-    handbook_md: "Markdown",
-    onboarding: "入职资料",
-    role_pages: "各角色(汇总所有 SOP)",
-    in_sops: "SOP 数",
-    does: "本角色要做的事",
-    learns: "培训(按顺序)",
-    measured_on: "考核指标",
-    runs: "主持",
-};
-
-fn words(lang: Lang) -> &'static SiteWords {
-    match lang {
-        Lang::En => &EN,
-        Lang::Zh => &ZH,
-    }
+fn words(lang: Lang) -> &'static SiteLabels {
+    lang.site_labels()
 }
 
 /// When the SOP was last reviewed (`YYYY-MM-DD`, the header's `reviewed`); `None` without one.
@@ -113,8 +56,10 @@ pub struct SopEntry {
     /// `.`, `/`), so templates write them unescaped.
     pub handbook: String,
     pub handbook_md: String,
-    /// `None` when the document has no checklist.
+    /// The first HTML checklist; `None` when the document has no checklist.
     pub checklists: Option<String>,
+    /// Every HTML checklist, stages first, in the order of `NAME.checklists/README.md`.
+    pub checklist_pages: Vec<ChecklistLink>,
 }
 
 /// One role page in the index.
@@ -132,26 +77,68 @@ struct IndexContext<'a> {
     lang: &'static str,
     html_lang: &'static str,
     labels: &'static Labels,
-    words: &'static SiteWords,
+    words: &'static SiteLabels,
     sops: &'a [SopEntry],
     roles: &'a [RoleEntry],
 }
 
-/// What one role is in one SOP.
+/// One HTML checklist of an SOP, as the index links it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistLink {
+    /// `stage` or `role`.
+    pub kind: &'static str,
+    pub title: String,
+    /// The link from the site's root.
+    pub file: String,
+}
+
+/// What one role is in one SOP, in the SOP's language: the words a filter would give in the
+/// page's language are given here in the SOP's (`sla`, `due`, `when_words`, ...).
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleInSop {
     pub sop: String,
+    /// The SOP's language: `en` or `zh`, and as `<section lang=..>` wants it.
+    pub lang: &'static str,
+    pub html_lang: &'static str,
     /// The link to the SOP's handbook, relative to the role page, and to the role in it.
     pub handbook: String,
     pub labels: &'static Labels,
+    /// The site's words in the SOP's language.
+    pub words: &'static SiteLabels,
     pub role: RoleView,
-    /// Each stage it owns with its pipeline's title.
-    pub stages: Vec<(String, StageView)>,
-    /// Each task it owns (its own, or its stage's) with its stage's title.
-    pub tasks: Vec<(String, TaskView)>,
-    pub trainings: Vec<PlanItem>,
-    pub kpis: Vec<KpiView>,
-    pub feedback: Vec<FeedbackView>,
+    /// Each stage it owns with its pipeline's title and its `sla` in words.
+    pub stages: Vec<(String, StageView, Option<String>)>,
+    /// Each task it owns (its own, or its stage's) with its stage's title and its `due` in words.
+    pub tasks: Vec<(String, TaskView, Option<String>)>,
+    pub trainings: Vec<Learn>,
+    pub kpis: Vec<Measured>,
+    pub feedback: Vec<Session>,
+}
+
+/// A training to take, with its `when` and `duration` in the SOP's words.
+#[derive(Debug, Clone, Serialize)]
+pub struct Learn {
+    #[serde(flatten)]
+    pub item: PlanItem,
+    pub when_words: Option<String>,
+    pub duration_words: Option<String>,
+}
+
+/// A kpi the role owns, with its target's `per` and its `review` in the SOP's words.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measured {
+    #[serde(flatten)]
+    pub kpi: KpiView,
+    pub per_words: Option<String>,
+    pub review_words: Option<String>,
+}
+
+/// A feedback session the role runs or joins, with its `cadence` in the SOP's words.
+#[derive(Debug, Clone, Serialize)]
+pub struct Session {
+    #[serde(flatten)]
+    pub feedback: FeedbackView,
+    pub cadence_words: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -159,7 +146,7 @@ struct RoleContext<'a> {
     lang: &'static str,
     html_lang: &'static str,
     labels: &'static Labels,
-    words: &'static SiteWords,
+    words: &'static SiteLabels,
     id: &'a str,
     title: &'a str,
     index: &'static str,
@@ -184,6 +171,16 @@ pub fn entries(docs: &[SiteDocument]) -> Vec<SopEntry> {
                 .flat_map(|p| &p.stages)
                 .map(|s| s.tasks.len())
                 .sum();
+            let lists = super::checklists(v);
+            let checklist_pages: Vec<ChecklistLink> = ["stage", "role"]
+                .iter()
+                .flat_map(|&kind| lists.iter().filter(move |c| c.kind == kind))
+                .map(|c| ChecklistLink {
+                    kind: c.kind,
+                    title: c.title.clone(),
+                    file: link(d.name, &format!(".checklists/{}.html", c.file)),
+                })
+                .collect();
             SopEntry {
                 name: d.name.to_string(),
                 title: v.sop.title.clone(),
@@ -197,8 +194,8 @@ pub fn entries(docs: &[SiteDocument]) -> Vec<SopEntry> {
                 roles: v.roles.len(),
                 handbook: link(d.name, ".handbook.html"),
                 handbook_md: link(d.name, ".handbook.md"),
-                checklists: (!super::checklists(v).is_empty())
-                    .then(|| link(d.name, ".checklists/README.md")),
+                checklists: checklist_pages.first().map(|c| c.file.clone()),
+                checklist_pages,
             }
         })
         .collect()
@@ -207,38 +204,65 @@ pub fn entries(docs: &[SiteDocument]) -> Vec<SopEntry> {
 /// Role `role` in document `d`, seen from `roles/ROLE.html`.
 fn role_in(d: &SiteDocument, role: &RoleView) -> RoleInSop {
     let v = d.view;
+    let lang = v.lang;
     let mut stages = Vec::new();
     let mut tasks = Vec::new();
+    let duration = |d: &Option<DurationView>| d.as_ref().map(|d| labels::duration(lang, &d.text));
     for p in &v.pipelines {
         for s in &p.stages {
             if s.owner.as_ref().is_some_and(|o| o.id == role.id) {
-                stages.push((p.title.clone(), s.clone()));
+                stages.push((p.title.clone(), s.clone(), duration(&s.sla)));
             }
             for t in &s.tasks {
                 if t.owner.as_ref().is_some_and(|o| o.id == role.id) {
-                    tasks.push((s.title.clone(), t.clone()));
+                    tasks.push((s.title.clone(), t.clone(), duration(&t.due)));
                 }
             }
         }
     }
     let owned = |o: &Option<RefView>| o.as_ref().is_some_and(|o| o.id == role.id);
+    let trainings = training_order(v, &role.id)
+        .into_iter()
+        .map(|item| Learn {
+            when_words: (item.training.when.as_deref()).map(|w| labels::training_when(lang, w)),
+            duration_words: duration(&item.training.duration),
+            item,
+        })
+        .collect();
+    let kpis = (v.kpis.iter())
+        .filter(|k| owned(&k.owner))
+        .map(|k| Measured {
+            per_words: (k.target.as_ref())
+                .and_then(|t| t.per.as_deref())
+                .map(|p| labels::period(lang, p)),
+            review_words: k.review.as_deref().map(|c| labels::cadence(lang, c)),
+            kpi: k.clone(),
+        })
+        .collect();
+    let feedback = (v.feedback.iter())
+        .filter(|f| owned(&f.owner) || f.with.iter().any(|w| w.id == role.id))
+        .map(|f| Session {
+            cadence_words: f.cadence.as_deref().map(|c| labels::cadence(lang, c)),
+            feedback: f.clone(),
+        })
+        .collect();
     RoleInSop {
         sop: v.sop.title.clone(),
+        lang: lang.code(),
+        html_lang: lang.html_code(),
         handbook: format!(
             "../{}#role-{}",
             link(d.name, ".handbook.html"),
             anchor(role.id.clone())
         ),
-        labels: v.lang.labels(),
+        labels: lang.labels(),
+        words: words(lang),
         role: role.clone(),
         stages,
         tasks,
-        trainings: training_order(v, &role.id),
-        kpis: v.kpis.iter().filter(|k| owned(&k.owner)).cloned().collect(),
-        feedback: (v.feedback.iter())
-            .filter(|f| owned(&f.owner) || f.with.iter().any(|w| w.id == role.id))
-            .cloned()
-            .collect(),
+        trainings,
+        kpis,
+        feedback,
     }
 }
 

@@ -263,7 +263,8 @@ pub fn pipeline(p: &PipelineView, n: usize) -> String {
 pub struct Drawing {
     /// The whole picture, an `<svg>` element.
     pub svg: String,
-    /// When the picture, as wide as the page, would be taller than [`PRINT_HEIGHT`]: `<svg>`
+    /// When the picture, as wide as the page, would be taller than [`SHRINK_ONTO_ONE`] times
+    /// [`PRINT_HEIGHT`]: `<svg>`
     /// elements that each show one page-high band of it (cut between stages and labels where
     /// they can be), drawing it by reference (`<use>`), so they cost a few bytes each. Empty
     /// otherwise.
@@ -277,25 +278,44 @@ pub const PRINT_HEIGHT: f64 = 850.0;
 /// A picture that would take more pages than this is printed shrunk to one page instead: each
 /// slice has the browser draw the whole picture again.
 pub const MAX_SLICES: usize = 40;
+/// A picture at most this many pages high (at the page's width) is printed shrunk onto one page,
+/// to no less than two thirds of its size, instead of sliced: a whole diagram reads better than
+/// a page of it and a sliver holding its last stage.
+pub const SHRINK_ONTO_ONE: f64 = 1.5;
 
-/// Where to cut a picture spanning `y0..y1` into bands at most `band` high, never through one of
-/// `boxes` (y ranges of stages and labels) unless a box is taller than a band.
+/// Where to cut a picture spanning `y0..y1` into bands at most `band` high, as few as that
+/// allows and of about even height (no last page holding a sliver), never through one of `boxes`
+/// (y ranges of stages and labels) unless a box is taller than a band.
 fn cuts(y0: f64, y1: f64, band: f64, boxes: &[(f64, f64)]) -> Vec<f64> {
     let mut boxes = boxes.to_vec();
     boxes.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut out = vec![y0];
     let mut at = y0;
     while y1 - at > band {
+        // An even share of what is left, cut at the free spot nearest to it: just above or just
+        // below the boxes that cross it.
+        let bands_left = ((y1 - at) / band).ceil();
         let limit = at + band;
-        // The lowest free spot at or above the limit: just above the first box that crosses it.
-        let mut cut = limit;
+        let ideal = (at + (y1 - at) / bands_left).min(limit);
+        let mut up = ideal;
         for &(a, b) in &boxes {
-            if a < cut && b > cut {
-                cut = a - 2.0;
+            if a < up && b > up {
+                up = a - 2.0;
             }
         }
+        let mut down = ideal;
+        for &(a, b) in &boxes {
+            if a < down && b > down {
+                down = b + 2.0;
+            }
+        }
+        let mut cut = if down <= limit && down - ideal < ideal - up {
+            down
+        } else {
+            up
+        };
         if cut <= at + band / 3.0 {
-            cut = limit;
+            cut = if down <= limit { down } else { limit };
         }
         out.push(cut);
         at = cut;
@@ -489,7 +509,7 @@ pub fn drawing(p: &PipelineView, n: usize) -> Drawing {
     // Slices, when the picture at the page's width is taller than a page shows.
     let scale = (PRINT_WIDTH / w).min(1.0);
     let mut slices = Vec::new();
-    if h * scale > PRINT_HEIGHT && h * scale <= PRINT_HEIGHT * MAX_SLICES as f64 {
+    if h * scale > PRINT_HEIGHT * SHRINK_ONTO_ONE && h * scale <= PRINT_HEIGHT * MAX_SLICES as f64 {
         let boxes: Vec<(f64, f64)> = taken.rects.iter().map(|r| (r.y0, r.y1)).collect();
         let mut ys = cuts(bounds.y0, bounds.y1, PRINT_HEIGHT / scale, &boxes);
         if ys.len() > MAX_SLICES + 1 {
@@ -544,6 +564,12 @@ mod tests {
             );
         }
         assert_eq!(cuts(0.0, 100.0, 150.0, &boxes), vec![0.0, 100.0]);
+        // A little more than a page is two halves, not a page and a sliver.
+        assert_eq!(cuts(0.0, 1000.0, 850.0, &[]), vec![0.0, 500.0, 1000.0]);
+        assert_eq!(
+            cuts(0.0, 1000.0, 850.0, &[(480.0, 520.0)]),
+            vec![0.0, 478.0, 1000.0]
+        );
     }
 
     #[test]
