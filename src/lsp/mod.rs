@@ -35,7 +35,7 @@ use crate::driver::{DocumentResult, Workspace};
 use crate::lint::config::FILE_NAME;
 use crate::model::{SourceDb, overlay_key};
 use index::Occurrence;
-use text::{Encoding, Lines, path_to_uri, uri_to_path};
+use text::{Encoding, Lines, path_to_uri, uri_to_key, uri_to_path};
 
 /// Serves one client on `input` and `output` until `exit` or the end of the input; the exit
 /// code: 0 after `shutdown` then `exit`, 1 otherwise.
@@ -209,7 +209,7 @@ impl Server {
             .pointer("/textDocument/uri")
             .and_then(Value::as_str)
             .and_then(|u| u.parse::<Uri>().ok())
-            .and_then(|u| uri_to_path(&u));
+            .map(|u| uri_to_key(&u));
         if about.is_some_and(|p| is_config(&p)) {
             return Ok(Value::Null);
         }
@@ -367,10 +367,7 @@ impl Server {
     }
 
     fn open(&mut self, uri: Uri, text: String, version: i32) {
-        let Some(path) = uri_to_path(&uri) else {
-            return;
-        };
-        let key = overlay_key(&path);
+        let key = overlay_key(&uri_to_key(&uri));
         self.ws.set_overlay(&key, text.as_bytes());
         let lines = Lines::new(&text);
         self.docs.insert(
@@ -386,10 +383,7 @@ impl Server {
     }
 
     fn change(&mut self, p: lsp_types::DidChangeTextDocumentParams) {
-        let Some(path) = uri_to_path(&p.text_document.uri) else {
-            return;
-        };
-        let key = overlay_key(&path);
+        let key = overlay_key(&uri_to_key(&p.text_document.uri));
         let enc = self.enc;
         let Some(doc) = self.docs.get_mut(&key) else {
             return;
@@ -411,10 +405,7 @@ impl Server {
     }
 
     fn close(&mut self, uri: &Uri) {
-        let Some(path) = uri_to_path(uri) else {
-            return;
-        };
-        let key = overlay_key(&path);
+        let key = overlay_key(&uri_to_key(uri));
         if self.docs.remove(&key).is_none() {
             return;
         }
@@ -567,13 +558,13 @@ impl Server {
 
     /// The open document a request names, with its path.
     pub(crate) fn doc(&self, uri: &Uri) -> Result<(PathBuf, &Doc), Failure> {
-        let path = uri_to_path(uri).ok_or_else(|| failure("sopc serves `file:` documents only"))?;
-        let key = overlay_key(&path);
+        let key = overlay_key(&uri_to_key(uri));
         match self.docs.get(&key) {
             Some(d) => Ok((key, d)),
             None => Err(failure(format!(
                 "`{}` is not open: open it before asking about it",
-                path.display()
+                uri_to_path(uri)
+                    .map_or_else(|| uri.as_str().to_string(), |p| p.display().to_string())
             ))),
         }
     }
