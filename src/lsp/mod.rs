@@ -94,7 +94,7 @@ pub(crate) struct Doc {
 
 pub(crate) struct Server {
     /// Messages to write, in order.
-    outbox: Vec<Message>,
+    outbox: Vec<Outgoing>,
     /// The output could not be written: the client is gone.
     broken: bool,
     initialized: bool,
@@ -117,6 +117,13 @@ pub(crate) struct Server {
     yaml_published: HashSet<PathBuf>,
     /// The occurrences of each result, by generation.
     occs: HashMap<PathBuf, (u64, Arc<Vec<Occurrence>>)>,
+}
+
+/// A message waiting to be written.
+enum Outgoing {
+    Message(Message),
+    /// The JSON body of a notification, already serialised.
+    Body(String),
 }
 
 /// An error answer: code and message.
@@ -146,13 +153,21 @@ impl Server {
     }
 
     fn send(&mut self, msg: Message) {
-        self.outbox.push(msg);
+        self.outbox.push(Outgoing::Message(msg));
     }
 
     /// Writes the messages waiting; notes a client gone when the output fails.
     fn flush(&mut self, out: &mut impl Write) {
         for msg in self.outbox.drain(..) {
-            if !self.broken && msg.write(out).is_err() {
+            if self.broken {
+                break;
+            }
+            let written = match msg {
+                Outgoing::Message(msg) => msg.write(out),
+                Outgoing::Body(body) => write!(out, "Content-Length: {}\r\n\r\n", body.len())
+                    .and_then(|()| out.write_all(body.as_bytes())),
+            };
+            if written.is_err() {
                 self.broken = true;
             }
         }
@@ -537,15 +552,29 @@ impl Server {
         }
     }
 
+    /// Sends the diagnostics of a document, written straight to JSON: a large document has
+    /// thousands, and going through a `serde_json::Value` first costs as much as the check.
     fn publish(&mut self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
-        self.notify(
-            "textDocument/publishDiagnostics",
-            lsp_types::PublishDiagnosticsParams {
-                uri,
-                diagnostics,
-                version,
-            },
-        );
+        #[derive(Serialize)]
+        struct Publish<'a> {
+            jsonrpc: &'static str,
+            method: &'static str,
+            params: &'a lsp_types::PublishDiagnosticsParams,
+        }
+        let params = lsp_types::PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        };
+        let body = serde_json::to_string(&Publish {
+            jsonrpc: "2.0",
+            method: "textDocument/publishDiagnostics",
+            params: &params,
+        });
+        match body {
+            Ok(body) => self.outbox.push(Outgoing::Body(body)),
+            Err(e) => eprintln!("sopc lsp: cannot write the diagnostics as JSON: {e}"),
+        }
     }
 
     /// The URI the client knows `path` by: an open document's own, else a `file:` URI.
