@@ -28,6 +28,8 @@ mod lang11;
 mod lsp;
 mod lsp_client;
 mod lsp_nvim;
+mod lsp_reparse;
+mod lsp_untitled;
 mod lsp_workspace;
 mod mangled;
 mod messages;

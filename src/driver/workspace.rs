@@ -13,7 +13,9 @@ use std::time::SystemTime;
 use super::check::{CheckOptions, CheckOutcome, Finding, check_inputs};
 use super::inputs::{Inputs, PathError, expand};
 use crate::lint::config::FILE_NAME;
-use crate::model::{self, Model, SourceDb, SourceText, Sources, overlay_key, read_source};
+use crate::model::{
+    self, Model, SourceDb, SourceText, Sources, overlay_key, read_source, read_source_after,
+};
 
 /// Sources on disk with in-memory overlays, and the results of the documents checked.
 #[derive(Default)]
@@ -105,19 +107,25 @@ impl Sources for State {
     }
 
     fn source(&self, display: String, canonical: PathBuf, bytes: Vec<u8>) -> SourceText {
+        let mut parses = self.parses.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = parses.get(&canonical)
+            && known.text.as_bytes() == bytes.as_slice()
         {
-            let parses = self.parses.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(known) = parses.get(&canonical)
-                && known.text.as_bytes() == bytes.as_slice()
-            {
-                let mut source = known.clone();
-                source.display = display;
-                return source;
-            }
+            let mut source = known.clone();
+            source.display = display;
+            return source;
         }
         self.parsed.fetch_add(1, Ordering::Relaxed);
-        let source = read_source(display, canonical.clone(), bytes);
-        let mut parses = self.parses.lock().unwrap_or_else(|e| e.into_inner());
+        let source = if parses.contains_key(&canonical) {
+            // An edited file (an editor's buffer after a keystroke): what did not change is not
+            // parsed again. The lock is held meanwhile; an edit is rarely one of many reads.
+            read_source_after(display, canonical.clone(), bytes, parses.get(&canonical))
+        } else {
+            drop(parses);
+            let source = read_source(display, canonical.clone(), bytes);
+            parses = self.parses.lock().unwrap_or_else(|e| e.into_inner());
+            source
+        };
         parses.insert(canonical, source.clone());
         source
     }

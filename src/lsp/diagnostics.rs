@@ -73,13 +73,16 @@ pub(crate) fn config_files(result: &DocumentResult) -> Vec<PathBuf> {
 pub(crate) fn convert(server: &Server, cache: &mut LineCache, f: &Finding) -> Diagnostic {
     let d = &f.diag;
     let enc = server.enc;
-    let mut message = d.message.clone();
+    let (mut message, help) = match unsaved_import(cache, d) {
+        Some(said) => said,
+        None => (d.message.clone(), d.help.clone()),
+    };
     if let Some(label) = &d.label
         && !label.is_empty()
     {
         message.push_str(&format!(" ({label})"));
     }
-    if let Some(help) = &d.help {
+    if let Some(help) = &help {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
@@ -110,5 +113,31 @@ pub(crate) fn convert(server: &Server, cache: &mut LineCache, f: &Finding) -> Di
         related_information: (!related.is_empty()).then_some(related),
         tags,
         data: None,
+    }
+}
+
+/// What to say of an import in a buffer that has no file: relative to nothing, it cannot be
+/// found until the buffer is saved.
+fn unsaved_import(
+    cache: &LineCache,
+    d: &crate::diag::Diagnostic,
+) -> Option<(String, Option<String>)> {
+    use crate::finding_data::{FindingData, ImportProblem};
+    if !super::text::is_unsaved(&cache.db.get(d.loc.file).canonical) {
+        return None;
+    }
+    match &d.data {
+        Some(FindingData::Import {
+            path,
+            problem: ImportProblem::Missing | ImportProblem::OutsideProject,
+        }) => Some((
+            format!("`{path}` cannot be imported by a buffer that is not saved"),
+            Some(
+                "save the buffer as a `.sop` file in its project: an import is found beside \
+                 the file that imports it"
+                    .into(),
+            ),
+        )),
+        _ => None,
     }
 }

@@ -35,7 +35,7 @@ use crate::driver::{DocumentResult, Workspace};
 use crate::lint::config::FILE_NAME;
 use crate::model::{SourceDb, overlay_key};
 use index::Occurrence;
-use text::{Encoding, Lines, path_to_uri, uri_to_path};
+use text::{Encoding, Lines, path_to_uri, uri_to_key, uri_to_path};
 
 /// Serves one client on `input` and `output` until `exit` or the end of the input; the exit
 /// code: 0 after `shutdown` then `exit`, 1 otherwise.
@@ -94,7 +94,7 @@ pub(crate) struct Doc {
 
 pub(crate) struct Server {
     /// Messages to write, in order.
-    outbox: Vec<Message>,
+    outbox: Vec<Outgoing>,
     /// The output could not be written: the client is gone.
     broken: bool,
     initialized: bool,
@@ -117,6 +117,13 @@ pub(crate) struct Server {
     yaml_published: HashSet<PathBuf>,
     /// The occurrences of each result, by generation.
     occs: HashMap<PathBuf, (u64, Arc<Vec<Occurrence>>)>,
+}
+
+/// A message waiting to be written.
+enum Outgoing {
+    Message(Message),
+    /// The JSON body of a notification, already serialised.
+    Body(String),
 }
 
 /// An error answer: code and message.
@@ -146,13 +153,21 @@ impl Server {
     }
 
     fn send(&mut self, msg: Message) {
-        self.outbox.push(msg);
+        self.outbox.push(Outgoing::Message(msg));
     }
 
     /// Writes the messages waiting; notes a client gone when the output fails.
     fn flush(&mut self, out: &mut impl Write) {
         for msg in self.outbox.drain(..) {
-            if !self.broken && msg.write(out).is_err() {
+            if self.broken {
+                break;
+            }
+            let written = match msg {
+                Outgoing::Message(msg) => msg.write(out),
+                Outgoing::Body(body) => write!(out, "Content-Length: {}\r\n\r\n", body.len())
+                    .and_then(|()| out.write_all(body.as_bytes())),
+            };
+            if written.is_err() {
                 self.broken = true;
             }
         }
@@ -209,7 +224,7 @@ impl Server {
             .pointer("/textDocument/uri")
             .and_then(Value::as_str)
             .and_then(|u| u.parse::<Uri>().ok())
-            .and_then(|u| uri_to_path(&u));
+            .map(|u| uri_to_key(&u));
         if about.is_some_and(|p| is_config(&p)) {
             return Ok(Value::Null);
         }
@@ -367,10 +382,7 @@ impl Server {
     }
 
     fn open(&mut self, uri: Uri, text: String, version: i32) {
-        let Some(path) = uri_to_path(&uri) else {
-            return;
-        };
-        let key = overlay_key(&path);
+        let key = overlay_key(&uri_to_key(&uri));
         self.ws.set_overlay(&key, text.as_bytes());
         let lines = Lines::new(&text);
         self.docs.insert(
@@ -386,10 +398,7 @@ impl Server {
     }
 
     fn change(&mut self, p: lsp_types::DidChangeTextDocumentParams) {
-        let Some(path) = uri_to_path(&p.text_document.uri) else {
-            return;
-        };
-        let key = overlay_key(&path);
+        let key = overlay_key(&uri_to_key(&p.text_document.uri));
         let enc = self.enc;
         let Some(doc) = self.docs.get_mut(&key) else {
             return;
@@ -411,10 +420,7 @@ impl Server {
     }
 
     fn close(&mut self, uri: &Uri) {
-        let Some(path) = uri_to_path(uri) else {
-            return;
-        };
-        let key = overlay_key(&path);
+        let key = overlay_key(&uri_to_key(uri));
         if self.docs.remove(&key).is_none() {
             return;
         }
@@ -546,15 +552,29 @@ impl Server {
         }
     }
 
+    /// Sends the diagnostics of a document, written straight to JSON: a large document has
+    /// thousands, and going through a `serde_json::Value` first costs as much as the check.
     fn publish(&mut self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
-        self.notify(
-            "textDocument/publishDiagnostics",
-            lsp_types::PublishDiagnosticsParams {
-                uri,
-                diagnostics,
-                version,
-            },
-        );
+        #[derive(Serialize)]
+        struct Publish<'a> {
+            jsonrpc: &'static str,
+            method: &'static str,
+            params: &'a lsp_types::PublishDiagnosticsParams,
+        }
+        let params = lsp_types::PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        };
+        let body = serde_json::to_string(&Publish {
+            jsonrpc: "2.0",
+            method: "textDocument/publishDiagnostics",
+            params: &params,
+        });
+        match body {
+            Ok(body) => self.outbox.push(Outgoing::Body(body)),
+            Err(e) => eprintln!("sopc lsp: cannot write the diagnostics as JSON: {e}"),
+        }
     }
 
     /// The URI the client knows `path` by: an open document's own, else a `file:` URI.
@@ -567,13 +587,13 @@ impl Server {
 
     /// The open document a request names, with its path.
     pub(crate) fn doc(&self, uri: &Uri) -> Result<(PathBuf, &Doc), Failure> {
-        let path = uri_to_path(uri).ok_or_else(|| failure("sopc serves `file:` documents only"))?;
-        let key = overlay_key(&path);
+        let key = overlay_key(&uri_to_key(uri));
         match self.docs.get(&key) {
             Some(d) => Ok((key, d)),
             None => Err(failure(format!(
                 "`{}` is not open: open it before asking about it",
-                path.display()
+                uri_to_path(uri)
+                    .map_or_else(|| uri.as_str().to_string(), |p| p.display().to_string())
             ))),
         }
     }

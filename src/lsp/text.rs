@@ -114,6 +114,34 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     Some(PathBuf::from(text))
 }
 
+/// The folder, found nowhere on disk, that holds the buffers of URIs other than `file:` (VS
+/// Code's `untitled:Untitled-1`, a new file never saved): they belong to no project, so they
+/// are checked with the default configuration and import nothing.
+pub const UNSAVED_DIR: &str = "/.sopc-unsaved-buffers";
+
+/// The path a document is held at: a `file:` URI's path, or for another scheme a name in
+/// [`UNSAVED_DIR`] made of the whole URI (each byte other than a letter, a digit, `-`, `_`,
+/// `:` or `~` percent-encoded, so that the name is one component and never `.` or `..`).
+pub fn uri_to_key(uri: &Uri) -> PathBuf {
+    if let Some(path) = uri_to_path(uri) {
+        return path;
+    }
+    let mut name = String::new();
+    for b in uri.as_str().bytes() {
+        if b.is_ascii_alphanumeric() || b"-_:~".contains(&b) {
+            name.push(b as char);
+        } else {
+            name.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Path::new(UNSAVED_DIR).join(name)
+}
+
+/// Whether `path` is the place of a buffer that has no file ([`uri_to_key`]).
+pub fn is_unsaved(path: &Path) -> bool {
+    path.parent() == Some(Path::new(UNSAVED_DIR))
+}
+
 /// The `file:` URI of an absolute path.
 pub fn path_to_uri(path: &Path) -> Uri {
     let mut s = String::from("file://");
@@ -185,5 +213,13 @@ mod tests {
         assert_eq!(uri_to_path(&uri).as_deref(), Some(p));
         let u = Uri::from_str("untitled:Untitled-1").unwrap();
         assert_eq!(uri_to_path(&u), None);
+        let key = uri_to_key(&u);
+        assert_eq!(key, Path::new(UNSAVED_DIR).join("untitled:Untitled-1"));
+        assert!(is_unsaved(&key) && !is_unsaved(p));
+        let odd = Uri::from_str("untitled:../a/b.sop").unwrap();
+        assert_eq!(
+            uri_to_key(&odd).file_name().unwrap(),
+            "untitled:%2E%2E%2Fa%2Fb%2Esop"
+        );
     }
 }

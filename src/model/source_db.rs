@@ -296,9 +296,23 @@ fn canonicalize(path: &Path) -> Result<PathBuf, ReadError> {
 
 /// Decodes and parses one file's bytes.
 pub fn read_source(display: String, canonical: PathBuf, bytes: Vec<u8>) -> SourceText {
+    read_source_after(display, canonical, bytes, None)
+}
+
+/// Like [`read_source`], for a file whose text was `before` (with its parse) until an edit:
+/// the parts the edit did not touch are not parsed again ([`syntax::parse_after_edit`]).
+pub fn read_source_after(
+    display: String,
+    canonical: PathBuf,
+    bytes: Vec<u8>,
+    before: Option<&SourceText>,
+) -> SourceText {
     let (text, parsed) = match String::from_utf8(bytes) {
         Ok(text) => {
-            let parsed = syntax::parse(&text);
+            let parsed = match before.and_then(|b| Some((&b.text, b.ast()?))) {
+                Some((old_text, old)) => syntax::parse_after_edit(old_text, old, &text),
+                None => syntax::parse(&text),
+            };
             (text, parsed)
         }
         Err(e) => {

@@ -36,6 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const options: LanguageClientOptions = {
     documentSelector: [
       { scheme: "file", language: "sop" },
+      { scheme: "untitled", language: "sop" },
       { scheme: "file", pattern: "**/sopc.yaml" },
     ],
     synchronize: {
