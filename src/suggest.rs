@@ -76,9 +76,9 @@ impl<'a> Suggester<'a> {
                 Candidate {
                     name,
                     mask: mask(&chars),
+                    limit: (chars.len() / 3).clamp(1, 3),
                     lower: chars,
                     lower_text: lower,
-                    limit: (name.chars().count() / 3).clamp(1, 3),
                 }
             })
             .collect();
@@ -137,6 +137,12 @@ impl<'a> Suggester<'a> {
             let Some(want) = len.checked_add_signed(diff) else {
                 continue;
             };
+            // Every candidate of this length has the same limit: skip the length at once when
+            // it is too far.
+            let limit = (want / 3).clamp(1, 3).min(len.max(want) / 2);
+            if diff.unsigned_abs() > best.map_or(limit, |(d, _)| limit.min(d)) {
+                continue;
+            }
             let from = self.candidates.partition_point(|c| c.lower.len() < want);
             let to = self.candidates.partition_point(|c| c.lower.len() <= want);
             for c in &self.candidates[from..to] {
