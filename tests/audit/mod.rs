@@ -7,6 +7,7 @@ mod presets;
 mod props;
 mod report_page;
 mod roles;
+mod scale;
 mod shape;
 mod sql;
 mod unknown;
