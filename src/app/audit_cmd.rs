@@ -7,12 +7,12 @@ use std::path::Path;
 use super::cli::{AuditArgs, AuditDeny, AuditFormat, CasesArg, InputFormatArg};
 use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_human, human};
-use crate::audit::log::{InputFormat, LogError, ReadOptions, gunzip};
+use crate::audit::log::{InputFormat, LogError, LogStream, ReadOptions};
 use crate::audit::preset::Preset;
 use crate::audit::report::Report;
 use crate::audit::sql::Dialect;
 use crate::audit::timestamp::{Timestamp, parse_offset};
-use crate::audit::view::{AuditView, Cases, written_offset};
+use crate::audit::view::{AuditView, Cases};
 use crate::audit::{self, Audit, AuditError, AuditInput};
 use crate::diag::Severity;
 use crate::driver::{CheckOptions, PathError, check_paths};
@@ -88,35 +88,35 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     if args.emit_sql {
         return emit_sql(args, model, &outcome.db, pipeline, &read, as_of);
     }
-    let data = gunzip(read_log(&args.log)?, read::LOG_LIMIT)
-        .map_err(|e| Usage(explain(&AuditError::Log(e), args)))?;
+    let stream = open_log(&args.log)?;
     let mut read = read;
     read.format = match args.input_format {
         Some(InputFormatArg::Csv) => InputFormat::Csv,
         Some(InputFormatArg::Jsonl) => InputFormat::Jsonl,
         Some(InputFormatArg::Xes) => InputFormat::Xes,
-        None if args.log == "-" => InputFormat::sniff(&data),
+        None if args.log == "-" => InputFormat::sniff(stream.head()),
         None => InputFormat::from_path(&args.log),
     };
     let stage_map = read_stage_map(args)?;
     // The page shows its times in the zone the log is written in; only a page needs it.
-    let offset = args
-        .html
-        .as_ref()
-        .and_then(|_| written_offset(&data, read.default_offset_s));
+    read.scan_zones = args.html.is_some();
     let input = AuditInput {
         model,
         db: &outcome.db,
         pipeline,
         sop_name: args.sop.shown().to_string(),
         log_name: args.log.clone(),
-        data,
+        data: Vec::new(),
         read,
         stage_map: stage_map.as_deref(),
         as_of,
         export_xes: args.export_xes.is_some(),
     };
-    let Audit { mut report, xes } = audit::run(input).map_err(|e| Usage(explain(&e, args)))?;
+    let Audit {
+        mut report,
+        xes,
+        written_offset: offset,
+    } = audit::run_from(input, stream).map_err(|e| Usage(explain(&e, args)))?;
     if let (Some(path), Some(xes)) = (&args.export_xes, xes) {
         write_atomically(path, xes.as_bytes(), Keep::Mode)
             .map_err(|e| Usage(format!("cannot write `{}`: {}", path.shown(), describe(&e))))?;
@@ -474,7 +474,12 @@ fn backticked(names: &[&str]) -> String {
         .join(", ")
 }
 
-fn read_log(path: &str) -> Result<Vec<u8>, Usage> {
+/// The log, opened to be read a chunk at a time (unpacked when gzipped).
+fn open_log(path: &str) -> Result<LogStream, Usage> {
+    let too_large = read::ReadError::TooLarge {
+        limit: read::LOG_LIMIT,
+    }
+    .to_string();
     if path == "-" {
         if stdin_is_closed() {
             return Err(Usage(
@@ -483,14 +488,16 @@ fn read_log(path: &str) -> Result<Vec<u8>, Usage> {
                     .into(),
             ));
         }
-        return read::read_stdin(read::LOG_LIMIT)
+        return LogStream::new(Box::new(std::io::stdin()), read::LOG_LIMIT, too_large)
             .map_err(|e| Usage(format!("cannot read standard input: {e}")));
     }
     // A regular file or a pipe (`<(zcat log.gz)`); never a device.
-    read::read_stream(Path::new(path), read::LOG_LIMIT).map_err(|e| match e {
+    let file = read::open_stream(Path::new(path), read::LOG_LIMIT).map_err(|e| match e {
         read::ReadError::Directory => Usage(format!("`{path}` is a directory, not a log file")),
         e => Usage(format!("cannot read `{path}`: {e}")),
-    })
+    })?;
+    LogStream::new(Box::new(file), read::LOG_LIMIT, too_large)
+        .map_err(|e| Usage(format!("cannot read `{path}`: {e}")))
 }
 
 /// Whether standard input gives nothing at all: closed (which the runtime turns into

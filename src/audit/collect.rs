@@ -1,5 +1,7 @@
 //! The collector every reader feeds: a row's fields accepted as a record or rejected with the
-//! first reason that applies; case ids and stage values interned.
+//! first reason that applies; case ids and stage values interned. One collector reads one chunk
+//! of a log (numbering its own cases, stages, actors and roles, and its lines from 1); the
+//! [`Merger`] puts the chunks together in file order, so the log is the same however it was cut.
 
 use std::collections::HashMap;
 
@@ -16,7 +18,25 @@ pub struct Collector<'p> {
     case_index: HashMap<Box<str>, u32>,
     actor_index: HashMap<Box<str>, u32>,
     role_index: HashMap<Box<str>, u32>,
-    log: RawLog,
+    log: Part,
+}
+
+/// What one collector read: records numbered within the chunk, lines counted from its start.
+#[derive(Debug, Default)]
+pub struct Part {
+    pub rows: u64,
+    pub rejected: Vec<RejectedRow>,
+    pub warnings: Vec<RowWarning>,
+    pub records: Vec<Record>,
+    pub case_ids: Vec<Box<str>>,
+    /// Unknown stage values, by slot after the SOP's stages.
+    pub unknown_stages: Vec<Box<str>>,
+    pub actors: Vec<Box<str>>,
+    pub roles: Vec<Box<str>>,
+    pub has_amount: bool,
+    pub has_actor: bool,
+    pub has_role: bool,
+    pub wide: bool,
 }
 
 /// The index of `value` in `names`, added when new.
@@ -38,7 +58,7 @@ impl<'p> Collector<'p> {
             case_index: HashMap::new(),
             actor_index: HashMap::new(),
             role_index: HashMap::new(),
-            log: RawLog::default(),
+            log: Part::default(),
         }
     }
 
@@ -147,8 +167,129 @@ impl<'p> Collector<'p> {
         });
     }
 
-    pub fn finish(mut self) -> RawLog {
+    /// What was read, lines counted from the start of the chunk.
+    pub fn finish(mut self) -> Part {
         self.log.unknown_stages = self.resolver.into_unknown();
+        self.log
+    }
+}
+
+/// The chunks of a log put together in file order: case ids, unknown stages, actors and roles
+/// numbered in order of first appearance in the whole log, lines counted from its start.
+pub struct Merger {
+    known: u32,
+    case_index: HashMap<Box<str>, u32>,
+    unknown_index: HashMap<Box<str>, u32>,
+    actor_index: HashMap<Box<str>, u32>,
+    role_index: HashMap<Box<str>, u32>,
+    log: RawLog,
+}
+
+/// The index of `value` in `index`, added when new (without a list of the names: the index owns
+/// the only copy).
+fn intern_owned(index: &mut HashMap<Box<str>, u32>, value: Box<str>) -> u32 {
+    let n = index.len() as u32;
+    *index.entry(value).or_insert(n)
+}
+
+impl Merger {
+    /// A merger for a pipeline of `known` stages.
+    pub fn new(known: usize) -> Self {
+        Merger {
+            known: known as u32,
+            case_index: HashMap::new(),
+            unknown_index: HashMap::new(),
+            actor_index: HashMap::new(),
+            role_index: HashMap::new(),
+            log: RawLog::default(),
+        }
+    }
+
+    pub fn set_has_amount(&mut self) {
+        self.log.has_amount = true;
+    }
+
+    pub fn set_has_actor(&mut self) {
+        self.log.has_actor = true;
+    }
+
+    pub fn set_has_role(&mut self) {
+        self.log.has_role = true;
+    }
+
+    /// Adds the next chunk, whose line 1 is line `first_line` of the log.
+    pub fn add(&mut self, part: Part, first_line: u64) {
+        let shift = first_line.saturating_sub(1);
+        let log = &mut self.log;
+        log.rows += part.rows;
+        log.has_amount |= part.has_amount;
+        log.has_actor |= part.has_actor;
+        log.has_role |= part.has_role;
+        log.wide |= part.wide;
+        log.rejected.extend(part.rejected.into_iter().map(|mut r| {
+            r.line += shift;
+            r
+        }));
+        log.warnings.extend(part.warnings.into_iter().map(|mut w| {
+            w.line += shift;
+            w
+        }));
+        let cases: Vec<u32> = part
+            .case_ids
+            .into_iter()
+            .map(|c| intern_owned(&mut self.case_index, c))
+            .collect();
+        let unknown: Vec<u32> = part
+            .unknown_stages
+            .into_iter()
+            .map(|u| {
+                let n = self.unknown_index.len() as u32;
+                let slot = *self.unknown_index.entry(u.clone()).or_insert(n);
+                if slot == n {
+                    log.unknown_stages.push(u);
+                }
+                self.known + slot
+            })
+            .collect();
+        let names = |index: &mut HashMap<Box<str>, u32>, all: &mut Vec<Box<str>>, local| {
+            let local: Vec<Box<str>> = local;
+            local
+                .into_iter()
+                .map(|v| intern(index, all, &v))
+                .collect::<Vec<u32>>()
+        };
+        let actors = names(&mut self.actor_index, &mut log.actors, part.actors);
+        let roles = names(&mut self.role_index, &mut log.roles, part.roles);
+        let known = self.known;
+        let records = &mut log.records;
+        records.times.reserve(part.records.len());
+        records.lines.reserve(part.records.len());
+        records.cases.reserve(part.records.len());
+        records.stages.reserve(part.records.len());
+        for r in &part.records {
+            let global = |ids: &[u32], i: u32| if i == NONE { NONE } else { ids[i as usize] };
+            records.push(&Record {
+                line: r.line + shift,
+                case: cases[r.case as usize],
+                stage: if r.stage < known {
+                    r.stage
+                } else {
+                    unknown[(r.stage - known) as usize]
+                },
+                actor: global(&actors, r.actor),
+                role: global(&roles, r.role),
+                ..*r
+            });
+        }
+    }
+
+    /// The log, with its rejected rows and warnings in line order.
+    pub fn finish(mut self) -> RawLog {
+        let mut case_ids: Vec<Box<str>> = vec![Box::from(""); self.case_index.len()];
+        for (id, i) in self.case_index {
+            case_ids[i as usize] = id;
+        }
+        self.log.case_ids = case_ids;
         self.log.rejected.sort_by_key(|r| r.line);
         self.log.warnings.sort_by_key(|r| r.line);
         self.log

@@ -10,21 +10,37 @@ use csv::ByteRecord;
 use super::collect::Collector;
 use super::rows::{Columns, Field, Lines, LogError, ReadOptions, RejectReason, Values};
 
-pub(super) fn read(
-    data: &[u8],
-    options: &ReadOptions,
-    collector: &mut Collector,
-) -> Result<(), LogError> {
-    let mut reader = csv::ReaderBuilder::new()
+/// What the header says: where each field is, the wide layout's columns, the filter.
+pub(super) struct Layout {
+    delimiter: u8,
+    width: usize,
+    columns: Vec<Option<usize>>,
+    wide: Vec<(usize, String)>,
+    filter: Option<(Option<usize>, String)>,
+}
+
+impl Layout {
+    fn at(&self, f: Field) -> Option<usize> {
+        self.columns[Field::ALL.iter().position(|&g| g == f).unwrap_or(0)]
+    }
+}
+
+fn reader(data: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(options.delimiter)
-        .from_reader(data);
+        .delimiter(delimiter)
+        .from_reader(data)
+}
+
+/// The header: the first record of the log that is not blank. `None` when `data` (the start of
+/// the log, up to a row's end) holds none.
+pub(super) fn header(data: &[u8], options: &ReadOptions) -> Result<Option<Layout>, LogError> {
+    let mut reader = reader(data, options.delimiter);
     let mut record = ByteRecord::new();
-    let mut lines = Lines::new(data);
     let header = loop {
         if !next(&mut reader, &mut record)? {
-            return Ok(()); // an empty log
+            return Ok(None);
         }
         if !is_blank(&record) {
             break record
@@ -60,36 +76,69 @@ pub(super) fn read(
         });
     }
     let columns: Vec<Option<usize>> = Field::ALL.iter().map(|&f| index(f)).collect();
-    let at = |f: Field| columns[Field::ALL.iter().position(|&g| g == f).unwrap_or(0)];
-    if at(Field::Amount).is_some() {
+    let mut layout = Layout {
+        delimiter: options.delimiter,
+        width: header.len(),
+        columns,
+        wide,
+        filter: None,
+    };
+    layout.filter = options
+        .filter
+        .as_ref()
+        .map(|f| (layout.at(Field::Filter), f.value.clone()));
+    Ok(Some(layout))
+}
+
+/// Reads the rows of one chunk of the log, lines counted from the chunk's start: `start`, the
+/// chunk is the start of the log (a byte order mark is skipped); `header`, the header is in it
+/// (and skipped).
+pub(super) fn rows(
+    data: &[u8],
+    start: bool,
+    header: bool,
+    layout: &Layout,
+    collector: &mut Collector,
+) -> Result<(), LogError> {
+    let mut reader = reader(data, layout.delimiter);
+    let mut record = ByteRecord::new();
+    let mut lines = Lines::of_chunk(data, start);
+    if layout.at(Field::Amount).is_some() {
         collector.set_has_amount();
     }
-    if !wide.is_empty() {
+    if !layout.wide.is_empty() {
         collector.set_wide();
     }
-    if at(Field::Actor).is_some() {
+    if layout.at(Field::Actor).is_some() {
         collector.set_has_actor();
     }
-    if at(Field::Role).is_some() {
+    if layout.at(Field::Role).is_some() {
         collector.set_has_role();
     }
-    let filter = options.filter.as_ref().map(|f| (at(Field::Filter), f));
+    let mut header_seen = !header;
+    let at = |f: Field| layout.at(f);
+    let filter = layout.filter.as_ref();
+    let wide = &layout.wide;
+    let width = layout.width;
     while next(&mut reader, &mut record)? {
         let start = record.position().map_or(0, csv::Position::byte);
         let line = lines.line_of(start);
         if is_blank(&record) {
             continue;
         }
+        if !header_seen {
+            header_seen = true;
+            continue;
+        }
         let get = |f: Field| at(f).map(|i| text(record.get(i).unwrap_or_default()));
-        if let Some((column, filter)) = filter
-            && record.len() == header.len()
-            && column
-                .is_some_and(|i| text(record.get(i).unwrap_or_default()).trim() != filter.value)
+        if let Some((column, value)) = filter
+            && record.len() == width
+            && column.is_some_and(|i| text(record.get(i).unwrap_or_default()).trim() != *value)
         {
             continue; // not a stage entry
         }
         collector.count_row();
-        if record.len() != header.len() {
+        if record.len() != width {
             collector.reject(line, RejectReason::FieldCount, Some(record.len()));
             continue;
         }
@@ -115,7 +164,7 @@ pub(super) fn read(
         }
         // One row per case: each non-empty stage column is an entry, in column order.
         let mut entries = 0;
-        for (i, stage) in &wide {
+        for (i, stage) in wide {
             let time = text(record.get(*i).unwrap_or_default());
             if time.trim().is_empty() {
                 continue;

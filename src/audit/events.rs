@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::process::Process;
-use super::rows::{NONE, RawLog};
+use super::rows::{NONE, RawLog, Records};
 use super::timestamp::Timestamp;
 
 /// Why a row was dropped when collapsing repeats.
@@ -124,34 +124,55 @@ impl EventLog {
 }
 
 /// Builds the events of `raw`.
+///
+/// The records are put in case order by counting (a case is the rank of its id), moved there
+/// in place, then each case sorted by time where the file has it out of order: no record is
+/// copied, so the memory is that of the records themselves.
 pub fn build(raw: RawLog, process: &Process) -> EventLog {
     let known = process.len();
     let RawLog {
-        mut records,
+        records,
         case_ids,
         unknown_stages,
         actors: actor_names,
         roles: role_names,
         has_actor,
         has_role,
-        wide,
         ..
     } = raw;
+    let Records {
+        mut times,
+        mut lines,
+        cases: mut order,
+        mut stages,
+        mut actors,
+        mut roles,
+        mut amounts,
+    } = records;
+    let n = times.len();
     let cases = case_ids.len();
+    if has_actor && actors.is_empty() {
+        actors = vec![NONE; n];
+    }
+    if has_role && roles.is_empty() {
+        roles = vec![NONE; n];
+    }
 
     // Out of order: in file order, a row earlier than one above it in the same case.
     let mut latest: Vec<Option<Timestamp>> = vec![None; cases];
     let mut out_of_order = vec![false; cases];
-    for r in &records {
-        let c = r.case as usize;
+    for (&c, &t) in order.iter().zip(&times) {
+        let c = c as usize;
         match latest[c] {
-            Some(t) if r.time < t => out_of_order[c] = true,
-            Some(t) if r.time == t => {}
-            _ => latest[c] = Some(r.time),
+            Some(l) if t < l => out_of_order[c] = true,
+            Some(l) if t == l => {}
+            _ => latest[c] = Some(t),
         }
     }
+    drop(latest);
     let out_of_order_cases = out_of_order.iter().filter(|&&o| o).count() as u64;
-    let latest_accepted = records.iter().map(|r| r.time).max();
+    drop(out_of_order);
+    let latest_accepted = times.iter().max().copied();
 
     // Unknown stages sorted by id; cases sorted as strings.
     let mut unknown_order: Vec<usize> = (0..unknown_stages.len()).collect();
@@ -164,34 +185,122 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
         .iter()
         .map(|&u| unknown_stages[u].clone())
         .collect();
+    for s in &mut stages {
+        if *s as usize >= known {
+            *s = unknown_slot[*s as usize - known];
+        }
+    }
     let mut case_order: Vec<u32> = (0..cases as u32).collect();
     case_order.sort_unstable_by(|&a, &b| case_ids[a as usize].cmp(&case_ids[b as usize]));
     let mut case_rank = vec![0u32; cases];
     for (rank, &c) in case_order.iter().enumerate() {
         case_rank[c as usize] = rank as u32;
     }
-    for r in &mut records {
-        r.case = case_rank[r.case as usize];
-        if r.stage as usize >= known {
-            r.stage = unknown_slot[r.stage as usize - known];
+    let mut case_ids = case_ids;
+    let mut sorted_ids: Vec<Box<str>> = Vec::with_capacity(cases);
+    for &c in &case_order {
+        sorted_ids.push(std::mem::take(&mut case_ids[c as usize]));
+    }
+    drop(case_ids);
+    drop(case_order);
+
+    // Where each record goes: its case's rows in file order, the cases in rank order.
+    let mut starts = vec![0u32; cases + 1];
+    for &c in &order {
+        starts[case_rank[c as usize] as usize + 1] += 1;
+    }
+    for c in 0..cases {
+        starts[c + 1] += starts[c];
+    }
+    let mut next = starts.clone();
+    for c in &mut order {
+        let rank = case_rank[*c as usize] as usize;
+        *c = next[rank];
+        next[rank] += 1;
+    }
+    drop(next);
+    drop(case_rank);
+    for a in &mut amounts {
+        a.0 = order[a.0 as usize];
+    }
+    amounts.sort_unstable_by_key(|a| a.0);
+    // Every record to its place, following the cycles of the permutation.
+    let mut target = order;
+    for i in 0..n {
+        loop {
+            let j = target[i] as usize;
+            if j == i {
+                break;
+            }
+            times.swap(i, j);
+            lines.swap(i, j);
+            stages.swap(i, j);
+            if has_actor {
+                actors.swap(i, j);
+            }
+            if has_role {
+                roles.swap(i, j);
+            }
+            target.swap(i, j);
         }
     }
-    // The entries of one row (a wide export) with equal timestamps keep column order: a stable
-    // sort then, and the unstable one (no buffer of half the records) when lines are unique.
-    if wide {
-        records.sort_by_key(|r| (r.case, r.time, r.line));
-    } else {
-        records.sort_unstable_by_key(|r| (r.case, r.time, r.line));
+    drop(target);
+    // Each case by (time, line): its rows are in file order, so by line already, and a stable
+    // sort by time keeps the entries of one row (a wide export) in column order.
+    let mut amount_at: Vec<(u32, f64)> = Vec::new();
+    let mut by_time: Vec<u32> = Vec::new();
+    let mut buffer_t: Vec<Timestamp> = Vec::new();
+    let mut buffer_u: Vec<u32> = Vec::new();
+    for c in 0..cases {
+        let range = starts[c] as usize..starts[c + 1] as usize;
+        if times[range.clone()].is_sorted() {
+            continue;
+        }
+        by_time.clear();
+        by_time.extend(0..range.len() as u32);
+        by_time.sort_by_key(|&k| times[range.start + k as usize]);
+        let permute_t = |column: &mut [Timestamp], buffer: &mut Vec<Timestamp>| {
+            buffer.clear();
+            buffer.extend(by_time.iter().map(|&k| column[k as usize]));
+            column.copy_from_slice(buffer);
+        };
+        permute_t(&mut times[range.clone()], &mut buffer_t);
+        let permute_u = |column: &mut [u32], buffer: &mut Vec<u32>| {
+            buffer.clear();
+            buffer.extend(by_time.iter().map(|&k| column[k as usize]));
+            column.copy_from_slice(buffer);
+        };
+        permute_u(&mut lines[range.clone()], &mut buffer_u);
+        permute_u(&mut stages[range.clone()], &mut buffer_u);
+        if has_actor {
+            permute_u(&mut actors[range.clone()], &mut buffer_u);
+        }
+        if has_role {
+            permute_u(&mut roles[range.clone()], &mut buffer_u);
+        }
+        // The amounts of the case move with their records.
+        let from = amounts.partition_point(|a| (a.0 as usize) < range.start);
+        let to = amounts.partition_point(|a| (a.0 as usize) < range.end);
+        if from < to {
+            let mut place = vec![0u32; range.len()];
+            for (new, &old) in by_time.iter().enumerate() {
+                place[old as usize] = (range.start + new) as u32;
+            }
+            amount_at.clear();
+            amount_at.extend(
+                amounts[from..to]
+                    .iter()
+                    .map(|&(at, a)| (place[at as usize - range.start], a)),
+            );
+            amount_at.sort_unstable_by_key(|a| a.0);
+            amounts[from..to].copy_from_slice(&amount_at);
+        }
     }
-    let case_ids: Vec<Box<str>> = case_order
-        .into_iter()
-        .map(|c| case_ids[c as usize].clone())
-        .collect();
+    drop((by_time, buffer_t, buffer_u, amount_at));
 
+    // Repeats collapsed, in place: event `w` is written where record `w` or a later one was.
     let mut log = EventLog {
         offsets: Vec::with_capacity(cases + 1),
-        stages: Vec::with_capacity(records.len()),
-        times: Vec::with_capacity(records.len()),
         case_amounts: vec![f64::NAN; cases],
         known,
         unknown,
@@ -203,47 +312,61 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
         has_role,
         ..EventLog::default()
     };
-    let mut kept_line = 0;
-    let mut current: Option<u32> = None;
-    for r in &records {
-        let first = current != Some(r.case);
-        if first {
-            current = Some(r.case);
-            log.offsets.push(log.stages.len());
-        } else {
-            let prev = log.stages.len() - 1;
-            let same = log.stages[prev] == r.stage;
-            let self_loop =
-                (r.stage as usize) < known && process.allows(r.stage as usize, r.stage as usize);
-            if same && !self_loop {
-                log.dropped.push(DroppedRow {
-                    line: r.line,
-                    reason: if log.times[prev] == r.time {
-                        DropReason::DuplicateRow
-                    } else {
-                        DropReason::RepeatedStage
-                    },
-                    case_id: case_ids[r.case as usize].to_string(),
-                    kept_line,
-                });
-                continue;
+    let mut w = 0usize;
+    let mut amount = amounts.iter().peekable();
+    for c in 0..cases {
+        log.offsets.push(w);
+        let mut kept_line = 0;
+        for i in starts[c] as usize..starts[c + 1] as usize {
+            let has_amount = amount.next_if(|a| a.0 as usize == i).map(|a| a.1);
+            let (stage, time, line) = (stages[i], times[i], u64::from(lines[i]));
+            if w > log.offsets[c] {
+                let prev = w - 1;
+                let same = stages[prev] == stage;
+                let self_loop =
+                    (stage as usize) < known && process.allows(stage as usize, stage as usize);
+                if same && !self_loop {
+                    log.dropped.push(DroppedRow {
+                        line,
+                        reason: if times[prev] == time {
+                            DropReason::DuplicateRow
+                        } else {
+                            DropReason::RepeatedStage
+                        },
+                        case_id: sorted_ids[c].to_string(),
+                        kept_line,
+                    });
+                    continue;
+                }
             }
-        }
-        kept_line = r.line;
-        log.stages.push(r.stage);
-        log.times.push(r.time);
-        if has_actor {
-            log.actors.push(r.actor);
-        }
-        if has_role {
-            log.roles.push(r.role);
-        }
-        if !r.amount.is_nan() {
-            log.case_amounts[r.case as usize] = r.amount;
+            kept_line = line;
+            stages[w] = stage;
+            times[w] = time;
+            if has_actor {
+                actors[w] = actors[i];
+            }
+            if has_role {
+                roles[w] = roles[i];
+            }
+            if let Some(a) = has_amount {
+                log.case_amounts[c] = a;
+            }
+            w += 1;
         }
     }
-    log.offsets.push(log.stages.len());
-    log.case_ids = case_ids;
+    log.offsets.push(w);
+    drop(lines);
+    for column in [&mut stages, &mut actors, &mut roles] {
+        column.truncate(w);
+        column.shrink_to_fit();
+    }
+    times.truncate(w);
+    times.shrink_to_fit();
+    log.stages = stages;
+    log.times = times;
+    log.actors = actors;
+    log.roles = roles;
+    log.case_ids = sorted_ids;
     log.dropped.sort_by_key(|d| d.line);
     log
 }

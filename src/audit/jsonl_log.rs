@@ -6,30 +6,104 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::value::RawValue;
 
-use super::collect::Collector;
+use super::collect::{Collector, Merger};
 use super::rows::{Field, LogError, ReadOptions, RejectReason, Values};
 
 /// At most this many distinct keys are named when a required field is missing.
 const KEYS_SHOWN: usize = 50;
 
-pub(super) fn read(
+/// What the objects of a log had, gathered chunk by chunk.
+#[derive(Default)]
+pub(super) struct Keys {
+    seen: [bool; Field::ALL.len()],
+    objects: u64,
+    found: Vec<String>,
+    found_set: HashSet<String>,
+}
+
+impl Keys {
+    /// Adds what a later chunk found.
+    pub(super) fn merge(&mut self, other: Keys) {
+        for (s, o) in self.seen.iter_mut().zip(other.seen) {
+            *s |= o;
+        }
+        self.objects += other.objects;
+        for key in other.found {
+            if self.found.len() < KEYS_SHOWN && self.found_set.insert(key.clone()) {
+                self.found.push(key);
+            }
+        }
+    }
+
+    fn has(&self, f: Field) -> bool {
+        self.seen[Field::ALL.iter().position(|&g| g == f).unwrap_or(0)]
+    }
+
+    /// The log's flags, and the error when a required field is in no object.
+    pub(super) fn finish(
+        mut self,
+        options: &ReadOptions,
+        merger: &mut Merger,
+    ) -> Result<(), LogError> {
+        if self.has(Field::Amount) {
+            merger.set_has_amount();
+        }
+        if self.has(Field::Actor) {
+            merger.set_has_actor();
+        }
+        if self.has(Field::Role) {
+            merger.set_has_role();
+        }
+        let mut needed = Field::REQUIRED.to_vec();
+        if options.filter.is_some() {
+            needed.push(Field::Filter);
+        }
+        let missing: Vec<Vec<String>> = needed
+            .into_iter()
+            .filter(|&f| !self.has(f))
+            .map(|f| options.columns.names(f).to_vec())
+            .collect();
+        if self.objects > 0 && !missing.is_empty() {
+            self.found.sort();
+            return Err(LogError::MissingColumns {
+                missing,
+                found: self.found,
+                preset: options.preset,
+                resembles: None,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The error of a log in the wide layout, which JSON Lines cannot be.
+pub(super) fn check(options: &ReadOptions) -> Result<(), LogError> {
+    if options.wide.is_empty() {
+        return Ok(());
+    }
+    Err(LogError::Unreadable(
+        "one row per case (a `date entered` column per stage) is read from CSV only; \
+         export the deals as CSV"
+            .into(),
+    ))
+}
+
+/// Reads the lines of one chunk of the log (`first`: the start of the log), numbered from the
+/// chunk's start.
+pub(super) fn rows(
     data: &[u8],
+    first: bool,
     options: &ReadOptions,
     collector: &mut Collector,
-) -> Result<(), LogError> {
-    if !options.wide.is_empty() {
-        return Err(LogError::Unreadable(
-            "one row per case (a `date entered` column per stage) is read from CSV only; \
-             export the deals as CSV"
-                .into(),
-        ));
-    }
+) -> Keys {
     let columns = &options.columns;
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let mut seen = [false; Field::ALL.len()];
-    let mut objects = 0u64;
-    let mut found: Vec<String> = Vec::new();
-    let mut found_set: HashSet<String> = HashSet::new();
+    let data = match first {
+        true => data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data),
+        false => data,
+    };
+    let mut keys = Keys::default();
+    // The chunk ends with a line break, after which no line starts.
+    let data = data.strip_suffix(b"\n").unwrap_or(data);
     for (index, raw) in data.split(|&b| b == b'\n').enumerate() {
         let line = index as u64 + 1;
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
@@ -41,11 +115,11 @@ pub(super) fn read(
             collector.reject(line, RejectReason::BadJson, None);
             continue;
         };
-        objects += 1;
-        if found.len() < KEYS_SHOWN {
+        keys.objects += 1;
+        if keys.found.len() < KEYS_SHOWN {
             for key in object.keys() {
-                if found.len() < KEYS_SHOWN && found_set.insert(key.clone()) {
-                    found.push(key.clone());
+                if keys.found.len() < KEYS_SHOWN && keys.found_set.insert(key.clone()) {
+                    keys.found.push(key.clone());
                 }
             }
         }
@@ -56,7 +130,7 @@ pub(super) fn read(
                 .iter()
                 .find_map(|name| lookup(&object, name));
             if let Some(v) = value {
-                seen[i] = true;
+                keys.seen[i] = true;
                 values[i] = v;
             }
         }
@@ -80,35 +154,7 @@ pub(super) fn read(
             },
         );
     }
-    let has = |f: Field| seen[Field::ALL.iter().position(|&g| g == f).unwrap_or(0)];
-    if has(Field::Amount) {
-        collector.set_has_amount();
-    }
-    if has(Field::Actor) {
-        collector.set_has_actor();
-    }
-    if has(Field::Role) {
-        collector.set_has_role();
-    }
-    let mut needed = Field::REQUIRED.to_vec();
-    if options.filter.is_some() {
-        needed.push(Field::Filter);
-    }
-    let missing: Vec<Vec<String>> = needed
-        .into_iter()
-        .filter(|&f| !has(f))
-        .map(|f| columns.names(f).to_vec())
-        .collect();
-    if objects > 0 && !missing.is_empty() {
-        found.sort();
-        return Err(LogError::MissingColumns {
-            missing,
-            found,
-            preset: options.preset,
-            resembles: None,
-        });
-    }
-    Ok(())
+    keys
 }
 
 /// The value of a key, or of a dotted path into nested objects (`data.field_key`) when no key

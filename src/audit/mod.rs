@@ -6,6 +6,7 @@
 //! Depends on `model`, and on `render` for the labels and the page's template; [`view`] is what
 //! the report and the page show, and printing it is the `app` layer's business.
 
+mod chunks;
 mod collect;
 mod csv_log;
 pub mod events;
@@ -53,7 +54,8 @@ pub struct AuditInput<'a> {
     pub sop_name: String,
     /// The log as the user named it (`-` for standard input).
     pub log_name: String,
-    /// The log's bytes; freed as soon as they are read.
+    /// The log's bytes, when it is held in memory ([`run`]); freed as soon as they are read.
+    /// Empty when the log is read from a stream ([`run_from`]).
     pub data: Vec<u8>,
     /// How to read the log: its format, CSV delimiter, column names and default time zone.
     pub read: ReadOptions,
@@ -71,6 +73,9 @@ pub struct Audit {
     pub report: Report,
     /// The events as an XES document, when asked for.
     pub xes: Option<String>,
+    /// The one zone other than UTC the log's timestamps are written in, when
+    /// [`ReadOptions::scan_zones`] asked for it and there is one.
+    pub written_offset: Option<i32>,
 }
 
 /// Why an audit could not be done.
@@ -182,8 +187,14 @@ pub fn audit(input: AuditInput) -> Result<Report, AuditError> {
     run(input).map(|a| a.report)
 }
 
-/// Runs the audit, with the XES export when asked for.
-pub fn run(input: AuditInput) -> Result<Audit, AuditError> {
+/// Runs the audit on the log held in `input.data`, with the XES export when asked for.
+pub fn run(mut input: AuditInput) -> Result<Audit, AuditError> {
+    let data = std::mem::take(&mut input.data);
+    run_from(input, std::io::Cursor::new(data))
+}
+
+/// Runs the audit on the log `log` gives, read a chunk at a time (`input.data` is not read).
+pub fn run_from<R: std::io::Read + Send>(input: AuditInput, log: R) -> Result<Audit, AuditError> {
     let pipeline = &input.model.pipelines[input.pipeline];
     let process = Process::new(pipeline);
     if let Some(i) =
@@ -202,13 +213,8 @@ pub fn run(input: AuditInput) -> Result<Audit, AuditError> {
         Some(text) => StageMap::parse(text, &process).map_err(AuditError::StageMap)?,
         None => StageMap::default(),
     };
-    let raw = log::read(
-        &input.data,
-        &input.read,
-        stages::Resolver::new(&process, map),
-    )
-    .map_err(AuditError::Log)?;
-    drop(input.data);
+    let (raw, zones) = log::read_from(log, &input.read, stages::Resolver::new(&process, map))
+        .map_err(AuditError::Log)?;
     if raw.rows > 0 && raw.records.is_empty() {
         return Err(AuditError::NoUsableRow {
             rows: raw.rows,
@@ -341,7 +347,11 @@ pub fn run(input: AuditInput) -> Result<Audit, AuditError> {
         cases,
         case_starts,
     };
-    Ok(Audit { report, xes })
+    Ok(Audit {
+        report,
+        xes,
+        written_offset: zones.offset(),
+    })
 }
 
 /// The values of a role column that name a stage's owner: the role's id and its title.

@@ -162,6 +162,12 @@ impl Process {
         self.by_id.get(id).copied()
     }
 
+    /// The lookups of [`Process::by_id`] and [`Process::by_title`] as maps of their own (which,
+    /// unlike the process, may be shared between threads).
+    pub fn name_maps(&self) -> (HashMap<String, usize>, HashMap<String, usize>) {
+        (self.by_id.clone(), self.by_title.clone())
+    }
+
     /// The first stage (in SOP order) with this title.
     pub fn by_title(&self, title: &str) -> Option<usize> {
         self.by_title.get(title).copied()

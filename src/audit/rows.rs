@@ -183,6 +183,12 @@ pub struct ReadOptions {
     pub wide: Vec<String>,
     /// The preset the mapping comes from, named in messages.
     pub preset: Option<&'static str>,
+    /// The size of the chunks the log is read in.
+    pub chunk_size: usize,
+    /// How many threads parse chunks (1: all on the calling thread).
+    pub threads: usize,
+    /// Whether to find the zones the log's timestamps are written in (for the page).
+    pub scan_zones: bool,
 }
 
 impl ReadOptions {
@@ -196,6 +202,9 @@ impl ReadOptions {
             filter: None,
             wide: Vec::new(),
             preset: None,
+            chunk_size: super::chunks::CHUNK_SIZE,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+            scan_zones: false,
         }
     }
 }
@@ -282,6 +291,55 @@ pub struct Record {
     pub amount: f64,
 }
 
+/// The accepted records of a log in file order, one column per field: a few bytes a row.
+#[derive(Debug, Default)]
+pub struct Records {
+    /// When the case entered the stage.
+    pub times: Vec<Timestamp>,
+    /// The row's physical line in the file, 1-based (a log is at most 2 GiB, so it fits).
+    pub lines: Vec<u32>,
+    /// Index into [`RawLog::case_ids`].
+    pub cases: Vec<u32>,
+    /// Stage slot (see `stages::Resolver`).
+    pub stages: Vec<u32>,
+    /// Index into [`RawLog::actors`], [`NONE`] without one; empty while no row has an actor.
+    pub actors: Vec<u32>,
+    /// Index into [`RawLog::roles`], like `actors`.
+    pub roles: Vec<u32>,
+    /// The records that have a (valid) amount: (record, amount), in record order.
+    pub amounts: Vec<(u32, f64)>,
+}
+
+impl Records {
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.times.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.times.is_empty()
+    }
+
+    /// Adds a record whose case, stage, actor and role are already numbered for the log.
+    pub fn push(&mut self, r: &Record) {
+        let n = self.times.len();
+        self.times.push(r.time);
+        self.lines.push(u32::try_from(r.line).unwrap_or(u32::MAX));
+        self.cases.push(r.case);
+        self.stages.push(r.stage);
+        for (column, value) in [(&mut self.actors, r.actor), (&mut self.roles, r.role)] {
+            if !column.is_empty() || value != NONE {
+                column.resize(n, NONE);
+                column.push(value);
+            }
+        }
+        if !r.amount.is_nan() {
+            self.amounts.push((n as u32, r.amount));
+        }
+    }
+}
+
 /// A log as read: accepted records in file order and everything left out.
 #[derive(Debug, Default)]
 pub struct RawLog {
@@ -292,7 +350,7 @@ pub struct RawLog {
     /// The rows kept with a part dropped, in file order.
     pub warnings: Vec<RowWarning>,
     /// The accepted records, in file order.
-    pub records: Vec<Record>,
+    pub records: Records,
     /// Case ids in order of first appearance.
     pub case_ids: Vec<Box<str>>,
     /// Unknown stage values, by slot after the SOP's stages.
@@ -366,7 +424,13 @@ pub struct Lines<'a> {
 impl<'a> Lines<'a> {
     /// Lines of `data`, starting at line 1 after any UTF-8 byte order mark.
     pub fn new(data: &'a [u8]) -> Self {
-        let offset = if data.starts_with(b"\xEF\xBB\xBF") {
+        Lines::of_chunk(data, true)
+    }
+
+    /// Lines of a piece of a file, starting at line 1; a byte order mark is skipped only at the
+    /// start of the file (`first`).
+    pub fn of_chunk(data: &'a [u8], first: bool) -> Self {
+        let offset = if first && data.starts_with(b"\xEF\xBB\xBF") {
             3
         } else {
             0

@@ -2,6 +2,8 @@
 //! then an exact title; anything else is an unknown stage with a did-you-mean.
 
 use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
 
 use super::process::Process;
 use super::rows::Lines;
@@ -10,21 +12,63 @@ use super::rows::Lines;
 /// declaration order, the slots after them unknown stages in order of first appearance.
 #[derive(Debug)]
 pub struct Resolver<'p> {
-    process: &'p Process,
-    map: HashMap<String, usize>,
+    names: Arc<Names>,
     cache: HashMap<Box<str>, u32>,
     unknown: Vec<Box<str>>,
+    process: PhantomData<&'p ()>,
+}
+
+/// What a stage value is looked up in, first match wins; shared by the resolvers of the
+/// chunks of a log, on other threads.
+#[derive(Debug)]
+struct Names {
+    map: HashMap<String, usize>,
+    by_id: HashMap<String, usize>,
+    by_title: HashMap<String, usize>,
+    stages: usize,
+}
+
+impl Names {
+    fn get(&self, value: &str) -> Option<usize> {
+        self.map
+            .get(value)
+            .or_else(|| self.by_id.get(value))
+            .or_else(|| self.by_title.get(value))
+            .copied()
+    }
 }
 
 impl<'p> Resolver<'p> {
     /// A resolver for the stages of `process`, the values of `map` first.
     pub fn new(process: &'p Process, map: StageMap) -> Self {
+        let (by_id, by_title) = process.name_maps();
         Resolver {
-            process,
-            map: map.entries,
+            names: Arc::new(Names {
+                map: map.entries,
+                by_id,
+                by_title,
+                stages: process.len(),
+            }),
             cache: HashMap::new(),
             unknown: Vec::new(),
+            process: PhantomData,
         }
+    }
+
+    /// A resolver with the same stages and map and nothing resolved yet, for another chunk of
+    /// the log (its unknown stages are numbered from the first slot after the SOP's stages).
+    pub fn fork(&self) -> Resolver<'p> {
+        Resolver {
+            names: Arc::clone(&self.names),
+            cache: HashMap::new(),
+            unknown: Vec::new(),
+            process: PhantomData,
+        }
+    }
+
+    /// Number of the SOP's stages: the first slot of an unknown stage.
+    pub fn known_stages(&self) -> usize {
+        self.names.stages
     }
 
     /// The slot of a (trimmed, non-empty) stage value.
@@ -32,17 +76,11 @@ impl<'p> Resolver<'p> {
         if let Some(&slot) = self.cache.get(value) {
             return slot;
         }
-        let known = self
-            .map
-            .get(value)
-            .copied()
-            .or_else(|| self.process.by_id(value))
-            .or_else(|| self.process.by_title(value));
-        let slot = match known {
+        let slot = match self.names.get(value) {
             Some(i) => i as u32,
             None => {
                 self.unknown.push(value.into());
-                (self.process.len() + self.unknown.len() - 1) as u32
+                (self.names.stages + self.unknown.len() - 1) as u32
             }
         };
         self.cache.insert(value.into(), slot);
@@ -52,14 +90,9 @@ impl<'p> Resolver<'p> {
     /// The slot of a value that names one of the SOP's stages; unknown values are not added.
     pub fn known(&self, value: &str) -> Option<u32> {
         if let Some(&slot) = self.cache.get(value) {
-            return ((slot as usize) < self.process.len()).then_some(slot);
+            return ((slot as usize) < self.names.stages).then_some(slot);
         }
-        self.map
-            .get(value)
-            .copied()
-            .or_else(|| self.process.by_id(value))
-            .or_else(|| self.process.by_title(value))
-            .map(|i| i as u32)
+        self.names.get(value).map(|i| i as u32)
     }
 
     /// The names of the unknown stages, by slot (after the SOP's stages).

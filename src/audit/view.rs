@@ -644,6 +644,44 @@ fn log_time(t: Option<&str>, offset_s: i32) -> String {
 /// UTC (a timestamp without a zone is in `default_offset_s`, the `--timezone`): the page shows its
 /// times there. `None` when they are in UTC or in several zones.
 pub fn written_offset(data: &[u8], default_offset_s: i32) -> Option<i32> {
+    match written_zones(data, default_offset_s) {
+        Zones::One(z) if z != 0 => Some(z),
+        _ => None,
+    }
+}
+
+/// The zones the timestamps of (a piece of) a log are written in, for [`written_offset`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zones {
+    /// No timestamp.
+    None,
+    /// All in this one, in seconds east of UTC.
+    One(i32),
+    /// In several, or in one that cannot be read.
+    Several,
+}
+
+impl Zones {
+    /// The zones of two pieces of a log together.
+    pub fn and(self, other: Zones) -> Zones {
+        match (self, other) {
+            (Zones::None, z) | (z, Zones::None) => z,
+            (Zones::One(a), Zones::One(b)) if a == b => Zones::One(a),
+            _ => Zones::Several,
+        }
+    }
+
+    /// The one zone other than UTC, as [`written_offset`] gives it.
+    pub fn offset(self) -> Option<i32> {
+        match self {
+            Zones::One(z) if z != 0 => Some(z),
+            _ => None,
+        }
+    }
+}
+
+/// The zones of `data`, cut at line breaks into pieces whose zones add up ([`Zones::and`]).
+pub fn written_zones(data: &[u8], default_offset_s: i32) -> Zones {
     let digit = |i: usize| data.get(i).is_some_and(u8::is_ascii_digit);
     let mut found: Option<i32> = None;
     let mut i = 0;
@@ -680,19 +718,23 @@ pub fn written_offset(data: &[u8], default_offset_s: i32) -> Option<i32> {
             end += 1;
         }
         let zone = if end > j {
-            std::str::from_utf8(&data[j..end])
+            match std::str::from_utf8(&data[j..end])
                 .ok()
-                .and_then(parse_offset)?
+                .and_then(parse_offset)
+            {
+                Some(z) => z,
+                None => return Zones::Several,
+            }
         } else {
             default_offset_s
         };
         match found {
-            Some(z) if z != zone => return None,
+            Some(z) if z != zone => return Zones::Several,
             _ => found = Some(zone),
         }
         i = end.max(i + 1);
     }
-    found.filter(|&z| z != 0)
+    found.map_or(Zones::None, Zones::One)
 }
 
 /// The open cases for the page, the overdue first, each the longest in its stage first.

@@ -186,6 +186,27 @@ pub fn read_stream(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     }
 }
 
+/// Opens an audit log to be read as a stream: a regular file of at most `limit` bytes, or a
+/// FIFO (whose size the reader must bound). Directories, devices and sockets are refused.
+pub fn open_stream(path: &Path, limit: u64) -> Result<File, ReadError> {
+    match kind_of(path) {
+        Ok(()) => {
+            let file = open(path).map_err(|e| ReadError::io(&e))?;
+            let meta = file.metadata().map_err(|e| ReadError::io(&e))?;
+            regular(&meta)?;
+            if meta.len() > limit {
+                return Err(ReadError::TooLarge { limit });
+            }
+            Ok(file)
+        }
+        Err(ReadError::NotRegular(FileKindName::Fifo)) => {
+            // Blocking here is what the user asked for: the writer is on the other end.
+            File::open(path).map_err(|e| ReadError::io(&e))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Reads standard input, at most `limit` bytes.
 pub fn read_stdin(limit: u64) -> Result<Vec<u8>, ReadError> {
     read_bounded(io::stdin().lock(), limit, 0)

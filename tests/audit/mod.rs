@@ -9,6 +9,7 @@ mod props;
 mod report_page;
 mod report_roles;
 mod roles;
+mod scale;
 mod shape;
 mod sql;
 mod unknown;
