@@ -37,6 +37,10 @@ pub struct Token {
 
 /// The tokens of `text`, in order. A string or comment left open runs to the end of its line
 /// (a plain string) or of the text (a triple-quoted one).
+///
+/// The scan compares bytes only, and moves past a character that is not ASCII as a whole
+/// ([`char_len`]), so that every token starts and ends on a character boundary whatever the
+/// text: the spans can be sliced and turned into positions without a check.
 pub fn tokens(text: &str) -> Vec<Token> {
     let b = text.as_bytes();
     let mut out = Vec::new();
@@ -57,19 +61,16 @@ pub fn tokens(text: &str) -> Vec<Token> {
         let kind = if c == b'#' {
             i = memchr(b, i, b'\n');
             Tok::Comment
-        } else if text[i..].starts_with("\"\"\"") {
+        } else if b[i..].starts_with(b"\"\"\"") {
             i += 3;
-            loop {
-                if i >= b.len() {
-                    break;
-                }
+            while i < b.len() {
                 if b[i] == b'\\' {
-                    i = after_escape(text, i);
-                } else if text[i..].starts_with("\"\"\"") {
+                    i = after_escape(b, i);
+                } else if b[i..].starts_with(b"\"\"\"") {
                     i += 3;
                     break;
                 } else {
-                    i += 1;
+                    i += char_len(b, i);
                 }
             }
             Tok::Str
@@ -77,11 +78,12 @@ pub fn tokens(text: &str) -> Vec<Token> {
             i += 1;
             while i < b.len() && b[i] != b'\n' {
                 if b[i] == b'\\' {
-                    i = after_escape(text, i);
+                    i = after_escape(b, i);
                     continue;
                 }
-                i += 1;
-                if b[i - 1] == b'"' {
+                let quote = b[i] == b'"';
+                i += char_len(b, i);
+                if quote {
                     break;
                 }
             }
@@ -94,7 +96,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 i += 1;
             }
             Tok::Number
-        } else if text[i..].starts_with("->") {
+        } else if b[i..].starts_with(b"->") {
             i += 2;
             Tok::Arrow
         } else if matches!(c, b'>' | b'<' | b'=') {
@@ -116,23 +118,20 @@ pub fn tokens(text: &str) -> Vec<Token> {
             i += 1;
             Tok::Dot
         } else {
-            let ch = text[i..].chars().next().unwrap_or(' ');
+            let ch = char_at(text, i);
             if ch == '_' || unicode_ident::is_xid_start(ch) {
-                i += ch.len_utf8();
-                for ch in text[i..].chars() {
-                    if unicode_ident::is_xid_continue(ch) {
-                        i += ch.len_utf8();
-                    } else {
-                        break;
-                    }
+                i += char_len(b, i);
+                while i < b.len() && unicode_ident::is_xid_continue(char_at(text, i)) {
+                    i += char_len(b, i);
                 }
                 Tok::Word
             } else {
-                i += ch.len_utf8();
+                i += char_len(b, i);
                 Tok::Other
             }
         };
         let end = i.min(b.len());
+        debug_assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
         out.push(Token {
             kind,
             span: Span::new(start, end),
@@ -144,10 +143,32 @@ pub fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
+/// The length in bytes of the character whose first byte is at `i` (1 for a byte that starts
+/// no character, which a `str` never holds).
+fn char_len(b: &[u8], i: usize) -> usize {
+    match b[i] {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+    .min(b.len() - i)
+}
+
+/// The character at byte `i`, a character boundary.
+fn char_at(text: &str, i: usize) -> char {
+    text.get(i..)
+        .and_then(|rest| rest.chars().next())
+        .unwrap_or('\u{fffd}')
+}
+
 /// Past the backslash at `i` and the character it escapes.
-fn after_escape(text: &str, i: usize) -> usize {
-    let next = text[i + 1..].chars().next().map_or(0, char::len_utf8);
-    i + 1 + next
+fn after_escape(b: &[u8], i: usize) -> usize {
+    if i + 1 < b.len() {
+        i + 1 + char_len(b, i + 1)
+    } else {
+        b.len()
+    }
 }
 
 fn memchr(b: &[u8], from: usize, c: u8) -> usize {
