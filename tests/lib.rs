@@ -27,6 +27,7 @@ mod lang11;
 mod lsp;
 mod lsp_client;
 mod lsp_nvim;
+mod lsp_tolerant;
 mod lsp_workspace;
 mod mangled;
 mod messages;
