@@ -225,7 +225,11 @@ fn model_defs(m: &Model) -> Vec<Cand> {
 /// imports, each once, read tolerantly: what is typed counts before it parses.
 fn text_defs(server: &Server, key: &std::path::Path) -> Vec<Cand> {
     let mut out: Vec<Cand> = Vec::new();
-    for (_, n) in super::nav::names_with_imports(server, key) {
+    // The imported files' names first, as a model lists them.
+    let (own, imported): (Vec<_>, Vec<_>) = super::nav::names_with_imports(server, key)
+        .into_iter()
+        .partition(|(f, _)| f == key);
+    for (_, n) in imported.into_iter().chain(own) {
         if !n.is_def
             || out
                 .iter()
