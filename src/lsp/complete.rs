@@ -59,12 +59,13 @@ pub(crate) fn completion(
     {
         before.pop();
     }
+    // The names of the current texts: the model's when the document and its imports parse,
+    // else the ones a tolerant reading of those texts finds.
     let model = server
         .ws
         .check_document(&key)
         .ok()
-        .and_then(|r| r.model.clone())
-        .or_else(|| server.good.get(&key).and_then(|r| r.model.clone()));
+        .and_then(|r| r.model.clone());
     let mut items = Vec::new();
     if before.is_empty() {
         for a in enclosing.map(keywords::attrs).unwrap_or_default() {
@@ -149,11 +150,15 @@ pub(crate) fn completion(
             ..CompletionItem::default()
         });
     }
-    if let (Some(names), Some(m)) = (names, model.as_deref()) {
+    if let Some(names) = names {
+        let defs = match model.as_deref() {
+            Some(m) => model_defs(m),
+            None => text_defs(server, &key),
+        };
         let of = rest
             .first()
             .map(|t| text[t.span.start..t.span.end].to_string());
-        items.extend(name_items(m, names, pipeline.as_deref(), of.as_deref()));
+        items.extend(name_items(&defs, names, pipeline.as_deref(), of.as_deref()));
     }
     Ok(Some(CompletionResponse::Array(items)))
 }
@@ -181,49 +186,102 @@ fn item(id: &str, title: Option<&str>, kind: CompletionItemKind, what: &str) -> 
     }
 }
 
+/// A definition that can be completed: its kind, id, title and, for a stage, its pipeline.
+struct Cand {
+    kind: BlockKind,
+    id: String,
+    title: Option<String>,
+    pipeline: Option<String>,
+}
+
+/// The definitions of a model (the document's and its imports').
+fn model_defs(m: &Model) -> Vec<Cand> {
+    let cand = |kind, d: &crate::model::Def, pipeline: Option<&str>| Cand {
+        kind,
+        id: d.id.clone(),
+        title: d.title.clone(),
+        pipeline: pipeline.map(str::to_string),
+    };
+    let mut out = Vec::new();
+    out.extend(m.roles.iter().map(|x| cand(BlockKind::Role, &x.def, None)));
+    out.extend(
+        m.trainings
+            .iter()
+            .map(|x| cand(BlockKind::Training, &x.def, None)),
+    );
+    out.extend(m.kpis.iter().map(|x| cand(BlockKind::Kpi, &x.def, None)));
+    out.extend(m.goals.iter().map(|x| cand(BlockKind::Goal, &x.def, None)));
+    for p in &m.pipelines {
+        out.extend(
+            p.stages
+                .iter()
+                .map(|s| cand(BlockKind::Stage, &s.def, Some(&p.def.id))),
+        );
+    }
+    out
+}
+
+/// The definitions written in the current text of the document at `key` and of the files it
+/// imports, each once, read tolerantly: what is typed counts before it parses.
+fn text_defs(server: &Server, key: &std::path::Path) -> Vec<Cand> {
+    let mut out: Vec<Cand> = Vec::new();
+    // The imported files' names first, as a model lists them.
+    let (own, imported): (Vec<_>, Vec<_>) = super::nav::names_with_imports(server, key)
+        .into_iter()
+        .partition(|(f, _)| f == key);
+    for (_, n) in imported.into_iter().chain(own) {
+        if !n.is_def
+            || out
+                .iter()
+                .any(|c| c.kind == n.kind && c.id == n.name && c.pipeline == n.pipeline)
+        {
+            continue;
+        }
+        out.push(Cand {
+            kind: n.kind,
+            id: n.name,
+            title: n.title,
+            pipeline: n.pipeline,
+        });
+    }
+    out
+}
+
 fn name_items(
-    m: &Model,
+    defs: &[Cand],
     names: Names,
     pipeline: Option<&str>,
     of: Option<&str>,
 ) -> Vec<CompletionItem> {
     use CompletionItemKind as K;
-    let defs = |iter: &mut dyn Iterator<Item = &crate::model::Def>, kind, what| {
-        iter.map(|d| item(&d.id, d.title.as_deref(), kind, what))
+    let of_kind = |kind: BlockKind, ck, what| {
+        defs.iter()
+            .filter(|d| d.kind == kind)
+            .map(|d| item(&d.id, d.title.as_deref(), ck, what))
             .collect::<Vec<_>>()
     };
     match names {
-        Names::Roles => defs(&mut m.roles.iter().map(|r| &r.def), K::CLASS, "role"),
-        Names::Trainings => defs(
-            &mut m.trainings.iter().map(|r| &r.def),
-            K::STRUCT,
-            "training",
-        ),
-        Names::Kpis => defs(&mut m.kpis.iter().map(|r| &r.def), K::VALUE, "kpi"),
-        Names::Goals => defs(&mut m.goals.iter().map(|r| &r.def), K::CONSTANT, "goal"),
+        Names::Roles => of_kind(BlockKind::Role, K::CLASS, "role"),
+        Names::Trainings => of_kind(BlockKind::Training, K::STRUCT, "training"),
+        Names::Kpis => of_kind(BlockKind::Kpi, K::VALUE, "kpi"),
+        Names::Goals => of_kind(BlockKind::Goal, K::CONSTANT, "goal"),
         Names::Stages | Names::StagesOf => {
             let want = if names == Names::Stages { pipeline } else { of };
-            m.pipelines
-                .iter()
-                .filter(|p| want.is_none_or(|w| p.def.id == w))
-                .flat_map(|p| &p.stages)
-                .map(|s| item(&s.def.id, s.def.title.as_deref(), K::ENUM_MEMBER, "stage"))
+            defs.iter()
+                .filter(|d| d.kind == BlockKind::Stage)
+                .filter(|d| want.is_none_or(|w| d.pipeline.as_deref() == Some(w)))
+                .map(|d| item(&d.id, d.title.as_deref(), K::ENUM_MEMBER, "stage"))
                 .collect()
         }
         Names::StagePaths => {
             let mut out = Vec::new();
-            for p in &m.pipelines {
-                for s in &p.stages {
-                    out.push(item(
-                        &s.def.id,
-                        s.def.title.as_deref(),
-                        K::ENUM_MEMBER,
-                        "stage",
-                    ));
-                    let qualified = format!("{}.{}", p.def.id, s.def.id);
+            for d in defs.iter().filter(|d| d.kind == BlockKind::Stage) {
+                out.push(item(&d.id, d.title.as_deref(), K::ENUM_MEMBER, "stage"));
+                if let Some(p) = &d.pipeline {
+                    let qualified = format!("{p}.{}", d.id);
                     out.push(item(
                         &qualified,
-                        s.def.title.as_deref(),
+                        d.title.as_deref(),
                         K::ENUM_MEMBER,
                         "stage",
                     ));

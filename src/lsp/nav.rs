@@ -13,7 +13,7 @@ use super::keywords;
 use super::lex::{self, Tok};
 use super::text::Lines;
 use super::{Failure, Server, failure, file_id};
-use crate::model::{Model, Ref, normalize};
+use crate::model::{Model, Ref, normalize, overlay_key};
 use crate::syntax::{self, Block, BlockKind, Cadence, Entry, Item, Span, TrainingWhen};
 
 /// The cursor of a request as a byte offset in its open document.
@@ -35,8 +35,192 @@ fn name_at(
     Ok(index::at(&occs, fid, offset).cloned().map(|o| (o, result)))
 }
 
+/// The text of the file at `key`: the editor's when it is open, else the one on disk.
+pub(crate) fn text_of(server: &Server, key: &Path) -> Option<String> {
+    match server.docs.get(key) {
+        Some(d) => Some(d.text.clone()),
+        None => std::fs::read_to_string(key).ok(),
+    }
+}
+
+/// The names written in the file at `key` and in the files it imports, each with its file,
+/// read from their current text by [`lex::names`] (the texts need not parse); `key`'s first.
+pub(crate) fn names_with_imports(server: &Server, key: &Path) -> Vec<(PathBuf, lex::Name)> {
+    let mut seen = HashSet::new();
+    let mut todo = vec![key.to_path_buf()];
+    let mut out = Vec::new();
+    while let Some(file) = todo.pop() {
+        if !seen.insert(file.clone()) {
+            continue;
+        }
+        let Some(text) = text_of(server, &file) else {
+            continue;
+        };
+        let toks = lex::tokens(&text);
+        let dir = file.parent().unwrap_or(Path::new("/"));
+        let mut imported: Vec<PathBuf> = lex::imports(&text, &toks)
+            .into_iter()
+            .filter(|i| !i.is_empty() && !Path::new(i).has_root())
+            .map(|i| overlay_key(&normalize(&dir.join(i))))
+            .collect();
+        imported.reverse();
+        todo.extend(imported);
+        out.extend(
+            lex::names(&text, &toks)
+                .into_iter()
+                .map(|n| (file.clone(), n)),
+        );
+    }
+    out
+}
+
+/// The first syntax error of the document at `key` or of a file it reads: the file and the line
+/// (from 1).
+fn syntax_error(server: &Server, key: &Path) -> Option<(PathBuf, usize)> {
+    let mut files = vec![key.to_path_buf()];
+    for (f, _) in names_with_imports(server, key) {
+        if !files.contains(&f) {
+            files.push(f);
+        }
+    }
+    files.into_iter().find_map(|f| {
+        let text = text_of(server, &f)?;
+        let e = syntax::parse(&text).err()?;
+        let line = Lines::new(&text).line_of(e.span.start) + 1;
+        Some((f, line))
+    })
+}
+
+/// Why a rename is refused while `key` (or a file it reads) does not parse.
+fn rename_refused(server: &Server, key: &Path, name: &str) -> Failure {
+    match syntax_error(server, key) {
+        Some((file, line)) => failure(format!(
+            "`{}` does not parse: fix the syntax error at line {line} first, then rename `{name}` (a rename changes every file that names it, and only a text that parses says which they are)",
+            file.display()
+        )),
+        None => failure(format!(
+            "the document does not parse: fix its syntax error first, then rename `{name}`"
+        )),
+    }
+}
+
+/// The name under the cursor read from the text when the document (or a file it reads) does
+/// not parse: `None` when it parses, else the name if there is one.
+fn tolerant_at(
+    server: &mut Server,
+    p: &TextDocumentPositionParams,
+) -> Result<Option<Option<lex::Name>>, Failure> {
+    let (key, offset) = cursor(server, p)?;
+    let (result, _) = server.analysis(&key)?;
+    if result.model.is_some() {
+        return Ok(None);
+    }
+    let doc = &server.docs[&key];
+    let toks = lex::tokens(&doc.text);
+    Ok(Some(
+        lex::names(&doc.text, &toks)
+            .into_iter()
+            .filter(|n| n.span.start <= offset && offset <= n.span.end)
+            .min_by_key(|n| n.span.len()),
+    ))
+}
+
+/// The definitions `name` can name, read from the current texts: in its document and the
+/// files it imports first, else in the workspace.
+fn tolerant_defs(server: &Server, key: &Path, name: &lex::Name) -> Vec<(PathBuf, lex::Name)> {
+    let near: Vec<(PathBuf, lex::Name)> = names_with_imports(server, key)
+        .into_iter()
+        .filter(|(_, n)| n.is_def && n.same(name))
+        .collect();
+    if !near.is_empty() {
+        return near;
+    }
+    tolerant_places(server, key, name)
+        .into_iter()
+        .filter(|(_, n)| n.is_def)
+        .collect()
+}
+
+/// Every place `name` is written over the workspace folder of `key` and the files `key`
+/// imports, read from the current texts.
+fn tolerant_places(server: &Server, key: &Path, name: &lex::Name) -> Vec<(PathBuf, lex::Name)> {
+    let mut files = server.workspace_files(key);
+    for (f, _) in names_with_imports(server, key) {
+        if !files.contains(&f) {
+            files.push(f);
+        }
+    }
+    let mut out = Vec::new();
+    for f in files {
+        let Some(text) = text_of(server, &f) else {
+            continue;
+        };
+        if !text.contains(name.name.as_str()) {
+            continue;
+        }
+        let toks = lex::tokens(&text);
+        out.extend(
+            lex::names(&text, &toks)
+                .into_iter()
+                .filter(|n| n.same(name))
+                .map(|n| (f.clone(), n)),
+        );
+    }
+    out
+}
+
+/// The LSP location of a name found in the text of `file`.
+fn location(server: &Server, file: &Path, span: Span) -> Option<Location> {
+    let range = match server.docs.get(file) {
+        Some(d) => d.lines.range(&d.text, span, server.enc),
+        None => {
+            let text = std::fs::read_to_string(file).ok()?;
+            Lines::new(&text).range(&text, span, server.enc)
+        }
+    };
+    Some(Location::new(server.uri_of(file), range))
+}
+
+/// Hover on a name of a text that does not parse: what its definition's header says.
+fn tolerant_hover(server: &mut Server, key: &Path, name: &lex::Name) -> Hover {
+    let defs = tolerant_defs(server, key, name);
+    let mut md = String::new();
+    match defs.first() {
+        Some((_, d)) => {
+            let _ = write!(md, "**{}** `{}`", d.kind.keyword(), d.name);
+            if let Some(t) = &d.title {
+                let _ = write!(md, " — {t}");
+            }
+            if let Some(p) = &d.pipeline {
+                let _ = write!(md, "\n\n- in pipeline `{p}`");
+            }
+        }
+        None => {
+            let _ = write!(
+                md,
+                "`{}`: no {} of this name is defined",
+                name.name,
+                name.kind.keyword()
+            );
+        }
+    }
+    if let Some((file, line)) = syntax_error(server, key) {
+        let _ = write!(
+            md,
+            "\n\n_`{}` does not parse (line {line}): fix it to see more_",
+            file.file_name().unwrap_or_default().to_string_lossy()
+        );
+    }
+    let doc = &server.docs[key];
+    markdown(md, Some(doc.lines.range(&doc.text, name.span, server.enc)))
+}
+
 pub(crate) fn hover(server: &mut Server, p: HoverParams) -> Result<Option<Hover>, Failure> {
     let pos = p.text_document_position_params;
+    if let Some(Some(name)) = tolerant_at(server, &pos)? {
+        let (key, _) = cursor(server, &pos)?;
+        return Ok(Some(tolerant_hover(server, &key, &name)));
+    }
     if let Some((occ, result)) = name_at(server, &pos)? {
         let mut md = String::new();
         match (&result.model, occ.path) {
@@ -313,6 +497,19 @@ pub(crate) fn definition(
     if let Some(loc) = import_at(server, &pos)? {
         return Ok(Some(GotoDefinitionResponse::Scalar(loc)));
     }
+    if let Some(found) = tolerant_at(server, &pos)? {
+        let Some(name) = found else { return Ok(None) };
+        let (key, _) = cursor(server, &pos)?;
+        let mut locs: Vec<Location> = tolerant_defs(server, &key, &name)
+            .into_iter()
+            .filter_map(|(f, d)| location(server, &f, d.span))
+            .collect();
+        return Ok(match locs.len() {
+            0 => None,
+            1 => locs.pop().map(GotoDefinitionResponse::Scalar),
+            _ => Some(GotoDefinitionResponse::Array(locs)),
+        });
+    }
     let Some((occ, result)) = name_at(server, &pos)? else {
         return Ok(None);
     };
@@ -357,11 +554,17 @@ fn import_at(
     Ok(None)
 }
 
+/// Places in files: each file, the range and whether it is the definition.
+type Places = Vec<(PathBuf, Range, bool)>;
+
 /// Every place the definition `def` is written or named, over the `.sop` files of the
-/// workspace folder of `key`: each as (file, span, is the definition).
-fn places(server: &mut Server, key: &Path, def: &DefKey) -> Vec<(PathBuf, Range, bool)> {
+/// workspace folder of `key`: each as (file, span, is the definition). A file that does not
+/// parse counts the places its text names a `def.kind` called `def.name` (read by
+/// [`lex::names`]); those files come second, with the line of their syntax error.
+fn places(server: &mut Server, key: &Path, def: &DefKey) -> (Places, Vec<(PathBuf, usize)>) {
     let mut seen: HashSet<(PathBuf, Span)> = HashSet::new();
     let mut out = Vec::new();
+    let mut broken = Vec::new();
     let name = def.name.clone();
     for file in server.workspace_files(key) {
         let open = server.docs.contains_key(&file);
@@ -379,6 +582,28 @@ fn places(server: &mut Server, key: &Path, def: &DefKey) -> Vec<(PathBuf, Range,
             // Keep no result of a file no editor shows: memory stays that of the open ones.
             server.forget(&file);
         }
+        if result.model.is_none()
+            && let Some(text) = text_of(server, &file)
+            && let Err(e) = syntax::parse(&text)
+        {
+            let lines = Lines::new(&text);
+            let toks = lex::tokens(&text);
+            let mut named = false;
+            for n in lex::names(&text, &toks) {
+                if n.kind == def.kind && n.name == name && seen.insert((file.clone(), n.span)) {
+                    out.push((
+                        file.clone(),
+                        lines.range(&text, n.span, server.enc),
+                        n.is_def,
+                    ));
+                    named = true;
+                }
+            }
+            if named {
+                broken.push((file.clone(), lines.line_of(e.span.start) + 1));
+            }
+            continue;
+        }
         let mut cache = LineCache::new(&result.db);
         for o in occs.iter().filter(|o| o.def.as_ref() == Some(def)) {
             let path = result.db.get(o.file).canonical.clone();
@@ -388,7 +613,7 @@ fn places(server: &mut Server, key: &Path, def: &DefKey) -> Vec<(PathBuf, Range,
         }
     }
     out.sort_by_key(|(p, r, _)| (p.clone(), r.start.line, r.start.character));
-    out
+    (out, broken)
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -400,6 +625,18 @@ pub(crate) fn references(
     p: ReferenceParams,
 ) -> Result<Option<Vec<Location>>, Failure> {
     let pos = p.text_document_position;
+    if let Some(found) = tolerant_at(server, &pos)? {
+        let Some(name) = found else { return Ok(None) };
+        let (key, _) = cursor(server, &pos)?;
+        let places = tolerant_places(server, &key, &name);
+        return Ok(Some(
+            places
+                .into_iter()
+                .filter(|(_, n)| p.context.include_declaration || !n.is_def)
+                .filter_map(|(f, n)| location(server, &f, n.span))
+                .collect(),
+        ));
+    }
     let Some((occ, _)) = name_at(server, &pos)? else {
         return Ok(None);
     };
@@ -407,7 +644,7 @@ pub(crate) fn references(
         return Ok(None);
     };
     let (key, _) = cursor(server, &pos)?;
-    let found = places(server, &key, &def);
+    let (found, _) = places(server, &key, &def);
     Ok(Some(
         found
             .into_iter()
@@ -422,6 +659,25 @@ pub(crate) fn highlight(
     p: DocumentHighlightParams,
 ) -> Result<Option<Vec<DocumentHighlight>>, Failure> {
     let pos = p.text_document_position_params;
+    if let Some(found) = tolerant_at(server, &pos)? {
+        let Some(name) = found else { return Ok(None) };
+        let (_, doc) = server.doc(&pos.text_document.uri)?;
+        let toks = lex::tokens(&doc.text);
+        return Ok(Some(
+            lex::names(&doc.text, &toks)
+                .into_iter()
+                .filter(|n| n.same(&name))
+                .map(|n| DocumentHighlight {
+                    range: doc.lines.range(&doc.text, n.span, server.enc),
+                    kind: Some(if n.is_def {
+                        DocumentHighlightKind::WRITE
+                    } else {
+                        DocumentHighlightKind::READ
+                    }),
+                })
+                .collect(),
+        ));
+    }
     let Some((occ, result)) = name_at(server, &pos)? else {
         return Ok(None);
     };
@@ -460,6 +716,10 @@ pub(crate) fn prepare_rename(
     server: &mut Server,
     p: TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResponse>, Failure> {
+    if let Some(Some(name)) = tolerant_at(server, &p)? {
+        let (key, _) = cursor(server, &p)?;
+        return Err(rename_refused(server, &key, &name.name));
+    }
     match name_at(server, &p)? {
         Some((occ, _)) if renamable(occ.kind) && occ.def.is_some() => {
             let (_, doc) = server.doc(&p.text_document.uri)?;
@@ -497,6 +757,10 @@ pub(crate) fn rename(
 ) -> Result<Option<WorkspaceEdit>, Failure> {
     let pos = p.text_document_position;
     let new = p.new_name;
+    if let Some(Some(name)) = tolerant_at(server, &pos)? {
+        let (key, _) = cursor(server, &pos)?;
+        return Err(rename_refused(server, &key, &name.name));
+    }
     let Some((occ, result)) = name_at(server, &pos)? else {
         return Err(failure(
             "only the id of a definition or a reference to one can be renamed, not a keyword or a string",
@@ -536,7 +800,16 @@ pub(crate) fn rename(
         reason = "the type of `WorkspaceEdit::changes`"
     )]
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-    for (file, range, _) in places(server, &key, &def) {
+    let (found, broken) = places(server, &key, &def);
+    if let Some((file, line)) = broken.first() {
+        return Err(failure(format!(
+            "`{}` does not parse: fix the syntax error at line {line} first, then rename `{}` (it names `{}`, and only a text that parses says which definition)",
+            file.display(),
+            occ.name,
+            occ.name
+        )));
+    }
+    for (file, range, _) in found {
         changes
             .entry(server.uri_of(&file))
             .or_default()
