@@ -41,11 +41,13 @@ pub fn read_from<R: Read + Send>(
             missing,
             found,
             preset,
-            ..
+            resembles,
         }) => {
-            let resembles = Preset::resembling_log(&found, data, options.format)
-                .map(Preset::name)
-                .filter(|&r| Some(r) != preset);
+            let resembles = resembles.or_else(|| {
+                Preset::resembling(&found)
+                    .map(Preset::name)
+                    .filter(|&r| Some(r) != preset)
+            });
             return Err(LogError::MissingColumns {
                 missing,
                 found,
@@ -142,9 +144,14 @@ fn read_jsonl<R: Read + Send>(
 ) -> Result<Zones, LogError> {
     jsonl_log::check(options)?;
     let chunker = Chunker::new(reader, Cut::Lines, options.chunk_size);
+    // The keys inside the first objects, for naming the preset a log of nested objects resembles.
+    let nested = Mutex::new(Vec::new());
     let work = |i: usize, chunk: Vec<u8>| {
         let mut collector = Collector::new(resolver.fork(), options.default_offset_s);
         let keys = jsonl_log::rows(&chunk, i == 0, options, &mut collector);
+        if i == 0 {
+            *nested.lock().unwrap_or_else(|e| e.into_inner()) = Preset::nested_keys(&chunk);
+        }
         Piece {
             part: Ok(collector.finish()),
             breaks: chunks::newlines(&chunk),
@@ -163,8 +170,27 @@ fn read_jsonl<R: Read + Send>(
         line += piece.breaks;
     })
     .map_err(|e| unreadable(&e))?;
-    keys.finish(options, merger)?;
-    Ok(zones)
+    match keys.finish(options, merger) {
+        Err(LogError::MissingColumns {
+            missing,
+            found,
+            preset,
+            resembles: None,
+        }) => {
+            let mut all = found.clone();
+            all.extend(nested.into_inner().unwrap_or_else(|e| e.into_inner()));
+            let resembles = Preset::resembling(&all)
+                .map(Preset::name)
+                .filter(|&r| Some(r) != preset);
+            Err(LogError::MissingColumns {
+                missing,
+                found,
+                preset,
+                resembles,
+            })
+        }
+        other => other.map(|()| zones),
+    }
 }
 
 fn read_xes<R: Read>(

@@ -1,7 +1,7 @@
 //! Presets: the column mappings and layouts of real CRM exports (Salesforce, HubSpot, Pipedrive),
 //! and which of them a log with unexpected columns resembles.
 
-use super::rows::{InputFormat, ReadOptions, RowFilter, names};
+use super::rows::{ReadOptions, RowFilter, names};
 
 /// JSON Lines objects looked into for nested keys when guessing the export.
 const OBJECTS_LOOKED_AT: usize = 20;
@@ -149,17 +149,6 @@ impl Preset {
         }
     }
 
-    /// The preset a log resembles, from the columns found and, for JSON Lines, the keys of
-    /// nested objects too: an API's export wraps its rows (`{"data": {"field_key": …}}`).
-    pub fn resembling_log(found: &[String], data: &[u8], format: InputFormat) -> Option<Preset> {
-        if format != InputFormat::Jsonl {
-            return Preset::resembling(found);
-        }
-        let mut keys = found.to_vec();
-        keys.extend(nested_keys(data));
-        Preset::resembling(&keys)
-    }
-
     /// The preset whose marking columns the log has most of (at least two; ties in the order of
     /// [`Preset::ALL`]). A nested key (`data.field_key`) marks as its last parts do.
     pub fn resembling(found: &[String]) -> Option<Preset> {
@@ -189,6 +178,14 @@ impl Preset {
 
 /// The dotted names of the keys inside the objects of the first lines of a JSON Lines log
 /// (`data.field_key`); the top-level keys are the columns found already.
+impl Preset {
+    /// The keys inside the first objects of a JSON Lines log (`data.field_key`), for
+    /// [`Preset::resembling`]: an API's export nests its fields.
+    pub fn nested_keys(data: &[u8]) -> Vec<String> {
+        nested_keys(data)
+    }
+}
+
 fn nested_keys(data: &[u8]) -> Vec<String> {
     fn walk(prefix: &str, value: &serde_json::Value, depth: usize, keys: &mut Vec<String>) {
         let serde_json::Value::Object(map) = value else {
@@ -279,11 +276,10 @@ mod tests {
             ]
         );
         let top = found(&["data", "object"]);
-        assert_eq!(
-            Preset::resembling_log(&top, log, InputFormat::Jsonl),
-            Some(Preset::Pipedrive)
-        );
-        assert_eq!(Preset::resembling_log(&top, log, InputFormat::Csv), None);
+        assert_eq!(Preset::resembling(&top), None);
+        let mut all = top.clone();
+        all.extend(Preset::nested_keys(log));
+        assert_eq!(Preset::resembling(&all), Some(Preset::Pipedrive));
     }
 
     #[test]
