@@ -116,6 +116,22 @@ impl<'a> Suggester<'a> {
         }
     }
 
+    /// Whether another candidate is as close to `word` as `found` (what [`Suggester::suggest`]
+    /// gave): two equally close names are not one candidate, so a fix may not pick between
+    /// them on its own.
+    pub fn tied(&mut self, word: &str, found: &str) -> bool {
+        let Some(other) = self.search(word, Some(found)) else {
+            return false;
+        };
+        let word: Vec<char> = word.to_lowercase().chars().collect();
+        let mut rows = Rows::default();
+        let mut distance = |name: &str| {
+            let name: Vec<char> = name.to_lowercase().chars().collect();
+            rows.distance(&word, &name, usize::MAX)
+        };
+        distance(found) == distance(other)
+    }
+
     fn search(&mut self, word: &str, not: Option<&str>) -> Option<&'a str> {
         let lower = word.to_lowercase();
         if let Some(names) = self.by_lower.get(&lower)
@@ -273,6 +289,21 @@ impl Rows {
 
 #[cfg(test)]
 mod tests {
+    use super::Suggester;
+
+    #[test]
+    fn two_names_equally_close_are_tied() {
+        let mut s = Suggester::new(["abc", "abd", "rep", "repair"]);
+        let found = s.suggest("abx").unwrap();
+        assert!(s.tied("abx", found));
+        let found = s.suggest("rex").unwrap();
+        assert_eq!(found, "rep");
+        assert!(!s.tied("rex", found));
+        let mut one = Suggester::new(["sales_rep"]);
+        let found = one.suggest("sales_rpe").unwrap();
+        assert!(!one.tied("sales_rpe", found));
+    }
+
     use super::*;
 
     #[test]

@@ -169,3 +169,28 @@ fn a_latin_near_miss_is_still_found() {
     );
     assert_eq!(d["help"], "did you mean `qualify_lead`?");
 }
+
+#[test]
+fn two_names_equally_close_make_an_unsafe_fix_that_plain_fix_leaves_alone() {
+    let roles = "role abc { responsibilities \"x\" }\nrole abd { responsibilities \"y\" }\n";
+    let d = only(&format!("{roles}kpi k {{ owner abx target >= 5 }}\n"));
+    assert_eq!(d["data"]["suggestion"], "abc");
+    assert_eq!(d["fixes"][0]["applicability"], "unsafe");
+    // One close name alone is a safe fix.
+    let d = only("kpi k { owner rpe target >= 5 }\n");
+    assert_eq!(d["data"]["suggestion"], "rep");
+    assert_eq!(d["fixes"][0]["applicability"], "safe");
+    // The same for a `->` between two stages as close as each other.
+    let d = only(
+        "pipeline p {\n  stage lead { owner rep exit \"x\" -> wxn }\n  stage won { terminal }\n  stage wan { terminal }\n}\n",
+    );
+    assert_eq!(d["fixes"][0]["applicability"], "unsafe");
+
+    let text = format!("{HEAD}{roles}kpi k {{ owner abx target >= 5 }}\n");
+    let p = Project::new().file("doc.sop", &text);
+    p.run_code(&["check", "--fix", "doc.sop"], 1);
+    assert_eq!(
+        std::fs::read_to_string(p.path().join("doc.sop")).unwrap(),
+        text
+    );
+}

@@ -24,18 +24,7 @@ pub struct BlockDoc {
     pub attrs: Vec<AttrDoc>,
 }
 
-pub const BLOCK_KINDS: [BlockKind; 10] = [
-    BlockKind::Sop,
-    BlockKind::Goal,
-    BlockKind::Strategy,
-    BlockKind::Role,
-    BlockKind::Pipeline,
-    BlockKind::Stage,
-    BlockKind::Task,
-    BlockKind::Training,
-    BlockKind::Kpi,
-    BlockKind::Feedback,
-];
+pub const BLOCK_KINDS: [BlockKind; 10] = BlockKind::ALL;
 
 pub fn block_kind(word: &str) -> Option<BlockKind> {
     BLOCK_KINDS.into_iter().find(|k| k.keyword() == word)

@@ -132,6 +132,20 @@ pub enum BlockKind {
 }
 
 impl BlockKind {
+    /// Every kind of block, in the order the language reference lists them.
+    pub const ALL: [BlockKind; 10] = [
+        BlockKind::Sop,
+        BlockKind::Goal,
+        BlockKind::Strategy,
+        BlockKind::Role,
+        BlockKind::Pipeline,
+        BlockKind::Stage,
+        BlockKind::Task,
+        BlockKind::Training,
+        BlockKind::Kpi,
+        BlockKind::Feedback,
+    ];
+
     /// The keyword that opens a block of this kind, e.g. `"stage"`.
     pub fn keyword(self) -> &'static str {
         match self {

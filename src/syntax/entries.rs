@@ -163,18 +163,7 @@ mod tests {
         assert!(!holds_block("stage", "stage") && !holds_block("role", "role"));
         assert!(holds_block("", "role") && holds_block("", "import"));
         assert!(!holds_block("", "stage"));
-        for kind in [
-            BlockKind::Sop,
-            BlockKind::Goal,
-            BlockKind::Strategy,
-            BlockKind::Role,
-            BlockKind::Pipeline,
-            BlockKind::Stage,
-            BlockKind::Task,
-            BlockKind::Training,
-            BlockKind::Kpi,
-            BlockKind::Feedback,
-        ] {
+        for kind in BlockKind::ALL {
             assert!(!attrs(kind).is_empty(), "{kind:?} takes nothing");
         }
         assert!(is_attribute("reports_to") && is_attribute("terminal"));

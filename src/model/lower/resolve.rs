@@ -156,12 +156,14 @@ impl<'a> Namespace<'a> {
                 Some(me) => names.suggest_other(&r.name, me),
                 None => names.suggest(&r.name),
             };
-            diags.push(undefined(r, self.kind, suggestion));
+            let tied = suggestion.is_some_and(|s| names.tied(&r.name, s));
+            diags.push(undefined(r, self.kind, suggestion, tied));
         }
     }
 }
 
-fn undefined(r: &Ref, kind: &'static str, suggestion: Option<&str>) -> Diagnostic {
+/// `tied`: another name is as close as the suggestion, so its fix is unsafe.
+fn undefined(r: &Ref, kind: &'static str, suggestion: Option<&str>, tied: bool) -> Diagnostic {
     let d = Diagnostic::of(
         r.loc,
         FindingData::Undefined {
@@ -173,8 +175,13 @@ fn undefined(r: &Ref, kind: &'static str, suggestion: Option<&str>) -> Diagnosti
         },
     )
     .with_names([r.name.clone()]);
+    let applicability = if tied {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
     match suggestion {
-        Some(s) => d.with_fix(rename(r.loc, &r.name, s.to_string(), Applicability::Safe)),
+        Some(s) => d.with_fix(rename(r.loc, &r.name, s.to_string(), applicability)),
         None => d,
     }
 }
@@ -183,15 +190,16 @@ fn undefined(r: &Ref, kind: &'static str, suggestion: Option<&str>) -> Diagnosti
 /// `pipeline.stage`); `suggestion` is what to write instead, in the same form. `elsewhere`: the
 /// other pipelines that have a stage of that name, for a `->` or `start` (which cannot reach
 /// them); with one, a suggestion of this pipeline may not be what was meant, so its fix is
-/// unsafe.
+/// unsafe, as it is when another stage is as close (`tied`).
 fn undefined_stage(
     r: &Ref,
     written: &str,
     pipeline: &str,
     suggestion: Option<String>,
     elsewhere: Vec<String>,
+    tied: bool,
 ) -> Diagnostic {
-    let applicability = if elsewhere.is_empty() {
+    let applicability = if elsewhere.is_empty() && !tied {
         Applicability::Safe
     } else {
         Applicability::Unsafe
@@ -308,16 +316,17 @@ impl<'a> StageLookup<'a> {
                         // The stage named in the one other pipeline that has it is what was
                         // meant, before a near miss in this one.
                         let others = self.other_pipelines(&sr.stage, pi);
+                        let mut tied = false;
                         let suggestion = match others.as_slice() {
                             [other] => Some(format!("{other}.{}", sr.stage)),
-                            [] => self
-                                .stages_of
-                                .entry(pi)
-                                .or_insert_with(|| {
+                            [] => {
+                                let names = self.stages_of.entry(pi).or_insert_with(|| {
                                     Suggester::new(p.stages.iter().map(|s| s.def.id.as_str()))
-                                })
-                                .suggest(&sr.stage)
-                                .map(|s| format!("{}.{s}", p.def.id)),
+                                });
+                                let found = names.suggest(&sr.stage);
+                                tied = found.is_some_and(|s| names.tied(&sr.stage, s));
+                                found.map(|s| format!("{}.{s}", p.def.id))
+                            }
                             _ => None,
                         };
                         let r = Ref {
@@ -331,6 +340,7 @@ impl<'a> StageLookup<'a> {
                             &p.def.id,
                             suggestion,
                             Vec::new(),
+                            tied,
                         ));
                     }
                 }
@@ -338,16 +348,15 @@ impl<'a> StageLookup<'a> {
             None => match self.by_stage.get(&*name_key(&sr.stage)).map(Vec::as_slice) {
                 Some([one]) => sr.target = Some(*one),
                 None | Some([]) => {
-                    let suggestion = self
-                        .stage_names
-                        .get_or_insert_with(|| {
-                            Suggester::new(
-                                pipelines
-                                    .iter()
-                                    .flat_map(|p| p.stages.iter().map(|s| s.def.id.as_str())),
-                            )
-                        })
-                        .suggest(&sr.stage);
+                    let names = self.stage_names.get_or_insert_with(|| {
+                        Suggester::new(
+                            pipelines
+                                .iter()
+                                .flat_map(|p| p.stages.iter().map(|s| s.def.id.as_str())),
+                        )
+                    });
+                    let suggestion = names.suggest(&sr.stage);
+                    let tied = suggestion.is_some_and(|s| names.tied(&sr.stage, s));
                     // A stage id that more than one pipeline has is written `pipeline.stage`:
                     // which one is for a person to say.
                     let suggestion = suggestion.filter(|s| {
@@ -362,9 +371,14 @@ impl<'a> StageLookup<'a> {
                         pipeline: None,
                         elsewhere: Vec::new(),
                     });
+                    let applicability = if tied {
+                        Applicability::Unsafe
+                    } else {
+                        Applicability::Safe
+                    };
                     diags.push(match suggestion {
                         Some(s) => {
-                            d.with_fix(rename(sr.loc, &written, s.to_string(), Applicability::Safe))
+                            d.with_fix(rename(sr.loc, &written, s.to_string(), applicability))
                         }
                         None => d,
                     });
@@ -425,12 +439,14 @@ impl StageLookup<'_> {
                 None => names.suggest(&r.name),
             };
             let elsewhere = self.others(&r.name, &own);
+            let tied = suggestion.is_some_and(|s| names.tied(&r.name, s));
             diags.push(undefined_stage(
                 r,
                 &r.name,
                 &u.pipeline,
                 suggestion.map(str::to_string),
                 elsewhere,
+                tied,
             ));
         }
     }
