@@ -527,6 +527,26 @@ labels! {
     legend_kinds: "skip: jumps over stages of the path; backward: goes back; jump: neither; bad start: a case starting outside the start stage", "跳过：越过路径上的阶段；回退：返回之前的阶段；跳转：两者都不是；起点不符：案例不从起始阶段开始";
     /// The legend of the kpi table's per-period marks.
     legend_kpi: "✓ met, ✗ missed in the period", "✓ 该时段达标，✗ 未达标";
+    /// The page's title and main heading, before the pipeline.
+    h_audit: "Audit of ", "执行审计：";
+    /// The legend of the rejected rows and row warnings: before the meaning of each reason shown.
+    legend_reasons: "A rejected row counts nowhere else; a row with a warning counts without the part dropped", "被拒绝的行不计入任何数字；有警告的行照常计入，但不计被舍弃的部分";
+    /// What the reason `field-count` means.
+    reason_field_count: "not as many fields as the header", "字段数与表头不符";
+    /// What the reason `bad-json` means.
+    reason_bad_json: "the line is not an object that can be read", "该行不是可解析的对象";
+    /// What the reason `missing-case-id` means.
+    reason_missing_case_id: "the case id is empty", "案例编号为空";
+    /// What the reason `missing-stage` means.
+    reason_missing_stage: "the stage is empty", "阶段为空";
+    /// What the reason `missing-timestamp` means.
+    reason_missing_timestamp: "the time is empty", "时间为空";
+    /// What the reason `bad-timestamp` means.
+    reason_bad_timestamp: "a time that cannot be read", "无法识别的时间";
+    /// What the warning `bad-amount` means.
+    reason_bad_amount: "the amount is not a number; the row counts without it", "金额不是数字；该行照常计入，但不计金额";
+    /// The legend of the per-case table.
+    legend_cases: "first, last: the case's first and last event; fitness: how closely the case follows the SOP (1 = exactly); deviations: the moves and stages that differ", "首次、最近：该案例的第一个和最后一个事件；拟合度：案例与 SOP 的符合程度（1 = 完全符合）；偏离：与 SOP 不符的流转和阶段";
     /// The legend of the open cases' age column.
     legend_open_cases: "age: time since the case entered its stage, at the as-of time", "已停留：截至统计时间，案例进入当前阶段后经过的时间";
     /// What stands for the open cases when there are none.
