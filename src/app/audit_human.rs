@@ -319,14 +319,14 @@ fn kpis(out: &mut dyn Write, v: &AuditView) -> io::Result<()> {
             None => name(&k.id),
         };
         if k.computable {
-            let target = shown(k.target.as_deref().unwrap_or_default(), VALUE_WIDTH);
+            let target = shown(k.target_words.as_deref().unwrap_or_default(), VALUE_WIDTH);
             writeln!(
                 out,
                 "  {}  {shown_name}: {}  {} {target}",
                 k.status, k.value, l.target
             )?;
         } else {
-            let why = shown(&k.reason, usize::MAX);
+            let why = shown(&k.reason_words, usize::MAX);
             writeln!(out, "  —  {shown_name}: {} ({why})", l.not_computable)?;
         }
         // How the value was computed, under it.

@@ -392,9 +392,9 @@ pub struct Kpi {
     pub value: String,
     /// As the SOP writes it: `>= 25%`.
     pub target: Option<String>,
-    /// For the page: why not computable, in the page's language.
+    /// Why not computable, in the report's language.
     pub reason_words: String,
-    /// For the page: the target with its period in the page's language (`>= 1 每周`).
+    /// The target with its period in the report's language (`>= 1 每周`).
     pub target_words: Option<String>,
     /// How the value was computed, or why it could not be, in the page's language: `share of
     /// cases that reached `won``.
