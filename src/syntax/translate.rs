@@ -469,26 +469,7 @@ fn unclosed_block(text: &str) -> Option<(usize, usize)> {
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         match c {
-            '#' => while chars.next_if(|(_, c)| *c != '\n').is_some() {},
-            '"' => {
-                let triple = text[i..].starts_with("\"\"\"");
-                if triple {
-                    let end = text[i + 3..]
-                        .find("\"\"\"")
-                        .map_or(text.len(), |e| i + 6 + e);
-                    while chars.next_if(|(j, _)| *j < end).is_some() {}
-                } else {
-                    while let Some((_, c)) = chars.next() {
-                        match c {
-                            '\\' => {
-                                chars.next();
-                            }
-                            '"' | '\n' => break,
-                            _ => {}
-                        }
-                    }
-                }
-            }
+            '#' | '"' => skip_comment_or_string(text, i, c, &mut chars),
             '{' => open.push(i),
             '}' => {
                 if let Some(opener) = open.pop() {
@@ -559,6 +540,34 @@ fn unclosed_before(text: &str, pos: usize, kind: BlockKind, found: &str) -> Opti
     })
 }
 
+/// Steps `chars` over the comment or string that starts with `c` at `i` (`#`, `"` or `"""`): to
+/// the end of the line, the closing quote or the end of the text.
+fn skip_comment_or_string(
+    text: &str,
+    i: usize,
+    c: char,
+    chars: &mut std::iter::Peekable<std::str::CharIndices>,
+) {
+    if c == '#' {
+        while chars.next_if(|(_, c)| !matches!(c, '\n' | '\r')).is_some() {}
+    } else if text[i..].starts_with("\"\"\"") {
+        let end = text[i + 3..]
+            .find("\"\"\"")
+            .map_or(text.len(), |e| i + 6 + e);
+        while chars.next_if(|(j, _)| *j < end).is_some() {}
+    } else {
+        while let Some((_, c)) = chars.next() {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' | '\n' | '\r' => break,
+                _ => {}
+            }
+        }
+    }
+}
+
 /// The header of a block: its keyword and its id, and where they are written.
 struct Header {
     start: usize,
@@ -580,24 +589,9 @@ fn open_headers(text: &str) -> Vec<Option<Header>> {
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         match c {
-            '#' => while chars.next_if(|(_, c)| !matches!(c, '\n' | '\r')).is_some() {},
+            '#' => skip_comment_or_string(text, i, c, &mut chars),
             '"' => {
-                if text[i..].starts_with("\"\"\"") {
-                    let end = text[i + 3..]
-                        .find("\"\"\"")
-                        .map_or(text.len(), |e| i + 6 + e);
-                    while chars.next_if(|(j, _)| *j < end).is_some() {}
-                } else {
-                    while let Some((_, c)) = chars.next() {
-                        match c {
-                            '\\' => {
-                                chars.next();
-                            }
-                            '"' | '\n' | '\r' => break,
-                            _ => {}
-                        }
-                    }
-                }
+                skip_comment_or_string(text, i, c, &mut chars);
                 recent.push(Token::Str);
             }
             '{' => {
