@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::names::Interner;
 use super::rows::{
     NONE, RawLog, Record, RejectReason, RejectedRow, RowWarning, Values, parse_amount,
 };
@@ -178,18 +179,11 @@ impl<'p> Collector<'p> {
 /// numbered in order of first appearance in the whole log, lines counted from its start.
 pub struct Merger {
     known: u32,
-    case_index: HashMap<Box<str>, u32>,
+    cases: Interner,
     unknown_index: HashMap<Box<str>, u32>,
     actor_index: HashMap<Box<str>, u32>,
     role_index: HashMap<Box<str>, u32>,
     log: RawLog,
-}
-
-/// The index of `value` in `index`, added when new (without a list of the names: the index owns
-/// the only copy).
-fn intern_owned(index: &mut HashMap<Box<str>, u32>, value: Box<str>) -> u32 {
-    let n = index.len() as u32;
-    *index.entry(value).or_insert(n)
 }
 
 impl Merger {
@@ -197,7 +191,7 @@ impl Merger {
     pub fn new(known: usize) -> Self {
         Merger {
             known: known as u32,
-            case_index: HashMap::new(),
+            cases: Interner::new(),
             unknown_index: HashMap::new(),
             actor_index: HashMap::new(),
             role_index: HashMap::new(),
@@ -237,7 +231,7 @@ impl Merger {
         let cases: Vec<u32> = part
             .case_ids
             .into_iter()
-            .map(|c| intern_owned(&mut self.case_index, c))
+            .map(|c| self.cases.intern(&c))
             .collect();
         let unknown: Vec<u32> = part
             .unknown_stages
@@ -285,11 +279,7 @@ impl Merger {
 
     /// The log, with its rejected rows and warnings in line order.
     pub fn finish(mut self) -> RawLog {
-        let mut case_ids: Vec<Box<str>> = vec![Box::from(""); self.case_index.len()];
-        for (id, i) in self.case_index {
-            case_ids[i as usize] = id;
-        }
-        self.log.case_ids = case_ids;
+        self.log.case_ids = self.cases.into_names();
         self.log.rejected.sort_by_key(|r| r.line);
         self.log.warnings.sort_by_key(|r| r.line);
         self.log

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::names::Names;
 use super::process::Process;
 use super::rows::{NONE, RawLog, Records};
 use super::timestamp::Timestamp;
@@ -44,7 +45,7 @@ pub struct DroppedRow {
 #[derive(Debug, Default)]
 pub struct EventLog {
     /// Case ids sorted as strings; a case is its index here.
-    pub case_ids: Vec<Box<str>>,
+    pub case_ids: Names,
     /// Case `c`'s events are `offsets[c]..offsets[c + 1]`.
     pub offsets: Vec<usize>,
     /// Stage slot of each event: the SOP's stages first, then unknown stages sorted by id.
@@ -196,11 +197,7 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
     for (rank, &c) in case_order.iter().enumerate() {
         case_rank[c as usize] = rank as u32;
     }
-    let mut case_ids = case_ids;
-    let mut sorted_ids: Vec<Box<str>> = Vec::with_capacity(cases);
-    for &c in &case_order {
-        sorted_ids.push(std::mem::take(&mut case_ids[c as usize]));
-    }
+    let sorted_ids = case_ids.reordered(&case_order);
     drop(case_ids);
     drop(case_order);
 

@@ -16,6 +16,7 @@ mod jsonl_log;
 pub mod kpi;
 pub mod kpi_method;
 pub mod log;
+pub mod names;
 mod numbers;
 pub mod pictures;
 pub mod preset;

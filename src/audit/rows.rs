@@ -352,7 +352,7 @@ pub struct RawLog {
     /// The accepted records, in file order.
     pub records: Records,
     /// Case ids in order of first appearance.
-    pub case_ids: Vec<Box<str>>,
+    pub case_ids: super::names::Names,
     /// Unknown stage values, by slot after the SOP's stages.
     pub unknown_stages: Vec<Box<str>>,
     /// Actor and role values in order of first appearance.

@@ -223,7 +223,7 @@ pub fn write(log: &EventLog, process: &Process, name: &str) -> String {
         let _ = writeln!(
             out,
             "    <string key=\"concept:name\" value=\"{}\"/>",
-            escape(&*log.case_ids[c])
+            escape(&log.case_ids[c])
         );
         let amount = log.case_amounts[c];
         if !amount.is_nan() {
