@@ -9,7 +9,7 @@ use super::terminal::say;
 use super::{EXIT_FAIL, EXIT_OK, EXIT_USAGE, audit_human, human};
 use crate::audit::log::{InputFormat, LogError, LogStream, ReadOptions};
 use crate::audit::preset::Preset;
-use crate::audit::report::Report;
+use crate::audit::report::{Listed, Report};
 use crate::audit::sql::Dialect;
 use crate::audit::timestamp::{Timestamp, parse_offset};
 use crate::audit::view::{AuditView, Cases};
@@ -156,9 +156,9 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         (AuditFormat::Human, Some(view)) => audit_human::write(&mut stdout, view),
         _ => {
             match args.cases.unwrap_or(CasesArg::All) {
-                CasesArg::All => {}
-                CasesArg::Deviating => report.cases.retain(|c| !c.deviations.is_empty()),
-                CasesArg::None => report.cases.clear(),
+                CasesArg::All => report.cases.listed = Listed::All,
+                CasesArg::Deviating => report.cases.listed = Listed::Deviating,
+                CasesArg::None => report.cases.listed = Listed::None,
             }
             serde_json::to_writer(&mut stdout, &report)
                 .map_err(std::io::Error::other)

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use super::names::Names;
 use super::process::Process;
 use super::rows::{NONE, RawLog, Records};
@@ -45,7 +47,7 @@ pub struct DroppedRow {
 #[derive(Debug, Default)]
 pub struct EventLog {
     /// Case ids sorted as strings; a case is its index here.
-    pub case_ids: Names,
+    pub case_ids: Arc<Names>,
     /// Case `c`'s events are `offsets[c]..offsets[c + 1]`.
     pub offsets: Vec<usize>,
     /// Stage slot of each event: the SOP's stages first, then unknown stages sorted by id.
@@ -363,7 +365,7 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
     log.times = times;
     log.actors = actors;
     log.roles = roles;
-    log.case_ids = sorted_ids;
+    log.case_ids = Arc::new(sorted_ids);
     log.dropped.sort_by_key(|d| d.line);
     log
 }

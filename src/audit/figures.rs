@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use super::events::EventLog;
 use super::process::{Process, TransitionKind};
 use super::report::{
-    CaseDeviation, DeviationKind, Deviations, DisallowedTransition, Dwell, OpenCase, OpenCases,
-    Ordered, StageReport, TransitionReport, UnknownStage, round6,
+    CaseIds, Deviations, DisallowedTransition, Dwell, OpenCases, Ordered, StageReport,
+    TransitionReport, UnknownStage, round6,
 };
 use super::stages::did_you_mean;
 use super::timestamp::Timestamp;
@@ -27,12 +27,9 @@ pub struct Figures {
     pub transitions: Vec<TransitionReport>,
     /// The disallowed transitions, bad starts and unknown stages, counted.
     pub deviations: Deviations,
-    /// The cases whose last event is in a non-terminal stage, and the overdue ones.
+    /// The cases whose last event is in a non-terminal stage, and the overdue ones (counts:
+    /// the list is made from the events, see [`super::cases`]).
     pub open_cases: OpenCases,
-    /// Per case: a bad start first, then its disallowed transitions in order.
-    pub case_deviations: Vec<Vec<CaseDeviation>>,
-    /// Per case: how many of its completed visits took longer than the stage's `sla`.
-    pub case_breaches: Vec<u64>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -62,12 +59,7 @@ pub fn compute(log: &EventLog, process: &Process, as_of: Timestamp) -> Figures {
     let slots = log.slots();
     let mut acc = vec![StageAcc::default(); slots];
     let mut transitions: HashMap<(u32, u32), TransitionAcc> = HashMap::new();
-    let mut figures = Figures {
-        case_deviations: vec![Vec::new(); log.cases()],
-        case_breaches: vec![0; log.cases()],
-        ..Figures::default()
-    };
-    let mut open_cases = Vec::new();
+    let mut figures = Figures::default();
     let mut with_disallowed = 0;
     let mut deviating = 0;
     for c in 0..log.cases() {
@@ -77,16 +69,10 @@ pub fn compute(log: &EventLog, process: &Process, as_of: Timestamp) -> Figures {
         let (Some(&first), Some(&last)) = (stages.first(), stages.last()) else {
             continue;
         };
-        let deviations = &mut figures.case_deviations[c];
         acc[first as usize].starts += 1;
         let bad_start = log.known_stage(first).is_none() || log.known_stage(first) != process.start;
         if bad_start {
             acc[first as usize].bad_starts += 1;
-            deviations.push(CaseDeviation {
-                from: None,
-                to: log.stage_id(process, first).to_string(),
-                kind: DeviationKind::BadStart,
-            });
         }
         let mut disallowed = false;
         for (i, &s) in stages.iter().enumerate() {
@@ -104,7 +90,6 @@ pub fn compute(log: &EventLog, process: &Process, as_of: Timestamp) -> Figures {
                 && times[i + 1].exceeds(times[i], sla)
             {
                 a.breaches += 1;
-                figures.case_breaches[c] += 1;
             }
             let t = transitions
                 .entry((s, next))
@@ -119,11 +104,6 @@ pub fn compute(log: &EventLog, process: &Process, as_of: Timestamp) -> Figures {
                 if t.cases.last() != Some(&(c as u32)) {
                     t.cases.push(c as u32);
                 }
-                deviations.push(CaseDeviation {
-                    from: Some(log.stage_id(process, s).to_string()),
-                    to: log.stage_id(process, next).to_string(),
-                    kind: DeviationKind::of(t.kind),
-                });
             }
         }
         with_disallowed += u64::from(disallowed);
@@ -137,13 +117,6 @@ pub fn compute(log: &EventLog, process: &Process, as_of: Timestamp) -> Figures {
             let overdue = sla.is_some_and(|sla| as_of.exceeds(since, sla));
             end.open += 1;
             end.overdue += u64::from(overdue);
-            open_cases.push(OpenCase {
-                case_id: log.case_ids[c].to_string(),
-                stage: log.stage_id(process, last).to_string(),
-                since: since.rfc3339(),
-                age_s: round6(as_of.seconds_since(since)),
-                overdue,
-            });
         }
     }
 
@@ -198,11 +171,7 @@ pub fn compute(log: &EventLog, process: &Process, as_of: Timestamp) -> Figures {
                     to: to.clone(),
                     count: t.count,
                     kind: t.kind,
-                    cases: t
-                        .cases
-                        .iter()
-                        .map(|&c| log.case_ids[c as usize].to_string())
-                        .collect(),
+                    cases: CaseIds::new(log.case_ids.clone(), t.cases),
                 });
         }
         figures.transitions.push(TransitionReport {
@@ -214,7 +183,6 @@ pub fn compute(log: &EventLog, process: &Process, as_of: Timestamp) -> Figures {
     }
     figures.deviations.cases_with_disallowed_transition = with_disallowed;
     figures.deviations.deviating_cases = deviating;
-    figures.open_cases.cases = open_cases;
     figures
 }
 

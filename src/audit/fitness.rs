@@ -56,8 +56,11 @@ impl Tokens {
 /// Fitness of every case and of the log.
 #[derive(Debug, Clone, Default)]
 pub struct LogFitness {
-    /// Each case's fitness, in the order of the event log's cases.
-    pub cases: Vec<CaseFitness>,
+    /// Each case's alignment cost, in the order of the event log's cases; empty when the
+    /// pipeline has no complete path.
+    pub alignment_cost: Vec<u32>,
+    /// Each case's token-replay fitness, rounded to 6 decimals, in the same order.
+    pub token_fitness: Vec<f64>,
     /// The log's alignment fitness, over all cases and over the closed ones.
     pub alignment: Alignment,
     /// The log's token-replay fitness.
@@ -73,9 +76,15 @@ pub fn compute(log: &EventLog, process: &Process) -> LogFitness {
     let (mut cost, mut size, mut closed_cost, mut closed_size) = (0u64, 0u64, 0u64, 0u64);
     let (mut case_sum, mut token_sum) = (0.0, 0.0);
     let mut sums = Tokens::default();
+    if shortest.is_some() {
+        out.alignment_cost.reserve_exact(log.cases());
+    }
+    out.token_fitness.reserve_exact(log.cases());
+    let mut known: Vec<Option<usize>> = Vec::new();
     for c in 0..log.cases() {
         let stages = &log.stages[log.range(c)];
-        let known: Vec<Option<usize>> = stages.iter().map(|&s| log.known_stage(s)).collect();
+        known.clear();
+        known.extend(stages.iter().map(|&s| log.known_stage(s)));
         let n = stages.len() as u64;
         let mut case = CaseFitness::default();
         if let Some(l) = shortest {
@@ -83,6 +92,8 @@ pub fn compute(log: &EventLog, process: &Process) -> LogFitness {
             let fitness = 1.0 - d as f64 / (n + l as u64) as f64;
             case.alignment_cost = Some(d);
             case.alignment_fitness = Some(fitness);
+            out.alignment_cost
+                .push(u32::try_from(d).unwrap_or(u32::MAX));
             cost += d;
             size += n + l as u64;
             case_sum += fitness;
@@ -106,7 +117,7 @@ pub fn compute(log: &EventLog, process: &Process) -> LogFitness {
         sums.produced += t.produced;
         token_sum += t.fitness();
         out.token_replay.fitting_cases += u64::from(t.missing == 0 && t.remaining == 0);
-        out.cases.push(case);
+        out.token_fitness.push(round6(t.fitness()));
     }
     let cases = log.cases() as f64;
     let ratio = |a: u64, b: u64| (b > 0).then(|| round6(1.0 - a as f64 / b as f64));

@@ -6,6 +6,7 @@
 //! Depends on `model`, and on `render` for the labels and the page's template; [`view`] is what
 //! the report and the page show, and printing it is the `app` layer's business.
 
+mod cases;
 mod chunks;
 mod collect;
 mod csv_log;
@@ -38,7 +39,7 @@ pub use stages::{StageMap, StageMapError};
 pub use timestamp::Timestamp;
 
 use crate::model::{Model, SourceDb};
-use report::{CaseReport, LogSummary, RejectedRow};
+use report::{LogSummary, RejectedRow};
 
 /// Stage values named when none of them is a stage of the SOP.
 const STAGE_VALUES_SHOWN: usize = 8;
@@ -277,9 +278,7 @@ pub fn run_from<R: std::io::Read + Send>(input: AuditInput, log: R) -> Result<Au
         end_stages,
         transitions,
         mut deviations,
-        open_cases,
-        case_deviations,
-        case_breaches,
+        mut open_cases,
     } = figures;
     for (stage, r) in stages.iter_mut().zip(stage_roles) {
         stage.roles = r.roles;
@@ -287,52 +286,40 @@ pub fn run_from<R: std::io::Read + Send>(input: AuditInput, log: R) -> Result<Au
         stage.owner_mismatch = r.owner_mismatch;
     }
     deviations.owner_mismatch = mismatches;
-    let cases = case_deviations
-        .into_iter()
-        .zip(case_breaches)
-        .zip(&fitness.cases)
-        .enumerate()
-        .map(|(c, ((deviations, sla_breaches), fit))| {
-            let range = log.range(c);
-            let first = log.stages[range.start];
-            let last = log.stages[range.end - 1];
-            CaseReport {
-                case_id: log.case_ids[c].to_string(),
-                events: range.len() as u64,
-                first: log.stage_id(&process, first).to_string(),
-                last: log.stage_id(&process, last).to_string(),
-                closed: log.known_stage(last).is_some_and(|k| process.terminal[k]),
-                alignment_fitness: fit.alignment_fitness.map(report::round6),
-                alignment_cost: fit.alignment_cost,
-                token_replay_fitness: report::round6(fit.tokens.fitness()),
-                deviations,
-                sla_breaches,
-            }
-        })
-        .collect();
     // A case's events are in time order: its first is its start.
     let case_starts = (0..log.cases())
         .map(|c| log.times[log.range(c).start])
         .collect();
+    let summary = LogSummary {
+        file: input.log_name.clone(),
+        rows,
+        rejected: rejected_rows.len() as u64,
+        dropped: log.dropped.len() as u64,
+        events: log.stages.len() as u64,
+        cases: log.cases() as u64,
+        first: log.times.iter().min().map(|t| t.rfc3339()),
+        last: log.times.iter().max().map(|t| t.rfc3339()),
+        as_of: as_of.map(Timestamp::rfc3339),
+        out_of_order_cases: log.out_of_order_cases,
+    };
+    let mut log = log;
+    let dropped_rows = std::mem::take(&mut log.dropped);
+    let data = std::rc::Rc::new(cases::CaseData {
+        log,
+        process,
+        as_of: as_of.unwrap_or_default(),
+        alignment_cost: fitness.alignment_cost,
+        token_fitness: fitness.token_fitness,
+    });
+    open_cases.cases = report::OpenList::new(data.clone());
     let report = Report {
         schema_version: report::SCHEMA_VERSION,
         sop: input.sop_name.clone(),
         pipeline: pipeline.def.id.clone(),
-        log: LogSummary {
-            file: input.log_name.clone(),
-            rows,
-            rejected: rejected_rows.len() as u64,
-            dropped: log.dropped.len() as u64,
-            events: log.stages.len() as u64,
-            cases: log.cases() as u64,
-            first: log.times.iter().min().map(|t| t.rfc3339()),
-            last: log.times.iter().max().map(|t| t.rfc3339()),
-            as_of: as_of.map(Timestamp::rfc3339),
-            out_of_order_cases: log.out_of_order_cases,
-        },
+        log: summary,
         rejected_rows,
         row_warnings,
-        dropped_rows: log.dropped,
+        dropped_rows,
         stages,
         never_visited,
         start_stages,
@@ -345,7 +332,7 @@ pub fn run_from<R: std::io::Read + Send>(input: AuditInput, log: R) -> Result<Au
             token_replay: fitness.token_replay,
         },
         kpis,
-        cases,
+        cases: report::CaseList::new(data),
         case_starts,
     };
     Ok(Audit {

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+pub use super::cases::{CaseData, CaseIds, CaseList, Listed, OpenList};
 pub use super::events::{DropReason, DroppedRow};
 pub use super::process::TransitionKind;
 pub use super::rows::{RejectReason, RejectedRow, RowWarning};
@@ -76,7 +77,7 @@ pub struct Report {
     /// `kpis`: every kpi of the document, in reading order, computed where it can be.
     pub kpis: Vec<KpiReport>,
     /// `cases`: one entry per case, sorted by case id.
-    pub cases: Vec<CaseReport>,
+    pub cases: CaseList,
     /// When each case started (its first accepted event), in the order of case ids: for the
     /// page's picture of the cases started per week; not in the JSON.
     #[serde(skip)]
@@ -198,7 +199,7 @@ pub struct DisallowedTransition {
     /// `kind`: `skip`, `backward`, `jump` or `unknown-stage`.
     pub kind: TransitionKind,
     /// Sorted as strings.
-    pub cases: Vec<String>,
+    pub cases: CaseIds,
 }
 
 /// The `deviations` object: what the log did that the SOP does not allow.
@@ -255,7 +256,7 @@ pub struct OpenCases {
     /// `by_stage`: per stage, how many open cases are in it (non-zero counts only).
     pub by_stage: Ordered<u64>,
     /// Sorted by case id.
-    pub cases: Vec<OpenCase>,
+    pub cases: OpenList,
 }
 
 /// One element of `open_cases.cases`.

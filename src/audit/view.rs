@@ -14,8 +14,7 @@ use super::kpi_method;
 pub use super::numbers::{amount, count, duration, percent};
 use super::pictures::Pictures;
 use super::report::{
-    CaseReport, DeviationKind, KpiReport, KpiValue, Measure, Report, StageReport, TransitionKind,
-    UnknownStage,
+    DeviationKind, KpiReport, KpiValue, Measure, Report, StageReport, TransitionKind, UnknownStage,
 };
 use super::timestamp::{Timestamp, parse_offset};
 use crate::model::Model;
@@ -268,10 +267,11 @@ pub struct Examples {
 }
 
 impl Examples {
-    fn of(ids: &[String]) -> Self {
+    fn of<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Self {
+        let more = ids.len() > EXAMPLES;
         Examples {
-            ids: ids.iter().take(EXAMPLES).cloned().collect(),
-            more: ids.len() > EXAMPLES,
+            ids: ids.take(EXAMPLES).map(str::to_string).collect(),
+            more,
         }
     }
 }
@@ -578,13 +578,11 @@ impl AuditView {
     pub fn in_offset(mut self, report: &Report, offset_s: i32) -> Self {
         self.page.as_of = log_time(report.log.as_of.as_deref(), offset_s);
         self.page.pictures.started = super::pictures::started(report, self.labels, offset_s);
-        let mut since: HashMap<&str, &str> = HashMap::new();
-        for c in &report.open_cases.cases {
-            since.insert(c.case_id.as_str(), c.since.as_str());
-        }
-        for c in &mut self.page.open_cases.rows {
-            if let Some(t) = since.get(c.case_id.as_str()) {
-                c.since = log_time(Some(t), offset_s);
+        if let Some(data) = report.cases.data() {
+            for c in &mut self.page.open_cases.rows {
+                if let Some(open) = data.find(&c.case_id).and_then(|i| data.open_case(i)) {
+                    c.since = log_time(Some(&open.since), offset_s);
+                }
             }
         }
         self
@@ -743,21 +741,24 @@ fn page_open_cases(
     title: &dyn Fn(&str) -> String,
     offset_s: i32,
 ) -> Listed<PageOpenCase> {
-    let mut open: Vec<_> = report.open_cases.cases.iter().collect();
+    // Cases are numbered in the order of their ids.
+    let mut open: Vec<(usize, f64, bool)> = report.open_cases.cases.brief().collect();
     open.sort_by(|a, b| {
-        b.overdue
-            .cmp(&a.overdue)
-            .then_with(|| b.age_s.total_cmp(&a.age_s))
-            .then_with(|| a.case_id.cmp(&b.case_id))
+        b.2.cmp(&a.2)
+            .then_with(|| b.1.total_cmp(&a.1))
+            .then(a.0.cmp(&b.0))
     });
+    let list = &report.open_cases.cases;
     Listed::new(
-        open.into_iter().map(|c| PageOpenCase {
-            case_id: c.case_id.clone(),
-            stage: title(&c.stage),
-            since: log_time(Some(&c.since), offset_s),
-            age: duration(c.age_s),
-            overdue: c.overdue,
-        }),
+        open.into_iter()
+            .map(|(c, _, _)| list.get(c).expect("an open case"))
+            .map(|c| PageOpenCase {
+                case_id: c.case_id.clone(),
+                stage: title(&c.stage),
+                since: log_time(Some(&c.since), offset_s),
+                age: duration(c.age_s),
+                overdue: c.overdue,
+            }),
         PAGE_OPEN_SHOWN,
     )
 }
@@ -942,7 +943,7 @@ fn transition(
         from: title(&t.from),
         to: title(&t.to),
         count: count(t.count),
-        examples: Examples::of(&t.cases),
+        examples: Examples::of(t.cases.iter()),
     }
 }
 
@@ -970,7 +971,7 @@ fn deviations(
             bad_starts.into_iter().map(|(stage, n)| BadStart {
                 stage: title(stage),
                 cases: counted(*n, l.cases),
-                examples: Examples::of(examples.started(stage)),
+                examples: Examples::of(examples.started(stage).iter().map(String::as_str)),
             }),
             DEVIATIONS_SHOWN,
         ),
@@ -980,7 +981,7 @@ fn deviations(
                 events: counted(u.events, l.events),
                 cases: counted(u.cases, l.cases),
                 did_you_mean: u.did_you_mean.clone(),
-                examples: Examples::of(examples.entered(id)),
+                examples: Examples::of(examples.entered(id).iter().map(String::as_str)),
             }),
             UNKNOWN_SHOWN,
         ),
@@ -998,17 +999,21 @@ struct CaseExamples<'a> {
 impl<'a> CaseExamples<'a> {
     fn of(report: &'a Report) -> Self {
         let (mut started, mut entered) = (HashMap::new(), HashMap::new());
-        for c in &report.cases {
-            for d in &c.deviations {
+        let Some(data) = report.cases.data() else {
+            return CaseExamples { started, entered };
+        };
+        for c in 0..data.len() {
+            for d in data.deviations(c) {
                 let maps = if d.kind == DeviationKind::BadStart {
                     [Some(&mut started), Some(&mut entered)]
                 } else {
                     [Some(&mut entered), None]
                 };
+                let id = data.id(c);
                 for map in maps.into_iter().flatten() {
-                    let ids: &mut Vec<String> = map.entry(d.to.as_str()).or_default();
-                    if ids.len() <= EXAMPLES && ids.last() != Some(&c.case_id) {
-                        ids.push(c.case_id.clone());
+                    let ids: &mut Vec<String> = map.entry(data.slot_id(d.to)).or_default();
+                    if ids.len() <= EXAMPLES && ids.last().map(String::as_str) != Some(id) {
+                        ids.push(id.to_string());
                     }
                 }
             }
@@ -1039,14 +1044,16 @@ fn fitness(report: &Report) -> Fitness {
 
 fn open_cases(report: &Report, l: &AuditLabels, title: &dyn Fn(&str) -> String) -> OpenCases {
     let o = &report.open_cases;
-    let mut overdue: Vec<_> = o.cases.iter().filter(|c| c.overdue).collect();
-    overdue.sort_by(|a, b| b.age_s.total_cmp(&a.age_s));
+    // Made into entries only for the few shown.
+    let mut overdue: Vec<(usize, f64, bool)> = o.cases.brief().filter(|c| c.2).collect();
+    overdue.sort_by(|a, b| b.1.total_cmp(&a.1));
     OpenCases {
         cases: counted(o.count, l.cases),
         overdue: count(o.overdue),
         longest: overdue
             .iter()
             .take(EXAMPLES)
+            .filter_map(|&(c, _, _)| o.cases.get(c))
             .map(|c| OpenCase {
                 case_id: c.case_id.clone(),
                 stage: title(&c.stage),
@@ -1240,13 +1247,12 @@ fn case_list(
     title: &dyn Fn(&str) -> String,
     which: Cases,
 ) -> Option<CaseList> {
-    let chosen: Vec<&CaseReport> = match which {
+    let data = report.cases.data()?;
+    let chosen: Vec<u32> = match which {
         Cases::None => return None,
-        Cases::All => report.cases.iter().collect(),
-        Cases::Deviating => report
-            .cases
-            .iter()
-            .filter(|c| !c.deviations.is_empty())
+        Cases::All => (0..data.len() as u32).collect(),
+        Cases::Deviating => (0..data.len() as u32)
+            .filter(|&c| data.deviates(c as usize))
             .collect(),
     };
     if chosen.is_empty() {
@@ -1256,22 +1262,25 @@ fn case_list(
         Cases::Deviating => l.deviating_cases,
         _ => l.case_list,
     };
-    let cases = chosen.into_iter().map(|c| Case {
-        case_id: c.case_id.clone(),
-        first: title(&c.first),
-        last: title(&c.last),
-        fitness: c
-            .alignment_fitness
-            .map_or("—".to_string(), |f| format!("{f:.3}")),
-        deviations: Listed::new(
-            c.deviations.iter().map(|d| CaseDeviation {
-                kind: kind_label(l, d.kind),
-                from: d.from.as_deref().map(title),
-                to: title(&d.to),
-            }),
-            EXAMPLES,
-        ),
-    });
+    let cases = chosen
+        .into_iter()
+        .map(|c| data.case(c as usize))
+        .map(|c| Case {
+            case_id: c.case_id.clone(),
+            first: title(&c.first),
+            last: title(&c.last),
+            fitness: c
+                .alignment_fitness
+                .map_or("—".to_string(), |f| format!("{f:.3}")),
+            deviations: Listed::new(
+                c.deviations.iter().map(|d| CaseDeviation {
+                    kind: kind_label(l, d.kind),
+                    from: d.from.as_deref().map(title),
+                    to: title(&d.to),
+                }),
+                EXAMPLES,
+            ),
+        });
     Some(CaseList {
         heading,
         cases: Listed::new(cases, CASES_SHOWN),
