@@ -3,9 +3,11 @@
 //! of a log (numbering its own cases, stages, actors and roles, and its lines from 1); the
 //! [`Merger`] puts the chunks together in file order, so the log is the same however it was cut.
 
-use std::collections::HashMap;
+/// Hash maps over short strings with foldhash, several times faster than SipHash on them (no
+/// map here is keyed by anything an attacker could choose to collide more than a log's size).
+type HashMap<K, V> = std::collections::HashMap<K, V, hashbrown::DefaultHashBuilder>;
 
-use super::names::Interner;
+use super::names::{Interner, Names};
 use super::rows::{
     NONE, RawLog, Record, RejectReason, RejectedRow, RowWarning, Values, parse_amount,
 };
@@ -16,7 +18,7 @@ use super::timestamp::Timestamp;
 pub struct Collector<'p> {
     resolver: Resolver<'p>,
     default_offset_s: i32,
-    case_index: HashMap<Box<str>, u32>,
+    cases: Interner,
     actor_index: HashMap<Box<str>, u32>,
     role_index: HashMap<Box<str>, u32>,
     log: Part,
@@ -29,7 +31,7 @@ pub struct Part {
     pub rejected: Vec<RejectedRow>,
     pub warnings: Vec<RowWarning>,
     pub records: Vec<Record>,
-    pub case_ids: Vec<Box<str>>,
+    pub case_ids: Names,
     /// Unknown stage values, by slot after the SOP's stages.
     pub unknown_stages: Vec<Box<str>>,
     pub actors: Vec<Box<str>>,
@@ -56,9 +58,9 @@ impl<'p> Collector<'p> {
         Collector {
             resolver,
             default_offset_s,
-            case_index: HashMap::new(),
-            actor_index: HashMap::new(),
-            role_index: HashMap::new(),
+            cases: Interner::new(),
+            actor_index: HashMap::default(),
+            role_index: HashMap::default(),
             log: Part::default(),
         }
     }
@@ -136,7 +138,7 @@ impl<'p> Collector<'p> {
             });
             f64::NAN
         };
-        let case = intern(&mut self.case_index, &mut self.log.case_ids, case);
+        let case = self.cases.intern(case);
         // A second stage column (a formatted name beside a numeric id) is used when the first
         // names no stage of the SOP.
         let stage = match (
@@ -171,6 +173,7 @@ impl<'p> Collector<'p> {
     /// What was read, lines counted from the start of the chunk.
     pub fn finish(mut self) -> Part {
         self.log.unknown_stages = self.resolver.into_unknown();
+        self.log.case_ids = self.cases.into_names();
         self.log
     }
 }
@@ -192,9 +195,9 @@ impl Merger {
         Merger {
             known: known as u32,
             cases: Interner::new(),
-            unknown_index: HashMap::new(),
-            actor_index: HashMap::new(),
-            role_index: HashMap::new(),
+            unknown_index: HashMap::default(),
+            actor_index: HashMap::default(),
+            role_index: HashMap::default(),
             log: RawLog::default(),
         }
     }
@@ -228,11 +231,7 @@ impl Merger {
             w.line += shift;
             w
         }));
-        let cases: Vec<u32> = part
-            .case_ids
-            .into_iter()
-            .map(|c| self.cases.intern(&c))
-            .collect();
+        let cases: Vec<u32> = part.case_ids.iter().map(|c| self.cases.intern(c)).collect();
         let unknown: Vec<u32> = part
             .unknown_stages
             .into_iter()

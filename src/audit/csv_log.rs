@@ -239,5 +239,8 @@ fn is_blank(record: &ByteRecord) -> bool {
 
 /// A field as text; invalid UTF-8 is replaced rather than dropping the row.
 fn text(bytes: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }

@@ -128,9 +128,9 @@ impl EventLog {
 
 /// Builds the events of `raw`.
 ///
-/// The records are put in case order by counting (a case is the rank of its id), moved there
-/// in place, then each case sorted by time where the file has it out of order: no record is
-/// copied, so the memory is that of the records themselves.
+/// The records are put in case order by counting (a case is the rank of its id), one column at
+/// a time, then each case sorted by time where the file has it out of order: the memory is that
+/// of the records and one more column.
 pub fn build(raw: RawLog, process: &Process) -> EventLog {
     let known = process.len();
     let RawLog {
@@ -193,8 +193,7 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
             *s = unknown_slot[*s as usize - known];
         }
     }
-    let mut case_order: Vec<u32> = (0..cases as u32).collect();
-    case_order.sort_unstable_by(|&a, &b| case_ids[a as usize].cmp(&case_ids[b as usize]));
+    let case_order = sorted_order(&case_ids);
     let mut case_rank = vec![0u32; cases];
     for (rank, &c) in case_order.iter().enumerate() {
         case_rank[c as usize] = rank as u32;
@@ -223,25 +222,16 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
         a.0 = order[a.0 as usize];
     }
     amounts.sort_unstable_by_key(|a| a.0);
-    // Every record to its place, following the cycles of the permutation.
-    let mut target = order;
-    for i in 0..n {
-        loop {
-            let j = target[i] as usize;
-            if j == i {
-                break;
-            }
-            times.swap(i, j);
-            lines.swap(i, j);
-            stages.swap(i, j);
-            if has_actor {
-                actors.swap(i, j);
-            }
-            if has_role {
-                roles.swap(i, j);
-            }
-            target.swap(i, j);
-        }
+    // Every record to its place, a column at a time: each is written anew in case order and the
+    // old one dropped (a scatter is many times faster than following the permutation's cycles
+    // in place, and only one column is held twice at a time).
+    let target = order;
+    if !target.iter().enumerate().all(|(i, &t)| t as usize == i) {
+        times = scatter(times, &target);
+        lines = scatter(lines, &target);
+        stages = scatter(stages, &target);
+        actors = scatter(actors, &target);
+        roles = scatter(roles, &target);
     }
     drop(target);
     // Each case by (time, line): its rows are in file order, so by line already, and a stable
@@ -368,4 +358,78 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
     log.case_ids = Arc::new(sorted_ids);
     log.dropped.sort_by_key(|d| d.line);
     log
+}
+
+/// `column` with element `i` moved to `target[i]` (a permutation); an empty column stays empty.
+fn scatter<T: Copy + Default>(column: Vec<T>, target: &[u32]) -> Vec<T> {
+    if column.is_empty() {
+        return column;
+    }
+    let mut out = vec![T::default(); column.len()];
+    for (&t, &v) in target.iter().zip(&column) {
+        out[t as usize] = v;
+    }
+    out
+}
+
+/// The numbers of `ids` in the order of the strings: a sort on their first 16 bytes as two
+/// integers, the strings compared only where those are equal.
+fn sorted_order(ids: &Names) -> Vec<u32> {
+    let ascending = (1..ids.len()).all(|i| ids[i - 1] <= ids[i]);
+    if ascending {
+        return (0..ids.len() as u32).collect();
+    }
+    let prefix = |s: &str| {
+        let mut head = [0u8; 16];
+        let b = s.as_bytes();
+        let k = b.len().min(16);
+        head[..k].copy_from_slice(&b[..k]);
+        u128::from_be_bytes(head)
+    };
+    let mut keyed: Vec<(u128, u32)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (prefix(s), i as u32))
+        .collect();
+    keyed.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| ids[a.1 as usize].cmp(&ids[b.1 as usize]))
+    });
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_ids_are_ordered_as_strings_past_their_first_sixteen_bytes() {
+        let ids: Names = [
+            "006Hs00001AbCdE-b",
+            "006Hs00001AbCdE-a",
+            "006Hs00001AbCdE",
+            "",
+            "商机-乙",
+            "商机-甲",
+            "D-2",
+            "D-10",
+            "006Hs00001AbCdE\0",
+        ]
+        .into_iter()
+        .collect();
+        let order = sorted_order(&ids);
+        let got: Vec<&str> = order.iter().map(|&i| &ids[i as usize]).collect();
+        let mut want: Vec<&str> = ids.iter().collect();
+        want.sort();
+        assert_eq!(got, want);
+        let sorted: Names = want.into_iter().collect();
+        assert_eq!(sorted_order(&sorted), (0..9).collect::<Vec<u32>>());
+    }
+
+    #[test]
+    fn a_scatter_puts_each_element_at_its_target() {
+        let moved = scatter(vec!['a', 'b', 'c', 'd'], &[2, 0, 3, 1]);
+        assert_eq!(moved, ['b', 'd', 'a', 'c']);
+        assert!(scatter(Vec::<u32>::new(), &[1, 0]).is_empty());
+    }
 }
