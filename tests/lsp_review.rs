@@ -1,0 +1,145 @@
+//! The language server (and `sopc check`) on cases that once went wrong: a rename to a name a
+//! file importing the library defines, a suppression already above a block, a misspelt keyword
+//! that begins with a real one, messages that said their label twice, a clean `sopc.yaml`, an
+//! import of a file that does not exist.
+
+use serde_json::{Value, json};
+
+use crate::lsp_client::Client;
+use crate::support::{Project, repo};
+
+/// `text` with LSP edits (UTF-16 positions) applied.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| {
+        let line = p["line"].as_u64().unwrap() as usize;
+        let ch = p["character"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (i, c) in text[start..].char_indices() {
+            if units >= ch {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (a, b, t) in spans {
+        out.replace_range(a..b, t);
+    }
+    out
+}
+
+/// The code of each diagnostic.
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// The example in Chinese with one line changed.
+fn sales_with(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(repo().join("examples/sales/sales.sop")).unwrap();
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1)
+}
+
+fn sales_project(text: &str) -> Project {
+    let roles = std::fs::read_to_string(repo().join("examples/sales/shared/roles.sop")).unwrap();
+    Project::new()
+        .file("shared/roles.sop", &roles)
+        .file("sales.sop", text)
+}
+
+#[test]
+fn a_misspelt_keyword_that_starts_with_a_keyword_says_what_the_block_takes() {
+    for (from, to, word, meant) in [
+        ("    sla 3d", "    slaa 3d", "slaa", "sla"),
+        ("    sla 3d", "    slab 3d", "slab", "sla"),
+        ("    exit \"", "    exitt \"", "exitt", "exit"),
+        (
+            "  owner sales_director",
+            "  owners sales_director",
+            "owners",
+            "owner",
+        ),
+        (
+            "  version \"1.0\"",
+            "  versions \"1.0\"",
+            "versions",
+            "version",
+        ),
+        (
+            "  review quarterly",
+            "  review quarterlyy",
+            "quarterlyy",
+            "quarterly",
+        ),
+    ] {
+        let p = sales_project(&sales_with(from, to));
+        let run = p.run_code(&["check", "sales.sop"], 1);
+        let out = format!("{}{}", run.stdout, run.stderr);
+        assert!(!out.contains("something else"), "{to}: {out}");
+        assert!(out.contains(&format!("found `{word}`")), "{to}: {out}");
+        assert!(
+            out.contains(&format!("did you mean `{meant}`?")),
+            "{to}: {out}"
+        );
+        if meant != "quarterly" {
+            assert!(out.contains("an attribute such as"), "{to}: {out}");
+        }
+    }
+}
+
+#[test]
+fn lsp_a_misspelt_keyword_that_starts_with_a_keyword_has_a_quick_fix() {
+    let text = sales_with("    sla 3d", "    slaa 3d");
+    let p = sales_project(&text);
+    let root = p.path().canonicalize().unwrap();
+    let (mut c, _) = Client::start(p.path(), json!({}));
+    let u = c.open(&root.join("sales.sop"), &text);
+    let diags = c.diagnostics(&u);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "syntax")
+        .unwrap_or_else(|| panic!("{diags:?}"))
+        .clone();
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.contains("found `slaa`") && !message.contains("something else"),
+        "{message}"
+    );
+    let actions = c.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap_or("").contains("`sla`"))
+        .unwrap_or_else(|| panic!("{actions}"))
+        .clone();
+    let edits = fix["edit"]["changes"][&u]
+        .as_array()
+        .expect("edits")
+        .clone();
+    let applied = apply(&text, &edits);
+    assert_eq!(applied, sales_with("    sla 3d", "    sla 3d"));
+    c.replace(&u, 2, &applied);
+    let after = codes(&c.diagnostics(&u));
+    assert!(!after.contains(&"syntax".to_string()), "{after:?}");
+    assert_eq!(c.shutdown(), 0);
+}
