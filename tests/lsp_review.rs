@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::lsp_client::Client;
+use crate::lsp_client::{Client, uri};
 use crate::support::{Project, repo};
 
 /// `text` with LSP edits (UTF-16 positions) applied.
@@ -141,5 +141,46 @@ fn lsp_a_misspelt_keyword_that_starts_with_a_keyword_has_a_quick_fix() {
     c.replace(&u, 2, &applied);
     let after = codes(&c.diagnostics(&u));
     assert!(!after.contains(&"syntax".to_string()), "{after:?}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn lsp_messages_do_not_repeat_their_label() {
+    let p = Project::new().file("sopc.yaml", "rulez:\n  no-feedback: off\n");
+    let root = p.path().canonicalize().unwrap();
+    let (mut c, _) = Client::start(p.path(), json!({}));
+    let broken = c.open(&root.join("b.sop"), "sop s {\n  version “1.0”\n}\n");
+    let clean = "sop s \"S\" {\n  version \"1.0\"\n  owner r\n  review quarterly\n}\n\n\
+                 # sopc: allow(kpi-without-owner)\nrole r \"R\" {\n  responsibilities \"x\"\n}\n\n\
+                 pipeline p \"P\" {\n  stage a {\n    owner r\n    exit \"e\"\n    task t {\n      done_when \"d\"\n    }\n    -> b\n  }\n  stage b { terminal }\n}\n";
+    let good = c.open(&root.join("g.sop"), clean);
+    let mut messages: Vec<String> = Vec::new();
+    for u in [&broken, &good] {
+        for d in c.diagnostics(u) {
+            messages.push(d["message"].as_str().unwrap().to_string());
+        }
+    }
+    let cfg = uri(&root.join("sopc.yaml"));
+    for d in c.diagnostics(&cfg) {
+        messages.push(d["message"].as_str().unwrap().to_string());
+    }
+    let all = messages.join("\n");
+    for said in [
+        "expected a string",
+        "silences nothing",
+        "unknown key `rulez`",
+    ] {
+        assert!(all.contains(said), "{said} not in:\n{all}");
+    }
+    for twice in [
+        "(expected a string)",
+        "(silences nothing)",
+        "(unknown key)",
+        "(unexpected here)",
+    ] {
+        assert!(!all.contains(twice), "{twice} in:\n{all}");
+    }
+    // A label that says more than the message is kept.
+    assert!(all.contains("(by when must this be done?)"), "{all}");
     assert_eq!(c.shutdown(), 0);
 }
