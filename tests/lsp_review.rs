@@ -3,6 +3,8 @@
 //! that begins with a real one, messages that said their label twice, a clean `sopc.yaml`, an
 //! import of a file that does not exist.
 
+use std::path::Path;
+
 use serde_json::{Value, json};
 
 use crate::lsp_client::{Client, uri};
@@ -182,5 +184,81 @@ fn lsp_messages_do_not_repeat_their_label() {
     }
     // A label that says more than the message is kept.
     assert!(all.contains("(by when must this be done?)"), "{all}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+const LIBRARY: &str = "role rep \"销售代表\" {
+  responsibilities \"跟进线索\"
+}
+
+training basics \"基础\" {
+  for rep
+  when new_hire
+  duration 4h
+}
+";
+
+/// Whether a `publishDiagnostics` for `u` arrived before the answer to a request sent after
+/// the notification (the server handles messages in order), and with what.
+fn published_before_next_answer(c: &mut Client, u: &str) -> Option<Vec<Value>> {
+    c.notes.clear();
+    c.call("workspace/symbol", json!({"query": "zzz"}));
+    c.notes
+        .iter()
+        .rev()
+        .find(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == u)
+        .map(|n| n["params"]["diagnostics"].as_array().unwrap().clone())
+}
+
+fn open_yaml(c: &mut Client, path: &Path, text: &str) -> String {
+    let u = uri(path);
+    c.notes.clear();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": u, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    u
+}
+
+#[test]
+fn lsp_a_clean_sopc_yaml_gets_an_empty_list_on_open_and_on_every_change() {
+    let p = Project::new()
+        .file("sopc.yaml", "rules:\n  no-feedback: off\n")
+        .file("a.sop", LIBRARY);
+    let root = p.path().canonicalize().unwrap();
+    let (mut c, _) = Client::start(p.path(), json!({}));
+    // Nothing else open.
+    let cfg = open_yaml(
+        &mut c,
+        &root.join("sopc.yaml"),
+        "rules:\n  no-feedback: off\n",
+    );
+    let first = published_before_next_answer(&mut c, &cfg);
+    assert_eq!(first, Some(Vec::new()), "on open");
+    c.replace(&cfg, 2, "rules:\n  no-feedback: warning\n");
+    assert_eq!(
+        published_before_next_answer(&mut c, &cfg),
+        Some(Vec::new()),
+        "on a change"
+    );
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": cfg}}),
+    );
+    // With a document of the project open first.
+    let doc = c.open(&root.join("a.sop"), LIBRARY);
+    c.diagnostics(&doc);
+    let cfg = open_yaml(&mut c, &root.join("sopc.yaml"), "rules: {}\n");
+    assert_eq!(
+        published_before_next_answer(&mut c, &cfg),
+        Some(Vec::new()),
+        "on open beside a document"
+    );
+    c.replace(&cfg, 2, "rules:\n  unused-definition: off\n");
+    assert_eq!(
+        published_before_next_answer(&mut c, &cfg),
+        Some(Vec::new()),
+        "on a change beside a document"
+    );
     assert_eq!(c.shutdown(), 0);
 }
