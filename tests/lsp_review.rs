@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::lsp_client::{Client, uri};
+use crate::lsp_client::{Client, pos, uri};
 use crate::support::{Project, repo};
 
 /// `text` with LSP edits (UTF-16 positions) applied.
@@ -260,5 +260,31 @@ fn lsp_a_clean_sopc_yaml_gets_an_empty_list_on_open_and_on_every_change() {
         Some(Vec::new()),
         "on a change beside a document"
     );
+    assert_eq!(c.shutdown(), 0);
+}
+
+fn at(u: &str, text: &str, needle: &str, nth: usize) -> Value {
+    json!({"textDocument": {"uri": u}, "position": pos(text, needle, nth, false)})
+}
+
+#[test]
+fn lsp_definition_of_an_import_of_a_missing_file_is_none() {
+    let p = Project::new()
+        .file("sopc.yaml", "rules: {}\n")
+        .file("shared/roles.sop", LIBRARY);
+    let root = p.path().canonicalize().unwrap();
+    let (mut c, _) = Client::start(p.path(), json!({}));
+    let text = "import \"nonexist.sop\"\nimport \"shared/roles.sop\"\nimport \"draft.sop\"\n";
+    let u = c.open(&root.join("main.sop"), text);
+    c.diagnostics(&u);
+    let missing = c.call("textDocument/definition", at(&u, text, "nonexist", 0));
+    assert!(missing.is_null(), "{missing}");
+    let found = c.call("textDocument/definition", at(&u, text, "roles", 0));
+    assert_eq!(found["uri"], uri(&root.join("shared/roles.sop")), "{found}");
+    // A buffer open in the editor, not saved yet, is there to go to.
+    let draft = c.open(&root.join("draft.sop"), "role d {\n}\n");
+    c.diagnostics(&draft);
+    let found = c.call("textDocument/definition", at(&u, text, "draft", 0));
+    assert_eq!(found["uri"], draft, "{found}");
     assert_eq!(c.shutdown(), 0);
 }

@@ -494,8 +494,8 @@ pub(crate) fn definition(
     p: GotoDefinitionParams,
 ) -> Result<Option<GotoDefinitionResponse>, Failure> {
     let pos = p.text_document_position_params;
-    if let Some(loc) = import_at(server, &pos)? {
-        return Ok(Some(GotoDefinitionResponse::Scalar(loc)));
+    if let Some(found) = import_at(server, &pos)? {
+        return Ok(found.map(GotoDefinitionResponse::Scalar));
     }
     if let Some(found) = tolerant_at(server, &pos)? {
         let Some(name) = found else { return Ok(None) };
@@ -527,11 +527,13 @@ pub(crate) fn definition(
     ))))
 }
 
-/// The file an `import` under the cursor names.
+/// The file an `import` under the cursor names: `None` when the cursor is on no import,
+/// `Some(None)` when the file it names exists neither on disk nor as an open buffer (an editor
+/// would open an empty buffer for it).
 fn import_at(
     server: &Server,
     pos: &TextDocumentPositionParams,
-) -> Result<Option<Location>, Failure> {
+) -> Result<Option<Option<Location>>, Failure> {
     let (key, offset) = cursor(server, pos)?;
     let doc = &server.docs[&key];
     let Ok(ast) = syntax::parse(&doc.text) else {
@@ -545,10 +547,13 @@ fn import_at(
             let dir = key.parent().unwrap_or(Path::new("/"));
             let target = normalize(&dir.join(&i.path.value));
             let target = crate::model::overlay_key(&target);
-            return Ok(Some(Location::new(
+            if !server.docs.contains_key(&target) && !target.is_file() {
+                return Ok(Some(None));
+            }
+            return Ok(Some(Some(Location::new(
                 server.uri_of(&target),
                 Range::default(),
-            )));
+            ))));
         }
     }
     Ok(None)
