@@ -288,3 +288,76 @@ fn lsp_definition_of_an_import_of_a_missing_file_is_none() {
     assert_eq!(found["uri"], draft, "{found}");
     assert_eq!(c.shutdown(), 0);
 }
+
+const SUPPRESSED: &str = "role r \"R\" {
+  responsibilities \"x\"
+}
+
+pipeline p \"P\" {
+  start a
+  stage a {
+    owner r
+    sla 2d
+    exit \"e\"
+    # sopc: allow(task-without-due) -- set per deal
+    task t \"T\" {
+      owner r
+    }
+    -> b
+  }
+  stage b { terminal }
+}
+";
+
+#[test]
+fn lsp_allow_adds_the_check_to_the_suppression_already_above_the_block() {
+    let p = Project::new().file(
+        "sopc.yaml",
+        "rules:\n  no-feedback: off\n  missing-header: off\n",
+    );
+    let root = p.path().canonicalize().unwrap();
+    let (mut c, _) = Client::start(p.path(), json!({}));
+    let u = c.open(&root.join("a.sop"), SUPPRESSED);
+    let diags = c.diagnostics(&u);
+    assert!(
+        !codes(&diags).contains(&"task-without-due".to_string()),
+        "{diags:?}"
+    );
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "task-without-done-criteria")
+        .unwrap_or_else(|| panic!("{diags:?}"))
+        .clone();
+    let actions = c.call(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let allow = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "allow `task-without-done-criteria` for this block")
+        .unwrap_or_else(|| panic!("{actions}"))
+        .clone();
+    let edits = allow["edit"]["changes"][&u]
+        .as_array()
+        .expect("edits")
+        .clone();
+    let applied = apply(SUPPRESSED, &edits);
+    assert!(
+        applied.contains(
+            "    # sopc: allow(task-without-due, task-without-done-criteria) -- set per deal\n    task t"
+        ),
+        "{applied}"
+    );
+    c.replace(&u, 2, &applied);
+    let after = codes(&c.diagnostics(&u));
+    for gone in [
+        "task-without-due",
+        "task-without-done-criteria",
+        "unused-suppression",
+    ] {
+        assert!(!after.contains(&gone.to_string()), "{gone}: {after:?}");
+    }
+    assert_eq!(c.shutdown(), 0);
+}
