@@ -361,3 +361,64 @@ fn lsp_allow_adds_the_check_to_the_suppression_already_above_the_block() {
     }
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn lsp_rename_refuses_a_name_that_a_file_importing_the_library_defines() {
+    let p = Project::new()
+        .file("sopc.yaml", "rules: {}\n")
+        .file("shared/roles.sop", LIBRARY)
+        // Imports the library and defines `客服` itself.
+        .file(
+            "other.sop",
+            "import \"shared/roles.sop\"\n\nrole 客服 \"客服专员\" {\n  responsibilities \"接待\"\n  reports_to rep\n}\n",
+        )
+        // Reads the library through `mid.sop`, and a training `advanced` from `extra.sop`.
+        .file("mid.sop", "import \"shared/roles.sop\"\n")
+        .file("extra.sop", "training advanced \"进阶\" {\n  when ongoing\n}\n")
+        .file(
+            "top.sop",
+            "import \"mid.sop\"\nimport \"extra.sop\"\n\nrole boss {\n  responsibilities \"x\"\n}\n",
+        );
+    let root = p.path().canonicalize().unwrap();
+    let (mut c, _) = Client::start(p.path(), json!({}));
+    let lib = c.open(&root.join("shared/roles.sop"), LIBRARY);
+    c.diagnostics(&lib);
+
+    let r = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": lib}, "position": pos(LIBRARY, "rep \"", 0, false),
+               "newName": "客服"}),
+    );
+    let msg = r["error"]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"));
+    assert!(
+        msg.contains("`客服`") && msg.contains("`other.sop` line 3"),
+        "{msg}"
+    );
+
+    // Through an import of an import, the clash in a third file.
+    let r = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": lib}, "position": pos(LIBRARY, "basics", 0, false),
+               "newName": "advanced"}),
+    );
+    let msg = r["error"]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"));
+    assert!(
+        msg.contains("`extra.sop` line 1") && msg.contains("`top.sop`"),
+        "{msg}"
+    );
+
+    // A free name is renamed in the library and in the file that imports it.
+    let r = c.call(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": lib}, "position": pos(LIBRARY, "rep \"", 0, false),
+               "newName": "销售员"}),
+    );
+    let changes = r["changes"].as_object().expect("changes");
+    assert!(changes.contains_key(&lib), "{r}");
+    assert!(changes.contains_key(&uri(&root.join("other.sop"))), "{r}");
+    assert_eq!(c.shutdown(), 0);
+}
