@@ -29,6 +29,7 @@ mod lsp;
 mod lsp_client;
 mod lsp_nvim;
 mod lsp_reparse;
+mod lsp_review;
 mod lsp_tolerant;
 mod lsp_untitled;
 mod lsp_workspace;

@@ -182,6 +182,7 @@ fn lsp_diagnostics_follow_unsaved_imports_and_config() {
     let cfg_path = root.join("sopc.yaml");
     let cfg = c.open(&cfg_path, "rules:\n  no-feedback: off\n");
     assert_eq!(c.diagnostics(&main), Vec::<Value>::new());
+    assert_eq!(c.diagnostics(&cfg), Vec::<Value>::new(), "clean on open");
     c.replace(
         &cfg,
         2,

@@ -7,7 +7,7 @@ use lsp_types::*;
 
 use super::diagnostics::{self, LineCache};
 use super::{Failure, Server, failure, file_id};
-use crate::diag::{Applicability, Loc};
+use crate::diag::{Applicability, FileId, Loc};
 use crate::driver::Finding;
 use crate::lint::RuleId;
 use crate::syntax::{self, Block, BlockKind, Item, Span};
@@ -104,26 +104,50 @@ pub(crate) fn code_actions(
                 false,
             ));
         }
-        // "allow `RULE` for this block": a suppression comment above the innermost block.
+        // "allow `RULE` for this block": a suppression comment above the innermost block, or
+        // the rule added to the one already there (only the line directly above counts).
         if !matches!(f.diag.rule, RuleId::Syntax | RuleId::UnusedSuppression)
             && let Some(ast) = &ast
             && let Some(block) = innermost(ast, span, |_| true)
         {
             let rule = f.diag.rule.name();
-            let indent = indentation(&text, block.span.start);
-            let line_start = block.span.start - indent.len();
-            let at = Loc::new(fid, Span::new(line_start, line_start));
+            let edit = match allow_above(&result.db, fid, block.span) {
+                Some(last) => (
+                    Loc::new(fid, Span::new(last.end, last.end)),
+                    format!(", {rule}"),
+                ),
+                None => {
+                    let indent = indentation(&text, block.span.start);
+                    let line_start = block.span.start - indent.len();
+                    (
+                        Loc::new(fid, Span::new(line_start, line_start)),
+                        format!("{indent}# sopc: allow({rule})\n"),
+                    )
+                }
+            };
             out.push(quick_fix(
                 server,
                 &mut cache,
                 format!("allow `{rule}` for this block"),
-                &[(at, format!("{indent}# sopc: allow({rule})\n"))],
+                &[edit],
                 diag,
                 false,
             ));
         }
     }
     Ok(Some(out))
+}
+
+/// The span of the last check named by the `# sopc: allow(...)` comment on the line directly
+/// above the block at `block`, when there is one.
+fn allow_above(db: &crate::model::SourceDb, file: FileId, block: Span) -> Option<Span> {
+    let lines = &db.get(file).lines;
+    let (sups, _) = crate::lint::suppress::collect_in(db, [file]);
+    sups.iter()
+        .filter(|s| s.block.is_some())
+        .find(|s| lines.line_of(s.span.start) + 1 == lines.line_of(block.start))
+        .and_then(|s| s.rules.last())
+        .map(|(_, span)| *span)
 }
 
 /// The innermost block holding `span` that `want` accepts.

@@ -78,7 +78,7 @@ pub(crate) fn convert(server: &Server, cache: &mut LineCache, f: &Finding) -> Di
         None => (d.message.clone(), d.help.clone()),
     };
     if let Some(label) = &d.label
-        && !label.is_empty()
+        && !repeats(&message, label)
     {
         message.push_str(&format!(" ({label})"));
     }
@@ -114,6 +114,15 @@ pub(crate) fn convert(server: &Server, cache: &mut LineCache, f: &Finding) -> Di
         tags,
         data: None,
     }
+}
+
+/// Whether the primary label of a finding says nothing the message does not: the range marks
+/// the place already, so "unknown key `x` (unknown key)" would say it twice, and "here" or
+/// "unexpected here" only points.
+fn repeats(message: &str, label: &str) -> bool {
+    let label = label.trim().trim_end_matches('?').to_lowercase();
+    let core = label.strip_suffix("here").unwrap_or(&label).trim();
+    core.is_empty() || core == "unexpected" || message.to_lowercase().contains(core)
 }
 
 /// What to say of an import in a buffer that has no file: relative to nothing, it cannot be

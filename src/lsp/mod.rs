@@ -446,7 +446,7 @@ impl Server {
                 self.check_and_publish(&key);
             }
         }
-        self.publish_configs();
+        self.publish_configs(None);
     }
 
     /// After `key` changed (opened, edited, closed): checks and publishes it and every open
@@ -478,7 +478,9 @@ impl Server {
         for d in todo {
             self.check_and_publish(&d);
         }
-        self.publish_configs();
+        // An open `sopc.yaml` hears about every change of its own, an empty list when clean.
+        let own = (is_config(key) && self.docs.contains_key(key)).then_some(key);
+        self.publish_configs(own);
     }
 
     fn check_and_publish(&mut self, key: &Path) {
@@ -503,8 +505,9 @@ impl Server {
     }
 
     /// Publishes the findings in every `sopc.yaml` the open documents read, and clears the
-    /// ones that have none any more.
-    fn publish_configs(&mut self) {
+    /// ones that have none any more; `own`, a `sopc.yaml` just opened or edited, is published
+    /// even when it has none and had none.
+    fn publish_configs(&mut self, own: Option<&Path>) {
         let mut by_file: HashMap<PathBuf, Vec<lsp_types::Diagnostic>> = HashMap::new();
         let results: Vec<Arc<DocumentResult>> = self
             .results
@@ -535,11 +538,14 @@ impl Server {
         for p in stale {
             by_file.insert(p, Vec::new());
         }
+        if let Some(own) = own {
+            by_file.entry(own.to_path_buf()).or_default();
+        }
         let mut paths: Vec<PathBuf> = by_file.keys().cloned().collect();
         paths.sort();
         for p in paths {
             let diags = by_file.remove(&p).unwrap_or_default();
-            if diags.is_empty() && !self.yaml_published.contains(&p) {
+            if diags.is_empty() && !self.yaml_published.contains(&p) && Some(p.as_path()) != own {
                 continue;
             }
             if diags.is_empty() {

@@ -494,8 +494,8 @@ pub(crate) fn definition(
     p: GotoDefinitionParams,
 ) -> Result<Option<GotoDefinitionResponse>, Failure> {
     let pos = p.text_document_position_params;
-    if let Some(loc) = import_at(server, &pos)? {
-        return Ok(Some(GotoDefinitionResponse::Scalar(loc)));
+    if let Some(found) = import_at(server, &pos)? {
+        return Ok(found.map(GotoDefinitionResponse::Scalar));
     }
     if let Some(found) = tolerant_at(server, &pos)? {
         let Some(name) = found else { return Ok(None) };
@@ -527,11 +527,13 @@ pub(crate) fn definition(
     ))))
 }
 
-/// The file an `import` under the cursor names.
+/// The file an `import` under the cursor names: `None` when the cursor is on no import,
+/// `Some(None)` when the file it names exists neither on disk nor as an open buffer (an editor
+/// would open an empty buffer for it).
 fn import_at(
     server: &Server,
     pos: &TextDocumentPositionParams,
-) -> Result<Option<Location>, Failure> {
+) -> Result<Option<Option<Location>>, Failure> {
     let (key, offset) = cursor(server, pos)?;
     let doc = &server.docs[&key];
     let Ok(ast) = syntax::parse(&doc.text) else {
@@ -545,10 +547,13 @@ fn import_at(
             let dir = key.parent().unwrap_or(Path::new("/"));
             let target = normalize(&dir.join(&i.path.value));
             let target = crate::model::overlay_key(&target);
-            return Ok(Some(Location::new(
+            if !server.docs.contains_key(&target) && !target.is_file() {
+                return Ok(Some(None));
+            }
+            return Ok(Some(Some(Location::new(
                 server.uri_of(&target),
                 Range::default(),
-            )));
+            ))));
         }
     }
     Ok(None)
@@ -786,15 +791,41 @@ pub(crate) fn rename(
     if new == occ.name {
         return Ok(Some(WorkspaceEdit::default()));
     }
-    if let Some(m) = &result.model
-        && let Some(what) = collides(m, path, &new)
-    {
-        return Err(failure(format!(
-            "a {} named `{new}` already exists ({what}): choose another name",
-            def.kind.keyword()
-        )));
-    }
     let (key, _) = cursor(server, &pos)?;
+    if let Some(m) = &result.model
+        && let Some(taken) = collides(m, path, &new)
+    {
+        let at = def_place(server, &result.db, &taken.loc);
+        return Err(failure(match path.kind {
+            Kind::Stage | Kind::Task => format!(
+                "a {} named `{new}` already exists in pipeline `{}` ({at}): choose another name",
+                def.kind.keyword(),
+                m.pipelines[path.a].def.id
+            ),
+            _ => format!(
+                "a {} named `{new}` already exists ({at}): choose another name",
+                def.kind.keyword()
+            ),
+        }));
+    }
+    if !matches!(def.kind, Kind::Stage | Kind::Task)
+        && let Some((importer, clash)) = collides_in_importers(server, &key, &def, &new)
+    {
+        let kind = def.kind.keyword();
+        let (at, line) = clash;
+        let defined_in = shown_path(server, &def.file);
+        return Err(failure(if at == importer {
+            format!(
+                "a {kind} named `{new}` already exists (`{at}` line {line}), and `{at}` imports `{defined_in}`, where `{}` is defined: choose another name",
+                occ.name
+            )
+        } else {
+            format!(
+                "a {kind} named `{new}` already exists (`{at}` line {line}), and `{importer}` reads both it and `{defined_in}`, where `{}` is defined: choose another name",
+                occ.name
+            )
+        }));
+    }
     #[allow(
         clippy::mutable_key_type,
         reason = "the type of `WorkspaceEdit::changes`"
@@ -821,28 +852,135 @@ pub(crate) fn rename(
     }))
 }
 
-/// Where `name` is already taken in the namespace of the definition at `p`.
-fn collides(m: &Model, p: Path3, name: &str) -> Option<String> {
-    let taken = match p.kind {
-        Kind::Role => m.role_index.contains_key(name),
-        Kind::Goal => m.goal_index.contains_key(name),
-        Kind::Kpi => m.kpi_index.contains_key(name),
-        Kind::Training => m.training_index.contains_key(name),
-        Kind::Strategy => m.strategies.iter().any(|s| s.def.id == name),
-        Kind::Feedback => m.feedbacks.iter().any(|s| s.def.id == name),
-        Kind::Pipeline => m.pipelines.iter().any(|s| s.def.id == name),
-        Kind::Stage => m.pipelines[p.a].stages.iter().any(|s| s.def.id == name),
+/// The definition that already takes `name` in the namespace of the definition at `p`.
+fn collides<'m>(m: &'m Model, p: Path3, name: &str) -> Option<&'m crate::model::Def> {
+    match p.kind {
+        Kind::Stage => m.pipelines[p.a]
+            .stages
+            .iter()
+            .map(|s| &s.def)
+            .find(|d| d.id == name),
         Kind::Task => m.pipelines[p.a]
             .stages
             .iter()
             .flat_map(|s| &s.tasks)
-            .any(|t| t.def.id == name),
-        Kind::Sop => false,
-    };
-    taken.then(|| match p.kind {
-        Kind::Stage | Kind::Task => format!("in pipeline `{}`", m.pipelines[p.a].def.id),
-        _ => "in this document or its imports".to_string(),
-    })
+            .map(|t| &t.def)
+            .find(|d| d.id == name),
+        kind => defined(m, kind, name),
+    }
+}
+
+/// The definition of the kind `kind` (one of the namespaces of a whole document) called `name`
+/// in `m`.
+fn defined<'m>(m: &'m Model, kind: Kind, name: &str) -> Option<&'m crate::model::Def> {
+    match kind {
+        Kind::Role => m.role_index.get(name).map(|&i| &m.roles[i].def),
+        Kind::Goal => m.goal_index.get(name).map(|&i| &m.goals[i].def),
+        Kind::Kpi => m.kpi_index.get(name).map(|&i| &m.kpis[i].def),
+        Kind::Training => m.training_index.get(name).map(|&i| &m.trainings[i].def),
+        Kind::Strategy => m.strategies.iter().map(|x| &x.def).find(|d| d.id == name),
+        Kind::Feedback => m.feedbacks.iter().map(|x| &x.def).find(|d| d.id == name),
+        Kind::Pipeline => m.pipelines.iter().map(|x| &x.def).find(|d| d.id == name),
+        Kind::Stage | Kind::Task | Kind::Sop => None,
+    }
+}
+
+/// "`shared/roles.sop` line 3": where a definition is, its file shown from the workspace folder.
+fn def_place(server: &Server, db: &crate::model::SourceDb, loc: &crate::diag::Loc) -> String {
+    let (file, line) = file_and_line(server, db, loc);
+    format!("`{file}` line {line}")
+}
+
+/// The file of a place, shown from the workspace folder, and its line (from 1).
+fn file_and_line(
+    server: &Server,
+    db: &crate::model::SourceDb,
+    loc: &crate::diag::Loc,
+) -> (String, usize) {
+    let src = db.get(loc.file);
+    let line = src.lines.line_of(loc.span.start) + 1;
+    (shown_path(server, &src.canonical), line)
+}
+
+/// A path as a user reads it: from the workspace folder that holds it, else whole.
+fn shown_path(server: &Server, path: &Path) -> String {
+    server
+        .roots
+        .iter()
+        .filter_map(|r| path.strip_prefix(r).ok())
+        .min_by_key(|p| p.components().count())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// A definition called `name` of the kind of `def` in a document that also sees `def`: the
+/// file that defines `def` and every file of the workspace that imports it, directly or
+/// through other files. The document (shown) and where the clashing definition is (its file
+/// shown, and its line).
+fn collides_in_importers(
+    server: &mut Server,
+    key: &Path,
+    def: &DefKey,
+    name: &str,
+) -> Option<(String, (String, usize))> {
+    for doc in importers(server, key, &def.file) {
+        if doc == key {
+            // Its own model was asked already.
+            continue;
+        }
+        let open = server.docs.contains_key(&doc);
+        let found = server.analysis(&doc).ok().and_then(|(result, _)| {
+            let m = result.model.as_ref()?;
+            let taken = defined(m, def.kind, name)?;
+            Some((
+                shown_path(server, &doc),
+                file_and_line(server, &result.db, &taken.loc),
+            ))
+        });
+        if !open {
+            server.forget(&doc);
+        }
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// `file` and the `.sop` files of the workspace folder of `key` that import it, directly or
+/// through other files, read from their current texts (which need not parse).
+fn importers(server: &Server, key: &Path, file: &Path) -> Vec<PathBuf> {
+    let files = server.workspace_files(key);
+    let mut imported_by: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+    for f in &files {
+        let Some(text) = text_of(server, f) else {
+            continue;
+        };
+        if !text.contains("import") {
+            continue;
+        }
+        let toks = lex::tokens(&text);
+        let dir = f.parent().unwrap_or(Path::new("/"));
+        for i in lex::imports(&text, &toks) {
+            if i.is_empty() || Path::new(&i).has_root() {
+                continue;
+            }
+            let target = overlay_key(&normalize(&dir.join(i)));
+            imported_by.entry(target).or_default().push(f.clone());
+        }
+    }
+    let mut out = vec![file.to_path_buf()];
+    let mut i = 0;
+    while i < out.len() {
+        for by in imported_by.get(&out[i]).into_iter().flatten() {
+            if !out.contains(by) {
+                out.push(by.clone());
+            }
+        }
+        i += 1;
+    }
+    out
 }
 
 fn symbol_kind(kind: BlockKind) -> SymbolKind {

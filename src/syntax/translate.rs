@@ -50,7 +50,7 @@ fn value_phrase(rule: Rule) -> Option<&'static str> {
 fn value_after(keyword: &str) -> Option<&'static str> {
     match keyword {
         "sla" | "due" | "duration" | "every" => value_phrase(Rule::duration),
-        "reviewed" => value_phrase(Rule::date),
+        "reviewed" | "by" => value_phrase(Rule::date),
         _ => None,
     }
 }
@@ -66,6 +66,16 @@ fn previous_word(text: &str, pos: usize) -> &str {
         .map_or(before.len(), |(i, _)| i);
     &before[start..]
 }
+
+/// The cadences written as one word (`named_cadence` in the grammar).
+const NAMED_CADENCES: &[&str] = &[
+    "daily",
+    "weekly",
+    "biweekly",
+    "monthly",
+    "quarterly",
+    "yearly",
+];
 
 const KEYWORDS_AT_TOP: &[&str] = &[
     "import", "sop", "goal", "strategy", "role", "pipeline", "training", "kpi", "feedback",
@@ -297,16 +307,26 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
         let word_start = text[..pos]
             .char_indices()
             .rev()
-            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .take_while(|(_, c)| c.is_alphanumeric() || matches!(c, '_' | '-' | '%'))
             .last()
             .map_or(pos, |(i, _)| i);
         // A character typed in place of ASCII right after a word (`销售代表｛`) is the one to name.
         let odd_char = ascii_for(&rest[..found_len(rest)]).is_some();
+        if word_start < pos
+            && !odd_char
+            && let Some(err) = keyword_prefix(text, word_start, pos)
+        {
+            return err;
+        }
         if word_start < pos && !odd_char {
             if expected.is_empty()
                 && let Some(phrase) = value_after(previous_word(text, word_start))
             {
                 expected.push(phrase.to_string());
+            }
+            // `>= 30%x`: the number of a comparison.
+            if expected.is_empty() && text[..word_start].trim_end().ends_with(['=', '>', '<']) {
+                expected.push(value_phrase(Rule::number).unwrap_or_default().to_string());
             }
             if expected.is_empty() {
                 expected.push("something else".to_string());
@@ -368,6 +388,66 @@ pub(crate) fn from_pest(text: &str, err: pest::error::Error<Rule>) -> SyntaxErro
         *s = suggestion;
     }
     err
+}
+
+/// A word that starts with a keyword and goes on (`slaa`, `exitt`, `owners`): the grammar read
+/// the keyword and failed on the letter after it, so its trace says what may follow the keyword,
+/// not what may stand where the word is. The text is read again with the word taken out, which
+/// fails where the word starts and names what the block takes there; the error is then about
+/// the word, with the keyword it is closest to.
+fn keyword_prefix(text: &str, start: usize, pos: usize) -> Option<SyntaxError> {
+    let prefix = &text[start..pos];
+    if !prefix.chars().all(|c| c.is_alphabetic() || c == '_')
+        || !text[pos..].starts_with(unicode_ident::is_xid_continue)
+    {
+        return None;
+    }
+    let len = found_len(&text[start..]);
+    let word = &text[start..start + len];
+    // A character no rule of the grammar starts with, and no odd character the translation
+    // names on its own.
+    let mut variant = String::with_capacity(text.len());
+    variant.push_str(&text[..start]);
+    variant.push('\u{0}');
+    variant.push_str(&text[start + len..]);
+    let mut err = super::parser::parse(&variant).err()?;
+    if err.span.start != start {
+        return None;
+    }
+    let SyntaxErrorKind::Unexpected {
+        expected,
+        found,
+        allowed,
+        suggestion,
+        ..
+    } = &mut err.kind
+    else {
+        return None;
+    };
+    if expected.iter().any(|e| e == "something else") {
+        return None;
+    }
+    *found = format!("`{word}`");
+    // The attributes the block takes; in a value, the keywords it may be (`new_hire`, `weekly`).
+    let mut words: Vec<String> = allowed.clone();
+    if words.is_empty() {
+        for e in expected.iter() {
+            if let Some(w) = e.strip_prefix('`').and_then(|e| e.strip_suffix('`'))
+                && w.chars().all(|c| c.is_alphabetic() || c == '_')
+            {
+                words.push(w.to_string());
+            }
+        }
+        if expected
+            .iter()
+            .any(|e| Some(e.as_str()) == value_phrase(Rule::cadence))
+        {
+            words.extend(NAMED_CADENCES.iter().map(|c| c.to_string()));
+        }
+    }
+    *suggestion = crate::suggest::did_you_mean(word, words.iter().map(String::as_str));
+    err.span = Span::new(start, start + len);
+    Some(err)
 }
 
 fn unexpected(
