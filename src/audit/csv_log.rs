@@ -100,8 +100,7 @@ pub(super) fn rows(
     layout: &Layout,
     collector: &mut Collector,
 ) -> Result<(), LogError> {
-    let mut reader = reader(data, layout.delimiter);
-    let mut record = ByteRecord::new();
+    let mut record = Records::new(data, start, layout.delimiter);
     let mut lines = Lines::of_chunk(data, start);
     if layout.at(Field::Amount).is_some() {
         collector.set_has_amount();
@@ -116,21 +115,19 @@ pub(super) fn rows(
         collector.set_has_role();
     }
     let mut header_seen = !header;
-    let at = |f: Field| layout.at(f);
+    let columns = Field::ALL.map(|f| layout.at(f));
     let filter = layout.filter.as_ref();
     let wide = &layout.wide;
     let width = layout.width;
-    while next(&mut reader, &mut record)? {
-        let start = record.position().map_or(0, csv::Position::byte);
-        let line = lines.line_of(start);
-        if is_blank(&record) {
+    while let Some(start) = record.next() {
+        let line = lines.line_of(start as u64);
+        if record.is_blank() {
             continue;
         }
         if !header_seen {
             header_seen = true;
             continue;
         }
-        let get = |f: Field| at(f).map(|i| text(record.get(i).unwrap_or_default()));
         if let Some((column, value)) = filter
             && record.len() == width
             && column.is_some_and(|i| text(record.get(i).unwrap_or_default()).trim() != *value)
@@ -142,7 +139,8 @@ pub(super) fn rows(
             collector.reject(line, RejectReason::FieldCount, Some(record.len()));
             continue;
         }
-        let [case, stage, time, amount, actor, role, _, stage_alt] = Field::ALL.map(get);
+        let [case, stage, time, amount, actor, role, _, stage_alt] =
+            columns.map(|at| at.map(|i| text(record.get(i).unwrap_or_default())));
         let values = Values {
             case: or_empty(&case),
             amount: or_empty(&amount),
@@ -242,5 +240,180 @@ fn text(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Cow::Borrowed(s),
         Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// The records of one chunk, each with the offset it starts at. A line without a quote is split
+/// at the delimiter, which is what RFC 4180 reading makes of it; any other record is read by
+/// csv-core, with the `csv` crate's settings (`"` quotes, doubled inside a field; `\r`, `\n` or
+/// `\r\n` ends a record). Empty lines are skipped, as the `csv` crate skips them.
+struct Records<'a> {
+    data: &'a [u8],
+    at: usize,
+    delimiter: u8,
+    core: csv_core::Reader,
+    /// A quoted record's fields, unquoted, end to end; `ends` says where each ends.
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    /// The current record's fields: ranges of `data`, or of `out` when `quoted`.
+    spans: Vec<(usize, usize)>,
+    quoted: bool,
+}
+
+impl<'a> Records<'a> {
+    fn new(data: &'a [u8], start: bool, delimiter: u8) -> Self {
+        let bom = usize::from(start && data.starts_with(b"\xEF\xBB\xBF")) * 3;
+        Records {
+            data,
+            at: bom,
+            delimiter,
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            out: vec![0; 1024],
+            ends: vec![0; 32],
+            spans: Vec::new(),
+            quoted: false,
+        }
+    }
+
+    /// Reads the next record; the offset of its first byte, `None` at the end of the chunk.
+    fn next(&mut self) -> Option<usize> {
+        while self.at < self.data.len() && matches!(self.data[self.at], b'\r' | b'\n') {
+            self.at += 1;
+        }
+        if self.at >= self.data.len() {
+            return None;
+        }
+        let start = self.at;
+        let rest = &self.data[start..];
+        let end = memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len());
+        let line = &rest[..end];
+        self.spans.clear();
+        if memchr::memchr(b'"', line).is_none() {
+            self.quoted = false;
+            let mut from = 0;
+            for i in memchr::memchr_iter(self.delimiter, line) {
+                self.spans.push((start + from, start + i));
+                from = i + 1;
+            }
+            self.spans.push((start + from, start + end));
+            self.at = start + end;
+        } else {
+            self.quoted = true;
+            self.at = start + self.quoted_record(rest);
+        }
+        Some(start)
+    }
+
+    /// Reads the record at the start of `input` with csv-core; the bytes it took.
+    fn quoted_record(&mut self, mut input: &[u8]) -> usize {
+        use csv_core::ReadRecordResult;
+        self.core.reset();
+        let (mut taken, mut out, mut ends) = (0, 0, 0);
+        loop {
+            let (result, nin, nout, nend) =
+                self.core
+                    .read_record(input, &mut self.out[out..], &mut self.ends[ends..]);
+            input = &input[nin..];
+            taken += nin;
+            out += nout;
+            ends += nend;
+            match result {
+                // All of it was read: the next call, with nothing, ends the record.
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => self.out.resize(self.out.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                ReadRecordResult::Record | ReadRecordResult::End => break,
+            }
+        }
+        let mut from = 0;
+        for &end in &self.ends[..ends] {
+            self.spans.push((from, end));
+            from = end;
+        }
+        taken
+    }
+
+    /// Number of fields.
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Field `i`.
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        let &(from, to) = self.spans.get(i)?;
+        Some(match self.quoted {
+            true => &self.out[from..to],
+            false => &self.data[from..to],
+        })
+    }
+
+    /// A line holding only white space.
+    fn is_blank(&self) -> bool {
+        self.len() == 1 && text(self.get(0).unwrap_or_default()).trim().is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The records the `csv` crate reads, with where each starts once blank lines are skipped.
+    fn by_csv(data: &[u8], delimiter: u8) -> Vec<(usize, Vec<Vec<u8>>)> {
+        let mut reader = reader(data, delimiter);
+        let mut record = ByteRecord::new();
+        let mut out = Vec::new();
+        while next(&mut reader, &mut record).expect("a slice reads") {
+            let mut at = record.position().map_or(0, csv::Position::byte) as usize;
+            while at < data.len() && matches!(data[at], b'\r' | b'\n') {
+                at += 1;
+            }
+            out.push((at, record.iter().map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    fn by_records(data: &[u8], delimiter: u8) -> Vec<(usize, Vec<Vec<u8>>)> {
+        let mut records = Records::new(data, true, delimiter);
+        let mut out = Vec::new();
+        while let Some(start) = records.next() {
+            let fields = (0..records.len())
+                .map(|i| records.get(i).unwrap_or_default().to_vec())
+                .collect();
+            out.push((start, fields));
+        }
+        out
+    }
+
+    #[test]
+    fn records_are_read_as_the_csv_crate_reads_them() {
+        let logs: [&[u8]; 12] = [
+            b"a,b,c\n1,2,3\n",
+            b"a,b,c\r\n1,2,3\r\n\r\n4,5,6",
+            b"a,b\r1,2\r\r3,4\n",
+            b"\"a\",\"b\"\r\n\"1\",\"x, y\"\r\n",
+            b"a,b\n1,\"two\nlines\"\n2,\"say \"\"hi\"\"\"\n",
+            b"a,b\n\n\n1,2\n   \n3,4",
+            b"a,b\n1,\"\"\n,\n1,2,3,4\n5\n",
+            b"a;b\n1;\"2;3\"\n4;5\n",
+            b"case,stage\nD-1,\xe5\x95\x86\xe6\x9c\xba\nD-2,\"\xe5\xa5\x91\xe7\xba\xa6\"\n",
+            b"a,b\n1,\"unclosed\n2,3\n",
+            b"a,b\n1,x\"y\n2,3\n",
+            b"\xEF\xBB\xBFa,b\n1,2\n",
+        ];
+        for log in logs {
+            let delimiter = if log.contains(&b';') { b';' } else { b',' };
+            let mut want = by_csv(log, delimiter);
+            if log.starts_with(b"\xEF\xBB\xBF") {
+                // The `csv` crate strips the mark from the first field; so does `Records`.
+                want[0].1[0] = b"a".to_vec();
+                want[0].0 = 3;
+            }
+            assert_eq!(
+                by_records(log, delimiter),
+                want,
+                "{}",
+                String::from_utf8_lossy(log)
+            );
+        }
     }
 }
