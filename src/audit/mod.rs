@@ -252,15 +252,25 @@ pub fn run_from<R: std::io::Read + Send>(input: AuditInput, log: R) -> Result<Au
         .export_xes
         .then(|| xes::write(&log, &process, &input.log_name));
     let as_of = input.as_of.or(log.latest_accepted);
-    let figures = figures::compute(&log, &process, as_of.unwrap_or_default());
-    let fitness = fitness::compute(&log, &process);
-    let kpis = kpi::compute(&kpi::KpiInput {
-        model: input.model,
-        db: input.db,
-        pipeline: input.pipeline,
-        log: &log,
-        has_amount,
-        as_of,
+    // Fitness (the alignments) on a second thread while the figures and kpis are counted; the
+    // thread has its own copy of the pipeline, whose cache of reachable stages is not shared.
+    let (figures, fitness, kpis) = std::thread::scope(|scope| {
+        let own = process.clone();
+        let log = &log;
+        let fitness = scope.spawn(move || fitness::compute(log, &own));
+        let figures = figures::compute(log, &process, as_of.unwrap_or_default());
+        let kpis = kpi::compute(&kpi::KpiInput {
+            model: input.model,
+            db: input.db,
+            pipeline: input.pipeline,
+            log,
+            has_amount,
+            as_of,
+        });
+        let fitness = fitness
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (figures, fitness, kpis)
     });
     let owners: Vec<Vec<String>> = pipeline
         .stages
