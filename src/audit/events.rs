@@ -141,6 +141,7 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
         roles: role_names,
         has_actor,
         has_role,
+        wide,
         ..
     } = raw;
     let Records {
@@ -161,18 +162,36 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
         roles = vec![NONE; n];
     }
 
-    // Out of order: in file order, a row earlier than one above it in the same case.
+    // Out of order: in file order, a row earlier than one above it in the same case. The
+    // entries of one row of the wide layout are in column order, which says nothing of time:
+    // there a row is compared only with the rows above it.
     let mut latest: Vec<Option<Timestamp>> = vec![None; cases];
     let mut out_of_order = vec![false; cases];
-    for (&c, &t) in order.iter().zip(&times) {
+    let mut row: Vec<(u32, Option<Timestamp>)> = match wide {
+        true => vec![(0, None); cases],
+        false => Vec::new(),
+    };
+    for ((&c, &t), &line) in order.iter().zip(&times).zip(&lines) {
         let c = c as usize;
+        if wide {
+            let (at, row_latest) = &mut row[c];
+            if *at != line {
+                latest[c] = latest[c].max(*row_latest);
+                (*at, *row_latest) = (line, None);
+            }
+            *row_latest = (*row_latest).max(Some(t));
+            if latest[c].is_some_and(|l| t < l) {
+                out_of_order[c] = true;
+            }
+            continue;
+        }
         match latest[c] {
             Some(l) if t < l => out_of_order[c] = true,
             Some(l) if t == l => {}
             _ => latest[c] = Some(t),
         }
     }
-    drop(latest);
+    drop((latest, row));
     let out_of_order_cases = out_of_order.iter().filter(|&&o| o).count() as u64;
     drop(out_of_order);
     let latest_accepted = times.iter().max().copied();

@@ -342,3 +342,49 @@ fn hubspot_prefers_v2_columns_and_keeps_column_order_on_equal_times() {
     assert_eq!(r["rejected_rows"][0]["line"], 3);
     assert_eq!(r["rejected_rows"][0]["reason"], "missing-stage");
 }
+
+/// The stage columns of a wide row are in the export's column order, not in time order: only a
+/// row earlier than a row above it of the same deal makes the deal out of order.
+#[test]
+fn hubspot_column_order_is_not_time_order() {
+    let sop = std::fs::read_to_string(repo().join(SOP)).unwrap();
+    let roles = std::fs::read_to_string(repo().join("examples/sales-en/shared/roles.sop")).unwrap();
+    let head =
+        "Record ID,dealname,hs_v2_date_entered_qualification,hs_v2_date_entered_lead_capture\n";
+    let rows = "7,X,2026-03-03T00:00:00Z,2026-03-01T00:00:00Z\n\
+                8,Y,2026-03-05T00:00:00Z,2026-03-04T00:00:00Z\n\
+                8,Y,2026-03-02T00:00:00Z,\n";
+    let p = Project::new()
+        .file("sales.sop", &sop)
+        .file("shared/roles.sop", &roles)
+        .file("hs.csv", &format!("{head}{rows}"))
+        .file(
+            "hs1.csv",
+            &format!("{head}7,X,2026-03-03T00:00:00Z,2026-03-01T00:00:00Z\n"),
+        );
+    let r = p
+        .run(&[
+            "audit",
+            "sales.sop",
+            "hs.csv",
+            "--preset",
+            "hubspot",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(r["log"]["out_of_order_cases"], 1, "{}", r["log"]);
+    let r = p
+        .run(&[
+            "audit",
+            "sales.sop",
+            "hs1.csv",
+            "--preset",
+            "hubspot",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(r["log"]["out_of_order_cases"], 0, "{}", r["log"]);
+    assert_eq!(r["cases"][0]["first"], "lead_capture");
+}
