@@ -93,6 +93,9 @@ pub struct Interner {
     names: Names,
     table: HashTable<u32>,
     hasher: hashbrown::DefaultHashBuilder,
+    /// The number given last, plus one (0: none): a log's rows of one case often follow each
+    /// other, and comparing with it is cheaper than hashing.
+    last: u32,
 }
 
 impl Interner {
@@ -103,6 +106,17 @@ impl Interner {
 
     /// The number of `s`, given a new one when it is new.
     pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(last) = self.last.checked_sub(1)
+            && self.names.get(last as usize) == s
+        {
+            return last;
+        }
+        let i = self.lookup(s);
+        self.last = i + 1;
+        i
+    }
+
+    fn lookup(&mut self, s: &str) -> u32 {
         let hash = self.hasher.hash_one(s);
         let names = &mut self.names;
         if let Some(&i) = self.table.find(hash, |&i| names.get(i as usize) == s) {

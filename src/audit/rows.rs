@@ -453,14 +453,15 @@ impl<'a> Lines<'a> {
         }
         let at = at.min(self.data.len());
         let chunk = &self.data[self.offset..at];
-        let mut breaks = 0u64;
-        for (i, &b) in chunk.iter().enumerate() {
-            match b {
-                b'\n' => breaks += 1,
-                // The chunk ends before a byte that is no line break, so a `\r\n` is never split.
-                b'\r' if chunk.get(i + 1) != Some(&b'\n') => breaks += 1,
-                _ => {}
-            }
+        // Counting bytes equal to one value is done many at a time; a lone `\r` is rare.
+        let mut breaks = chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+        if chunk.contains(&b'\r') {
+            // The chunk ends before a byte that is no line break, so a `\r\n` is never split.
+            breaks += chunk
+                .iter()
+                .zip(chunk.iter().skip(1).map(Some).chain([None]))
+                .filter(|&(&b, next)| b == b'\r' && next != Some(&b'\n'))
+                .count() as u64;
         }
         self.line += breaks;
         self.offset = at;
