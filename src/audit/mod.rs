@@ -223,7 +223,7 @@ pub fn run_from<R: std::io::Read + Send>(input: AuditInput, log: R) -> Result<Au
         });
     }
     let mut raw = raw;
-    let (rows, has_amount) = (raw.rows, raw.has_amount);
+    let (rows, has_amount, recorded_latest) = (raw.rows, raw.has_amount, raw.recorded_latest);
     let rejected_rows = std::mem::take(&mut raw.rejected);
     let row_warnings = std::mem::take(&mut raw.warnings);
     let log = events::build(raw, &process);
@@ -250,7 +250,7 @@ pub fn run_from<R: std::io::Read + Send>(input: AuditInput, log: R) -> Result<Au
     let xes = input
         .export_xes
         .then(|| xes::write(&log, &process, &input.log_name));
-    let as_of = input.as_of.or(log.latest_accepted);
+    let as_of = input.as_of.or(log.latest_accepted.max(recorded_latest));
     let figures = figures::compute(&log, &process, as_of.unwrap_or_default());
     let fitness = fitness::compute(&log, &process);
     let kpis = kpi::compute(&kpi::KpiInput {

@@ -1,0 +1,82 @@
+//! `sopc audit` in corners easy to get wrong: as-of through an XES export, files read as XES that
+//! are not, hints for missing columns that mend the run, the unknown-stage rows of the page's
+//! deviations table, options `--emit-sql` does not use, and what the script compiles from a
+//! preset and for stage order.
+
+use super::{DEMO_SOP, audit_json, project};
+use crate::support::{Project, repo};
+
+/// A log whose latest row is a re-save, collapsed into the event before it.
+const RESAVED_LAST: &str = "case_id,stage,timestamp,amount\n\
+                            A,lead,2026-01-01T00:00:00Z,\n\
+                            A,qualify,2026-01-02T00:00:00Z,\n\
+                            A,qualify,2026-01-10T00:00:00Z,\n";
+
+#[test]
+fn an_xes_export_read_back_keeps_the_as_of_of_a_collapsed_resave() {
+    let p = project("log.csv", RESAVED_LAST);
+    let first = audit_json(&p, "log.csv", &["--export-xes", "out.xes"]).json();
+    assert_eq!(first["log"]["as_of"], "2026-01-10T00:00:00Z");
+    assert_eq!(first["log"]["last"], "2026-01-02T00:00:00Z");
+    let xes = std::fs::read_to_string(p.path().join("out.xes")).unwrap();
+    assert!(
+        xes.contains("<date key=\"sopc:latest_accepted\" value=\"2026-01-10T00:00:00Z\"/>"),
+        "{xes}"
+    );
+    let back = audit_json(&p, "out.xes", &[]).json();
+    for key in ["as_of", "last", "events", "cases"] {
+        assert_eq!(back["log"][key], first["log"][key], "{key}");
+    }
+    assert_eq!(back["open_cases"], first["open_cases"]);
+    assert_eq!(back["open_cases"]["overdue"], 1);
+    assert_eq!(back["stages"], first["stages"]);
+    // `--as-of` still wins over the recorded time.
+    let earlier = audit_json(&p, "out.xes", &["--as-of", "2026-01-03T00:00:00Z"]).json();
+    assert_eq!(earlier["log"]["as_of"], "2026-01-03T00:00:00Z");
+}
+
+#[test]
+fn a_file_read_as_xes_without_a_log_element_is_exit_2_saying_what_it_holds() {
+    let csv = std::fs::read_to_string(repo().join("examples/sales/deals.csv")).unwrap();
+    let p = Project::new()
+        .file("demo.sop", DEMO_SOP)
+        .file("deals.xes", &csv)
+        .file("deals.csv", &csv)
+        .file("garbage.xes", "\n\n  not xml at all {")
+        .file("empty.xes", "");
+    let r = p.run_code(&["audit", "demo.sop", "deals.xes"], 2);
+    assert!(
+        r.stderr.starts_with("error: cannot read `deals.xes`: no XES `<log>` element: line 1 holds `case_id,stage,timestamp")
+            && r.stderr.contains("`--input-format csv`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    let r = p.run_code(&["audit", "demo.sop", "garbage.xes"], 2);
+    assert!(
+        r.stderr.contains("`garbage.xes`") && r.stderr.contains("line 3 holds `not xml at all {`"),
+        "{}",
+        r.stderr
+    );
+    let r = p.run_code(&["audit", "demo.sop", "empty.xes"], 2);
+    assert!(r.stderr.contains("holds no element"), "{}", r.stderr);
+    // A CSV piped in as XES.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sopc"))
+        .args(["audit", "demo.sop", "-", "--input-format", "xes"])
+        .current_dir(p.path())
+        .stdin(std::fs::File::open(p.path().join("deals.csv")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no XES `<log>` element"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A real XES log with no trace is an empty log, as before.
+    let p = p.file(
+        "none.xes",
+        "<?xml version=\"1.0\"?>\n<log xes.version=\"1.0\"></log>\n",
+    );
+    assert_eq!(audit_json(&p, "none.xes", &[]).json()["log"]["events"], 0);
+}
