@@ -214,6 +214,8 @@ fn emit_sql(
                 .as_ref()
                 .and(read.columns.amount.first().map(String::as_str))
         }),
+        filter: read.filter.as_ref().map(|f| f.value.as_str()),
+        wide: &read.wide,
     })
     .map_err(|e| Usage(explain(&e, args)))?;
     let mut stdout = std::io::stdout().lock();

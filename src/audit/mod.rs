@@ -138,6 +138,10 @@ pub struct SqlRequest<'a> {
     /// The amount column when one is named (`--amount-col`, or a preset's); without one the
     /// script reads no amount and amount kpis are not computable.
     pub amount_col: Option<&'a str>,
+    /// A preset's row filter: the value its filter column (`columns.filter`) must hold.
+    pub filter: Option<&'a str>,
+    /// A preset's wide layout: the prefixes of its stage columns.
+    pub wide: &'a [String],
 }
 
 /// The SQL script of `--emit-sql`.
@@ -180,6 +184,14 @@ pub fn emit_sql(request: &SqlRequest) -> Result<String, AuditError> {
             .map(|t| (t.rfc3339(), t.seconds_since(Timestamp::from_secs(0)))),
         amount_col: request.amount_col,
         kpis: &kpis,
+        layout: sql::SqlLayout {
+            filter: request
+                .filter
+                .zip(request.columns.filter.first().map(String::as_str))
+                .map(|(value, col)| (col, value)),
+            stage_alt: request.columns.stage_alt.first().map(String::as_str),
+            wide: request.wide,
+        },
     }))
 }
 

@@ -4,7 +4,9 @@
 //! preset and for stage order.
 
 use super::{DEMO_SOP, audit_json, project};
-use crate::support::{Project, repo};
+use crate::support::{Project, repo, run_in_code};
+
+const SOP: &str = "examples/sales-en/sales.sop";
 
 /// A log whose latest row is a re-save, collapsed into the event before it.
 const RESAVED_LAST: &str = "case_id,stage,timestamp,amount\n\
@@ -79,4 +81,54 @@ fn a_file_read_as_xes_without_a_log_element_is_exit_2_saying_what_it_holds() {
         "<?xml version=\"1.0\"?>\n<log xes.version=\"1.0\"></log>\n",
     );
     assert_eq!(audit_json(&p, "none.xes", &[]).json()["log"]["events"], 0);
+}
+
+#[test]
+fn the_script_compiles_each_presets_layout_and_the_stage_order() {
+    let root = repo();
+    let emit = |preset: &str| {
+        run_in_code(
+            &root,
+            &[
+                "audit",
+                SOP,
+                "--emit-sql",
+                "--table",
+                "t",
+                "--preset",
+                preset,
+            ],
+            0,
+        )
+        .stdout
+    };
+    let fh = emit("salesforce-field-history");
+    assert!(
+        fh.contains("WHERE TRIM(CAST(\"Field\" AS VARCHAR)) = 'StageName'"),
+        "{fh}"
+    );
+    let pd = emit("pipedrive");
+    assert!(
+        pd.contains("WHERE TRIM(CAST(\"field_key\" AS VARCHAR)) = 'stage_id'"),
+        "{pd}"
+    );
+    assert!(
+        pd.contains("\"additional_data.new_value_formatted\"")
+            && pd.contains("LEFT JOIN sopc_stage_values m2 ON m2.value = r.alt"),
+        "{pd}"
+    );
+    let hs = emit("hubspot");
+    assert!(!hs.contains("\"stage\""), "{hs}");
+    assert!(
+        hs.contains("'hs_v2_date_entered_'") && hs.contains("'hs_date_entered_'"),
+        "{hs}"
+    );
+    assert!(hs.contains("json_each(s.sopc_j)"), "{hs}");
+    // The default as-of is the latest accepted row, not the latest collapsed event.
+    assert!(
+        fh.contains("(SELECT MAX(t) FROM sopc_accepted) AS as_of"),
+        "{fh}"
+    );
+    // Stages carry their order.
+    assert!(fh.contains("l.ord AS position"), "{fh}");
 }
