@@ -34,6 +34,9 @@ pub(super) fn run(args: AuditArgs) -> u8 {
 }
 
 fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
+    if args.emit_sql {
+        refuse_with_emit_sql(args)?;
+    }
     let read = read_options(args)?;
     let as_of = match &args.as_of {
         Some(text) => Some(
@@ -181,6 +184,36 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     } else {
         EXIT_FAIL
     })
+}
+
+/// What `--emit-sql` does not use, refused rather than ignored: the script reads the table
+/// named by `--table` and only prints itself.
+fn refuse_with_emit_sql(args: &AuditArgs) -> Result<(), Usage> {
+    if !args.log.is_empty() {
+        return Err(Usage(format!(
+            "a log file (`{}`) does not apply with `--emit-sql`, whose script reads the table of \
+             `--table`; drop the log, or audit it without `--emit-sql`",
+            args.log
+        )));
+    }
+    let given = [
+        (matches!(args.format, AuditFormat::Json), "--format json"),
+        (args.html.is_some(), "--html"),
+        (args.templates.is_some(), "--templates"),
+        (args.cases.is_some(), "--cases"),
+        (args.export_xes.is_some(), "--export-xes"),
+        (!args.deny.is_empty(), "--deny"),
+        (args.min_fitness.is_some(), "--min-fitness"),
+        (args.input_format.is_some(), "--input-format"),
+        (args.delimiter.is_some(), "--delimiter"),
+    ];
+    match given.iter().find(|(set, _)| *set) {
+        Some((_, option)) => Err(Usage(format!(
+            "`{option}` does not apply with `--emit-sql`, which prints an SQL script and reads no \
+             log; drop `{option}`, or audit a log file without `--emit-sql`"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// `--emit-sql`: the script on standard output.

@@ -84,6 +84,57 @@ fn a_file_read_as_xes_without_a_log_element_is_exit_2_saying_what_it_holds() {
 }
 
 #[test]
+fn emit_sql_refuses_what_it_does_not_use() {
+    let p = project("log.csv", RESAVED_LAST);
+    let base = ["audit", "demo.sop", "--emit-sql", "--table", "deals"];
+    let cases: [(&[&str], &str); 10] = [
+        (
+            &["log.csv"],
+            "a log file (`log.csv`) does not apply with `--emit-sql`",
+        ),
+        (
+            &["--format", "json"],
+            "`--format json` does not apply with `--emit-sql`",
+        ),
+        (
+            &["--html", "x.html"],
+            "`--html` does not apply with `--emit-sql`",
+        ),
+        (&["--cases", "all"], "`--cases` does not apply"),
+        (&["--export-xes", "x.xes"], "`--export-xes` does not apply"),
+        (&["--deny", "sla"], "`--deny` does not apply"),
+        (&["--min-fitness", "0.5"], "`--min-fitness` does not apply"),
+        (
+            &["--input-format", "csv"],
+            "`--input-format` does not apply",
+        ),
+        (&["--delimiter", ";"], "`--delimiter` does not apply"),
+        (&["-"], "a log file (`-`) does not apply"),
+    ];
+    for (extra, message) in cases {
+        let r = p.run_code(&[&base[..], extra].concat(), 2);
+        assert!(r.stderr.contains(message), "{extra:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{extra:?}: {}", r.stdout);
+    }
+    assert!(!p.path().join("x.html").exists());
+    assert!(!p.path().join("x.xes").exists());
+    // What it uses is still taken.
+    let ok = p.run(
+        &[
+            &base[..],
+            &["--as-of", "2026-02-01T00:00:00Z", "--format", "human"],
+        ]
+        .concat(),
+    );
+    assert!(
+        ok.stdout
+            .contains("TIMESTAMPTZ '2026-02-01T00:00:00Z' AS as_of"),
+        "{}",
+        ok.stdout
+    );
+}
+
+#[test]
 fn the_script_compiles_each_presets_layout_and_the_stage_order() {
     let root = repo();
     let emit = |preset: &str| {
