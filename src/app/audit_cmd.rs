@@ -591,6 +591,89 @@ fn some_columns(found: &[String]) -> String {
     text
 }
 
+/// `names` backticked and joined with `or`.
+fn either(names: &[String]) -> String {
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    backticked(&names).replace(", ", " or ")
+}
+
+/// The message of a log without a column the audit needs, with a hint that mends it: the
+/// option naming that column, what a preset's layout needs, or the preset the log resembles
+/// when it has every column that preset reads.
+fn missing_columns(
+    missing: &[Vec<String>],
+    found: &[String],
+    preset: Option<&str>,
+    resembles: Option<&str>,
+    args: &AuditArgs,
+) -> String {
+    let preset = preset.and_then(Preset::parse);
+    let columns = read_options(args).map(|o| o.columns).ok();
+    let mut options = Vec::new();
+    let mut hints = Vec::new();
+    for names in missing {
+        if let Some(hint) = preset.and_then(|p| p.layout_hint(names)) {
+            hints.push(hint);
+            continue;
+        }
+        let option = columns.as_ref().and_then(|c| {
+            [
+                (&c.case, "--case-col"),
+                (&c.stage, "--stage-col"),
+                (&c.time, "--time-col"),
+            ]
+            .into_iter()
+            .find(|(n, _)| *n == names)
+            .map(|(_, option)| option)
+        });
+        match option {
+            Some(option) => options.push(format!("`{option}`")),
+            None => hints.push(format!("the log needs a column {}", either(names))),
+        }
+    }
+    if !options.is_empty() {
+        let one = options.len() == 1;
+        hints.insert(
+            0,
+            format!(
+                "name the {} with {}",
+                if one { "column" } else { "columns" },
+                options.join(", ")
+            ),
+        );
+    }
+    let mut text = format!(
+        "the log has no column {}{}; found: {} ({})",
+        missing
+            .iter()
+            .map(|n| either(n))
+            .collect::<Vec<_>>()
+            .join(", no column "),
+        preset.map_or_else(String::new, |p| format!(" (preset `{}`)", p.name())),
+        some_columns(found),
+        hints.join("; ")
+    );
+    if let Some(like) = resembles.and_then(Preset::parse) {
+        let lacks = like.lacks(found);
+        let name = like.name();
+        if lacks.is_empty() {
+            text.push_str(&format!(
+                "; it looks like a `{name}` export: try `--preset {name}`"
+            ));
+        } else {
+            let what: Vec<String> = lacks.iter().map(|n| either(n)).collect();
+            let needs = like.layout_hint(&lacks.concat()).unwrap_or_else(|| {
+                format!(
+                    "`--preset {name}` also needs the column {}",
+                    what.join(" and the column ")
+                )
+            });
+            text.push_str(&format!("; it looks like a `{name}` export, but {needs}"));
+        }
+    }
+    text
+}
+
 /// The message of an audit that could not run.
 fn explain(error: &AuditError, args: &AuditArgs) -> String {
     match error {
@@ -606,24 +689,7 @@ fn explain(error: &AuditError, args: &AuditArgs) -> String {
             found,
             preset,
             resembles,
-        }) => {
-            let missing: Vec<String> = missing
-                .iter()
-                .map(|names| {
-                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                    backticked(&names).replace(", ", " or ")
-                })
-                .collect();
-            format!(
-                "the log has no column {}{}; found: {} (name the columns with `--case-col`, `--stage-col`, `--time-col`){}",
-                missing.join(", no column "),
-                preset.map_or_else(String::new, |p| format!(" (preset `{p}`)")),
-                some_columns(found),
-                resembles.map_or_else(String::new, |p| format!(
-                    "; it looks like a `{p}` export: try `--preset {p}`"
-                ))
-            )
-        }
+        }) => missing_columns(missing, found, *preset, *resembles, args),
         AuditError::SlaTooLong {
             stage,
             text,

@@ -84,6 +84,105 @@ fn a_file_read_as_xes_without_a_log_element_is_exit_2_saying_what_it_holds() {
 }
 
 #[test]
+fn a_salesforce_export_without_its_stage_column_is_not_told_to_try_the_preset_that_fails() {
+    let log = "\"Id\",\"OpportunityId\",\"CreatedById\",\"CreatedDate\",\"Amount\",\"Probability\"\n\
+               \"1\",\"O1\",\"U1\",\"2026-03-01T09:30:05.065+0000\",\"10\",\"10\"\n";
+    let p = Project::new()
+        .file("demo.sop", DEMO_SOP)
+        .file("opp.csv", log);
+    let r = p.run_code(&["audit", "demo.sop", "opp.csv"], 2);
+    assert!(!r.stderr.contains("try `--preset"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "it looks like a `salesforce` export, but `--preset salesforce` also needs the column `StageName`"
+        ),
+        "{}",
+        r.stderr
+    );
+    // With the preset, the option that names the stage column, and only that one.
+    let r = p.run_code(
+        &["audit", "demo.sop", "opp.csv", "--preset", "salesforce"],
+        2,
+    );
+    assert!(
+        r.stderr
+            .contains("no column `StageName` (preset `salesforce`)")
+            && r.stderr.contains("(name the column with `--stage-col`)"),
+        "{}",
+        r.stderr
+    );
+    // That option mends it.
+    let fixed = log
+        .replace("\"Probability\"\n", "\"Stage\"\n")
+        .replace("\"10\"\n", "\"lead\"\n");
+    let p = p.file("opp2.csv", &fixed);
+    let ok = p.run(&[
+        "audit",
+        "demo.sop",
+        "opp2.csv",
+        "--preset",
+        "salesforce",
+        "--stage-col",
+        "Stage",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(ok.json()["log"]["events"], 1);
+}
+
+#[test]
+fn a_hubspot_export_without_date_entered_columns_is_told_which_columns_the_preset_reads() {
+    let log = "hs_object_id,dealname,pipeline,dealstage,amount\n1,x,default,qualifiedtobuy,5\n";
+    let p = Project::new()
+        .file("demo.sop", DEMO_SOP)
+        .file("deals.csv", log);
+    let r = p.run_code(
+        &["audit", "demo.sop", "deals.csv", "--preset", "hubspot"],
+        2,
+    );
+    assert!(
+        !r.stderr.contains("--stage-col") && r.stderr.contains("`hs_v2_date_entered_<stage>`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("reads one row per deal with a column `hs_v2_date_entered_<stage>`"),
+        "{}",
+        r.stderr
+    );
+    let r = p.run_code(&["audit", "demo.sop", "deals.csv"], 2);
+    assert!(
+        !r.stderr.contains("try `--preset hubspot`")
+            && r.stderr
+                .contains("it looks like a `hubspot` export, but `--preset hubspot` reads"),
+        "{}",
+        r.stderr
+    );
+    // A field history without `Field`: the preset's filter column is named, with no option.
+    let log = "OpportunityId,CreatedDate,OldValue,NewValue\nO1,2026-03-01T00:00:00Z,,lead\n";
+    let p = p.file("fh.csv", log);
+    let r = p.run_code(
+        &[
+            "audit",
+            "demo.sop",
+            "fh.csv",
+            "--preset",
+            "salesforce-field-history",
+        ],
+        2,
+    );
+    assert!(
+        r.stderr.contains("no column `Field`")
+            && r.stderr
+                .contains("reads the rows whose `Field` is `StageName`")
+            && !r.stderr.contains("--case-col"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn emit_sql_refuses_what_it_does_not_use() {
     let p = project("log.csv", RESAVED_LAST);
     let base = ["audit", "demo.sop", "--emit-sql", "--table", "deals"];
