@@ -182,6 +182,81 @@ fn a_hubspot_export_without_date_entered_columns_is_told_which_columns_the_prese
     );
 }
 
+/// The cells of the rows of the page's deviations table, tags stripped.
+fn deviation_rows(page: &str) -> Vec<Vec<String>> {
+    let start = page
+        .find("<table class=\"deviations\">")
+        .expect("a deviations table");
+    let table = &page[start..start + page[start..].find("</table>").unwrap()];
+    table
+        .split("<tr>")
+        .skip(2) // before the table, the header
+        .map(|row| {
+            row.split("<td")
+                .skip(1)
+                .map(|cell| {
+                    let cell = &cell[cell.find('>').unwrap() + 1..];
+                    let cell = cell.split("</td>").next().unwrap();
+                    let mut text = String::new();
+                    let mut in_tag = false;
+                    for c in cell.chars() {
+                        match c {
+                            '<' => in_tag = true,
+                            '>' => in_tag = false,
+                            c if !in_tag => text.push(c),
+                            _ => {}
+                        }
+                    }
+                    text.trim().to_string()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn an_unknown_stage_row_of_the_page_has_its_counts_in_the_times_column() {
+    let dir = repo().join("examples/sales");
+    let out = Project::new();
+    let page = out.path().join("d.html");
+    run_in_code(
+        &dir,
+        &[
+            "audit",
+            "sales.sop",
+            "deals.csv",
+            "--html",
+            page.to_str().unwrap(),
+        ],
+        0,
+    );
+    let page = std::fs::read_to_string(&page).unwrap();
+    let rows = deviation_rows(&page);
+    let unknown: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "未知阶段").collect();
+    assert!(!unknown.is_empty(), "{rows:?}");
+    assert!(
+        unknown
+            .iter()
+            .any(|r| r[1].starts_with("Qualification") && r[3] == "D-000021"),
+        "{unknown:?}"
+    );
+    for row in &unknown {
+        assert_eq!(row.len(), 4, "{row:?}");
+        assert!(
+            !row[1].contains("个事件"),
+            "the move cell holds no count: {row:?}"
+        );
+        let (events, cases) = row[2].split_once(" 涉及 ").expect("events in cases");
+        assert!(
+            events.ends_with(" 个事件") && cases.ends_with(" 个案例"),
+            "the times cell holds the counts: {row:?}"
+        );
+        assert!(!row[3].is_empty(), "{row:?}");
+    }
+    // Every row of the table fills its times cell.
+    assert!(rows.iter().all(|r| !r[2].is_empty()), "{rows:?}");
+}
+
 #[test]
 fn emit_sql_refuses_what_it_does_not_use() {
     let p = project("log.csv", RESAVED_LAST);
