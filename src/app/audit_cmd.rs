@@ -34,6 +34,9 @@ pub(super) fn run(args: AuditArgs) -> u8 {
 }
 
 fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
+    if args.emit_sql {
+        refuse_with_emit_sql(args)?;
+    }
     let read = read_options(args)?;
     let as_of = match &args.as_of {
         Some(text) => Some(
@@ -183,6 +186,36 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
     })
 }
 
+/// What `--emit-sql` does not use, refused rather than ignored: the script reads the table
+/// named by `--table` and only prints itself.
+fn refuse_with_emit_sql(args: &AuditArgs) -> Result<(), Usage> {
+    if !args.log.is_empty() {
+        return Err(Usage(format!(
+            "a log file (`{}`) does not apply with `--emit-sql`, whose script reads the table of \
+             `--table`; drop the log, or audit it without `--emit-sql`",
+            args.log
+        )));
+    }
+    let given = [
+        (matches!(args.format, AuditFormat::Json), "--format json"),
+        (args.html.is_some(), "--html"),
+        (args.templates.is_some(), "--templates"),
+        (args.cases.is_some(), "--cases"),
+        (args.export_xes.is_some(), "--export-xes"),
+        (!args.deny.is_empty(), "--deny"),
+        (args.min_fitness.is_some(), "--min-fitness"),
+        (args.input_format.is_some(), "--input-format"),
+        (args.delimiter.is_some(), "--delimiter"),
+    ];
+    match given.iter().find(|(set, _)| *set) {
+        Some((_, option)) => Err(Usage(format!(
+            "`{option}` does not apply with `--emit-sql`, which prints an SQL script and reads no \
+             log; drop `{option}`, or audit a log file without `--emit-sql`"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// `--emit-sql`: the script on standard output.
 fn emit_sql(
     args: &AuditArgs,
@@ -214,6 +247,8 @@ fn emit_sql(
                 .as_ref()
                 .and(read.columns.amount.first().map(String::as_str))
         }),
+        filter: read.filter.as_ref().map(|f| f.value.as_str()),
+        wide: &read.wide,
     })
     .map_err(|e| Usage(explain(&e, args)))?;
     let mut stdout = std::io::stdout().lock();
@@ -556,6 +591,89 @@ fn some_columns(found: &[String]) -> String {
     text
 }
 
+/// `names` backticked and joined with `or`.
+fn either(names: &[String]) -> String {
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    backticked(&names).replace(", ", " or ")
+}
+
+/// The message of a log without a column the audit needs, with a hint that mends it: the
+/// option naming that column, what a preset's layout needs, or the preset the log resembles
+/// when it has every column that preset reads.
+fn missing_columns(
+    missing: &[Vec<String>],
+    found: &[String],
+    preset: Option<&str>,
+    resembles: Option<&str>,
+    args: &AuditArgs,
+) -> String {
+    let preset = preset.and_then(Preset::parse);
+    let columns = read_options(args).map(|o| o.columns).ok();
+    let mut options = Vec::new();
+    let mut hints = Vec::new();
+    for names in missing {
+        if let Some(hint) = preset.and_then(|p| p.layout_hint(names)) {
+            hints.push(hint);
+            continue;
+        }
+        let option = columns.as_ref().and_then(|c| {
+            [
+                (&c.case, "--case-col"),
+                (&c.stage, "--stage-col"),
+                (&c.time, "--time-col"),
+            ]
+            .into_iter()
+            .find(|(n, _)| *n == names)
+            .map(|(_, option)| option)
+        });
+        match option {
+            Some(option) => options.push(format!("`{option}`")),
+            None => hints.push(format!("the log needs a column {}", either(names))),
+        }
+    }
+    if !options.is_empty() {
+        let one = options.len() == 1;
+        hints.insert(
+            0,
+            format!(
+                "name the {} with {}",
+                if one { "column" } else { "columns" },
+                options.join(", ")
+            ),
+        );
+    }
+    let mut text = format!(
+        "the log has no column {}{}; found: {} ({})",
+        missing
+            .iter()
+            .map(|n| either(n))
+            .collect::<Vec<_>>()
+            .join(", no column "),
+        preset.map_or_else(String::new, |p| format!(" (preset `{}`)", p.name())),
+        some_columns(found),
+        hints.join("; ")
+    );
+    if let Some(like) = resembles.and_then(Preset::parse) {
+        let lacks = like.lacks(found);
+        let name = like.name();
+        if lacks.is_empty() {
+            text.push_str(&format!(
+                "; it looks like a `{name}` export: try `--preset {name}`"
+            ));
+        } else {
+            let what: Vec<String> = lacks.iter().map(|n| either(n)).collect();
+            let needs = like.layout_hint(&lacks.concat()).unwrap_or_else(|| {
+                format!(
+                    "`--preset {name}` also needs the column {}",
+                    what.join(" and the column ")
+                )
+            });
+            text.push_str(&format!("; it looks like a `{name}` export, but {needs}"));
+        }
+    }
+    text
+}
+
 /// The message of an audit that could not run.
 fn explain(error: &AuditError, args: &AuditArgs) -> String {
     match error {
@@ -571,24 +689,7 @@ fn explain(error: &AuditError, args: &AuditArgs) -> String {
             found,
             preset,
             resembles,
-        }) => {
-            let missing: Vec<String> = missing
-                .iter()
-                .map(|names| {
-                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                    backticked(&names).replace(", ", " or ")
-                })
-                .collect();
-            format!(
-                "the log has no column {}{}; found: {} (name the columns with `--case-col`, `--stage-col`, `--time-col`){}",
-                missing.join(", no column "),
-                preset.map_or_else(String::new, |p| format!(" (preset `{p}`)")),
-                some_columns(found),
-                resembles.map_or_else(String::new, |p| format!(
-                    "; it looks like a `{p}` export: try `--preset {p}`"
-                ))
-            )
-        }
+        }) => missing_columns(missing, found, *preset, *resembles, args),
         AuditError::SlaTooLong {
             stage,
             text,

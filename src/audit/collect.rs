@@ -40,6 +40,8 @@ pub struct Part {
     pub has_actor: bool,
     pub has_role: bool,
     pub wide: bool,
+    /// The latest accepted timestamp an exported XES log records of the log it was written from.
+    pub recorded_latest: Option<Timestamp>,
 }
 
 /// The index of `value` in `names`, added when new.
@@ -79,6 +81,12 @@ impl<'p> Collector<'p> {
 
     pub fn set_has_role(&mut self) {
         self.log.has_role = true;
+    }
+
+    /// The latest accepted timestamp the log records of itself (an XES export's), if it parses.
+    pub fn set_recorded_latest(&mut self, text: &str) {
+        let recorded = Timestamp::parse(text.trim(), self.default_offset_s);
+        self.log.recorded_latest = self.log.recorded_latest.max(recorded);
     }
 
     /// Counts a data row (rejected or not).
@@ -223,6 +231,7 @@ impl Merger {
         log.has_actor |= part.has_actor;
         log.has_role |= part.has_role;
         log.wide |= part.wide;
+        log.recorded_latest = log.recorded_latest.max(part.recorded_latest);
         log.rejected.extend(part.rejected.into_iter().map(|mut r| {
             r.line += shift;
             r

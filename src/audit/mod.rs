@@ -139,6 +139,10 @@ pub struct SqlRequest<'a> {
     /// The amount column when one is named (`--amount-col`, or a preset's); without one the
     /// script reads no amount and amount kpis are not computable.
     pub amount_col: Option<&'a str>,
+    /// A preset's row filter: the value its filter column (`columns.filter`) must hold.
+    pub filter: Option<&'a str>,
+    /// A preset's wide layout: the prefixes of its stage columns.
+    pub wide: &'a [String],
 }
 
 /// The SQL script of `--emit-sql`.
@@ -181,6 +185,14 @@ pub fn emit_sql(request: &SqlRequest) -> Result<String, AuditError> {
             .map(|t| (t.rfc3339(), t.seconds_since(Timestamp::from_secs(0)))),
         amount_col: request.amount_col,
         kpis: &kpis,
+        layout: sql::SqlLayout {
+            filter: request
+                .filter
+                .zip(request.columns.filter.first().map(String::as_str))
+                .map(|(value, col)| (col, value)),
+            stage_alt: request.columns.stage_alt.first().map(String::as_str),
+            wide: request.wide,
+        },
     }))
 }
 
@@ -224,7 +236,7 @@ pub fn run_from<R: std::io::Read + Send>(input: AuditInput, log: R) -> Result<Au
         });
     }
     let mut raw = raw;
-    let (rows, has_amount) = (raw.rows, raw.has_amount);
+    let (rows, has_amount, recorded_latest) = (raw.rows, raw.has_amount, raw.recorded_latest);
     let rejected_rows = std::mem::take(&mut raw.rejected);
     let row_warnings = std::mem::take(&mut raw.warnings);
     let log = events::build(raw, &process);
@@ -251,7 +263,7 @@ pub fn run_from<R: std::io::Read + Send>(input: AuditInput, log: R) -> Result<Au
     let xes = input
         .export_xes
         .then(|| xes::write(&log, &process, &input.log_name));
-    let as_of = input.as_of.or(log.latest_accepted);
+    let as_of = input.as_of.or(log.latest_accepted.max(recorded_latest));
     // Fitness (the alignments) on a second thread while the figures and kpis are counted; the
     // thread has its own copy of the pipeline, whose cache of reachable stages is not shared.
     let (figures, fitness, kpis) = std::thread::scope(|scope| {

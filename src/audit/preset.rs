@@ -1,7 +1,7 @@
 //! Presets: the column mappings and layouts of real CRM exports (Salesforce, HubSpot, Pipedrive),
 //! and which of them a log with unexpected columns resembles.
 
-use super::rows::{ReadOptions, RowFilter, names};
+use super::rows::{InputFormat, ReadOptions, RowFilter, names};
 
 /// JSON Lines objects looked into for nested keys when guessing the export.
 const OBJECTS_LOOKED_AT: usize = 20;
@@ -103,6 +103,67 @@ impl Preset {
                     value: "stage_id".into(),
                 });
             }
+        }
+    }
+
+    /// What the preset reads that a log with the columns `found` lacks: per missing column, its
+    /// names (`StageName`; `hs_v2_date_entered_<stage>`, `hs_date_entered_<stage>`). A dotted
+    /// name (`data.new_value`) counts as found when its first part is, a JSON Lines object.
+    pub fn lacks(self, found: &[String]) -> Vec<Vec<String>> {
+        let mut options = ReadOptions::new(InputFormat::Csv);
+        self.apply(&mut options);
+        let has = |name: &String| {
+            found.contains(name)
+                || name
+                    .split_once('.')
+                    .is_some_and(|(head, _)| found.iter().any(|f| f == head))
+        };
+        let c = &options.columns;
+        let mut needed: Vec<&Vec<String>> = vec![&c.case];
+        if options.wide.is_empty() {
+            needed.extend([&c.stage, &c.time]);
+        }
+        if options.filter.is_some() {
+            needed.push(&c.filter);
+        }
+        let mut lacks: Vec<Vec<String>> = needed
+            .into_iter()
+            .filter(|names| !names.iter().any(has))
+            .cloned()
+            .collect();
+        let wide = &options.wide;
+        if !wide.is_empty()
+            && !found.iter().any(|f| {
+                wide.iter()
+                    .any(|p| f.len() > p.len() && f.starts_with(p.as_str()))
+            })
+        {
+            lacks.push(wide.iter().map(|p| format!("{p}<stage>")).collect());
+        }
+        lacks
+    }
+
+    /// How to give the log what the preset reads in a column with no `--*-col` option: its
+    /// filter column or its wide layout's columns; `None` for the other columns.
+    pub fn layout_hint(self, names: &[String]) -> Option<String> {
+        match self {
+            Preset::Hubspot if names.iter().any(|n| n.ends_with("<stage>")) => Some(
+                "`--preset hubspot` reads one row per deal with a column \
+                 `hs_v2_date_entered_<stage>` (or `hs_date_entered_<stage>`) per stage: export \
+                 the deals with their \"Date entered\" properties"
+                    .into(),
+            ),
+            Preset::SalesforceFieldHistory if names.iter().any(|n| n == "Field") => Some(
+                "`--preset salesforce-field-history` reads the rows whose `Field` is `StageName`: \
+                 export OpportunityFieldHistory with its `Field` column"
+                    .into(),
+            ),
+            Preset::Pipedrive if names.iter().any(|n| n.ends_with("field_key")) => Some(
+                "`--preset pipedrive` reads the rows whose `field_key` is `stage_id`: export the \
+                 deals' flow with its `field_key` column"
+                    .into(),
+            ),
+            _ => None,
         }
     }
 

@@ -367,6 +367,9 @@ pub struct RawLog {
     pub has_role: bool,
     /// Whether a row may hold several entries (the wide layout), so lines are not unique.
     pub wide: bool,
+    /// The latest accepted timestamp of the log an XES export was written from, as the export
+    /// records it.
+    pub recorded_latest: Option<super::timestamp::Timestamp>,
 }
 
 /// No actor, no role.

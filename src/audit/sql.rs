@@ -103,6 +103,46 @@ impl Dialect {
         }
     }
 
+    /// An expression ordered by code point, as the audit orders text (Postgres sorts by the
+    /// database's collation otherwise).
+    fn binary(self, expr: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("{expr} COLLATE \"C\""),
+            _ => expr.to_string(),
+        }
+    }
+
+    /// A timestamp from text, NULL when the text is no timestamp where the engine allows it.
+    fn text_to_timestamp(self, expr: &str) -> String {
+        match self {
+            Dialect::Duckdb => format!("TRY_CAST({expr} AS TIMESTAMPTZ)"),
+            Dialect::Spark => format!("try_cast({expr} AS TIMESTAMP)"),
+            Dialect::Postgres => format!("CAST({expr} AS TIMESTAMPTZ)"),
+        }
+    }
+
+    /// A row of the table `alias` as a JSON object (or, in Spark, a map) of its columns, NULL
+    /// cells kept.
+    fn row_object(self, alias: &str) -> String {
+        match self {
+            Dialect::Duckdb => format!("to_json({alias})"),
+            Dialect::Spark => format!(
+                "from_json(to_json(struct({alias}.*), map('ignoreNullFields', 'false')), \
+                 'map<string,string>')"
+            ),
+            Dialect::Postgres => format!("to_jsonb({alias})"),
+        }
+    }
+
+    /// Whether the row object `object` has a column named by the text `name`.
+    fn has_column(self, object: &str, name: &str) -> String {
+        match self {
+            Dialect::Duckdb => format!("list_contains(json_keys({object}), {name})"),
+            Dialect::Spark => format!("array_contains(map_keys({object}), {name})"),
+            Dialect::Postgres => format!("(({object}) -> ({name})) IS NOT NULL"),
+        }
+    }
+
     /// The text type.
     pub(super) fn text(self) -> &'static str {
         match self {
@@ -148,6 +188,23 @@ pub struct SqlInput<'a> {
     pub amount_col: Option<&'a str>,
     /// Every kpi of the document with its goal when computable, for `sopc_kpis`.
     pub kpis: &'a [(KpiReport, Option<Goal>)],
+    /// The layout of a preset's export.
+    pub layout: SqlLayout<'a>,
+}
+
+/// How the table holds the stage history beyond one entry per row (a preset's layout).
+#[derive(Default)]
+pub struct SqlLayout<'a> {
+    /// Only rows whose column (first) holds the value (second) are stage entries: `Field` =
+    /// `StageName`, `field_key` = `stage_id`.
+    pub filter: Option<(&'a str, &'a str)>,
+    /// A second stage column, used when the first names no stage of the SOP (Pipedrive's
+    /// formatted stage name beside its numeric id).
+    pub stage_alt: Option<&'a str>,
+    /// The wide layout (HubSpot): one row per case, every non-NULL cell of a column named one
+    /// of these prefixes and a stage value an entry of that stage; an earlier prefix wins over a
+    /// later one for the same stage.
+    pub wide: &'a [String],
 }
 
 /// A string literal.
@@ -274,30 +331,57 @@ pub fn script(input: &SqlInput) -> String {
 
     // Rows, accepted rows, ordered and collapsed events.
     let text = d.text();
-    view(
-        &mut s,
-        "sopc_rows",
-        &format!(
-            "SELECT TRIM(CAST({case} AS {text})) AS case_id, TRIM(CAST({stage} AS {text})) AS value, \
-             {time} AS t, {amount} AS amount\nFROM {table}",
-            case = q(input.case_col),
-            stage = q(input.stage_col),
-            time = q(input.time_col),
-            amount = match input.amount_col {
-                Some(col) => format!("CAST({} AS {})", q(col), d.double()),
-                None => format!("CAST(NULL AS {})", d.double()),
+    let layout = &input.layout;
+    let trimmed = |expr: &str| format!("TRIM(CAST({expr} AS {text}))");
+    let amount = |alias: &str| match input.amount_col {
+        Some(col) => format!("CAST({alias}{} AS {})", q(col), d.double()),
+        None => format!("CAST(NULL AS {})", d.double()),
+    };
+    let table = d.table(input.table);
+    let rows_body = if layout.wide.is_empty() {
+        let filter = layout.filter.map_or_else(String::new, |(col, value)| {
+            format!("\nWHERE {} = {}", trimmed(&q(col)), lit(value))
+        });
+        format!(
+            "SELECT {case} AS case_id, {stage} AS value, {alt} AS alt, {time} AS t, {amount} \
+             AS amount\nFROM {table}{filter}",
+            case = trimmed(&q(input.case_col)),
+            stage = trimmed(&q(input.stage_col)),
+            alt = match layout.stage_alt {
+                Some(col) => trimmed(&q(col)),
+                None => format!("CAST(NULL AS {text})"),
             },
-            table = d.table(input.table),
+            time = q(input.time_col),
+            amount = amount(""),
+        )
+    } else {
+        wide_rows(
+            input,
+            &table,
+            &trimmed(&format!("s.{}", q(input.case_col))),
+            &amount("s."),
+        )
+    };
+    view(&mut s, "sopc_rows", &rows_body);
+    let (alt_join, alt_stage, alt_known) = match layout.stage_alt {
+        Some(_) => (
+            "\nLEFT JOIN sopc_stage_values m2 ON m2.value = r.alt",
+            "m2.stage_id, ",
+            " OR m2.stage_id IS NOT NULL",
         ),
-    );
+        None => ("", "", ""),
+    };
     view(
         &mut s,
         "sopc_accepted",
-        "SELECT r.case_id, r.value, r.t, r.amount, COALESCE(m.stage_id, r.value) AS stage, \
-         m.stage_id IS NOT NULL AS known\n\
-         FROM sopc_rows r LEFT JOIN sopc_stage_values m ON m.value = r.value\n\
-         WHERE r.case_id IS NOT NULL AND r.case_id <> '' AND r.value IS NOT NULL \
-         AND r.value <> '' AND r.t IS NOT NULL",
+        &format!(
+            "SELECT r.case_id, COALESCE(NULLIF(r.value, ''), r.alt) AS value, r.t, r.amount,\n  \
+             COALESCE(m.stage_id, {alt_stage}NULLIF(r.value, ''), r.alt) AS stage,\n  \
+             (m.stage_id IS NOT NULL{alt_known}) AS known\n\
+             FROM sopc_rows r LEFT JOIN sopc_stage_values m ON m.value = r.value{alt_join}\n\
+             WHERE r.case_id IS NOT NULL AND r.case_id <> '' \
+             AND COALESCE(NULLIF(r.value, ''), NULLIF(r.alt, '')) IS NOT NULL AND r.t IS NOT NULL"
+        ),
     );
     view(
         &mut s,
@@ -330,15 +414,19 @@ pub fn script(input: &SqlInput) -> String {
             d.timestamp(text),
             d.double()
         ),
-        None => "(SELECT MAX(t) FROM sopc_events) AS as_of, (SELECT MAX(t_s) FROM sopc_events) AS as_of_s"
-            .to_string(),
+        // The latest accepted row, a collapsed re-save included.
+        None => format!(
+            "(SELECT MAX(t) FROM sopc_accepted) AS as_of, \
+             (SELECT MAX({}) FROM sopc_accepted a) AS as_of_s",
+            d.epoch("a.t")
+        ),
     };
     view(&mut s, "sopc_as_of", &format!("SELECT {as_of}"));
     view(
         &mut s,
         "sopc_log",
         &format!(
-            "SELECT\n  (SELECT COUNT(*) FROM sopc_rows) AS {rows},\n  \
+            "SELECT\n  {row_count} AS {rows},\n  \
              (SELECT COUNT(*) FROM sopc_rows) - (SELECT COUNT(*) FROM sopc_accepted) AS rejected,\n  \
              (SELECT COUNT(*) FROM sopc_accepted) - (SELECT COUNT(*) FROM sopc_events) AS dropped,\n  \
              (SELECT COUNT(*) FROM sopc_events) AS events,\n  \
@@ -347,6 +435,11 @@ pub fn script(input: &SqlInput) -> String {
              (SELECT MAX(t) FROM sopc_events) AS {last},\n  \
              (SELECT as_of FROM sopc_as_of) AS as_of",
             rows = q("rows"),
+            row_count = if layout.wide.is_empty() {
+                "(SELECT COUNT(*) FROM sopc_rows)".to_string()
+            } else {
+                format!("(SELECT COUNT(*) FROM {table})")
+            },
             first = q("first"),
             last = q("last"),
         ),
@@ -379,10 +472,15 @@ pub fn script(input: &SqlInput) -> String {
     view(
         &mut s,
         "sopc_stage_list",
-        "SELECT ord, id, TRUE AS known, terminal, sla_s FROM sopc_sop_stages\n\
-         UNION ALL\n\
-         SELECT DISTINCT CAST(NULL AS INT) AS ord, stage AS id, FALSE AS known, FALSE AS terminal, \
-         CAST(NULL AS BIGINT) AS sla_s\nFROM sopc_events WHERE NOT known",
+        &format!(
+            "SELECT CAST(ord AS BIGINT) AS ord, id, TRUE AS known, terminal, sla_s FROM sopc_sop_stages\n\
+             UNION ALL\n\
+             SELECT {n} + ROW_NUMBER() OVER (ORDER BY {by}) - 1 AS ord, u.id, FALSE AS known, \
+             FALSE AS terminal, CAST(NULL AS BIGINT) AS sla_s\n\
+             FROM (SELECT DISTINCT stage AS id FROM sopc_events WHERE NOT known) u",
+            n = p.len(),
+            by = d.binary("u.id"),
+        ),
     );
     let (median, p90) = (d.quantile("x.dwell", 0.5), d.quantile("x.dwell", 0.9));
     view(
@@ -423,7 +521,8 @@ pub fn script(input: &SqlInput) -> String {
              CASE WHEN l.sla_s IS NULL OR c.dwell_completed = 0 THEN NULL\n       \
              ELSE {rate} END AS sla_breach_rate,\n  \
              CASE WHEN l.terminal THEN 0 ELSE COALESCE(o.open_count, 0) END AS {open},\n  \
-             CASE WHEN l.sla_s IS NULL THEN NULL ELSE COALESCE(o.overdue_count, 0) END AS open_overdue\n\
+             CASE WHEN l.sla_s IS NULL THEN NULL ELSE COALESCE(o.overdue_count, 0) END AS open_overdue,\n  \
+             l.ord AS position\n\
              FROM sopc_stage_list l JOIN sopc_stage_counts c ON c.id = l.id\n\
              LEFT JOIN sopc_stage_open o ON o.stage = l.id",
             rate = d.round6(&format!(
@@ -479,4 +578,71 @@ pub fn script(input: &SqlInput) -> String {
     );
     super::sql_kpis::views(&mut s, d, input.kpis, &view);
     s
+}
+
+/// The rows of the wide layout: every non-NULL cell of a stage column is an entry of its stage;
+/// a row with none is one row without a stage (rejected, as in `sopc audit`). `case` and
+/// `amount` are the row's, on the alias `s`.
+fn wide_rows(input: &SqlInput, table: &str, case: &str, amount: &str) -> String {
+    let d = input.dialect;
+    let text = d.text();
+    let prefixes = input.layout.wide;
+    let starts = |key: &str, p: &str| format!("substr({key}, 1, {}) = {}", p.len(), lit(p));
+    // A column is an entry column of its stage when it starts with a prefix (and no earlier
+    // one), names a stage after it, and the row has no column of an earlier prefix for it.
+    let mut arms = Vec::new();
+    let mut stage_of = Vec::new();
+    for (rank, prefix) in prefixes.iter().enumerate() {
+        let rest = format!("substr(kv.key, {})", prefix.len() + 1);
+        let mut test = vec![
+            starts("kv.key", prefix),
+            format!("length(kv.key) > {}", prefix.len()),
+        ];
+        for earlier in &prefixes[..rank] {
+            test.push(format!("NOT {}", starts("kv.key", earlier)));
+            test.push(format!(
+                "NOT {}",
+                d.has_column("s.sopc_j", &format!("{} || {rest}", lit(earlier)))
+            ));
+        }
+        arms.push(format!("({})", test.join(" AND ")));
+        stage_of.push(format!("WHEN {} THEN {rest}", starts("kv.key", prefix)));
+    }
+    // The casts are guarded: an engine may compute them before filtering.
+    let is_entry = format!("({})", arms.join("\n      OR "));
+    let stage = format!("CASE {} END", stage_of.join(" "));
+    let time = d.text_to_timestamp("NULLIF(TRIM(kv.val), '')");
+    let source = format!(
+        "(SELECT w.*, {} AS sopc_j FROM {table} w) s",
+        d.row_object("w")
+    );
+    match d {
+        Dialect::Spark => format!(
+            "SELECT {case} AS case_id, {stage_e} AS value, CAST(NULL AS {text}) AS alt, \
+             {time_e} AS t, {amount} AS amount\n\
+             FROM {source}\n\
+             LATERAL VIEW OUTER explode(map_filter(s.sopc_j, (k, v) -> v IS NOT NULL \
+             AND TRIM(v) <> '' AND {is_entry})) e AS key, val",
+            is_entry = is_entry.replace("kv.key", "k"),
+            stage_e = stage.replace("kv.key", "e.key"),
+            time_e = time.replace("kv.val", "e.val"),
+        ),
+        _ => {
+            let entries = match d {
+                Dialect::Duckdb => {
+                    "(SELECT j.key, j.value ->> '$' AS val FROM json_each(s.sopc_j) j) kv"
+                }
+                _ => "jsonb_each_text(s.sopc_j) AS kv(key, val)",
+            };
+            format!(
+                "SELECT {case} AS case_id, e.value, CAST(NULL AS {text}) AS alt, e.t, {amount} AS amount\n\
+                 FROM {source}\n\
+                 LEFT JOIN LATERAL (\n  \
+                 SELECT {stage} AS value, CASE WHEN {is_entry} THEN {time} END AS t\n  \
+                 FROM {entries}\n  \
+                 WHERE kv.val IS NOT NULL AND TRIM(kv.val) <> ''\n    AND {is_entry}\n\
+                 ) e ON TRUE"
+            )
+        }
+    }
 }

@@ -58,8 +58,12 @@ pub(super) fn read(data: &[u8], collector: &mut Collector) -> Result<(), LogErro
     let mut any_amount = false;
     let mut actor_seen = false;
     let mut role_seen = false;
+    let mut log_seen = false;
+    // The first text outside any element: what a file that is not XES holds.
+    let mut stray: Option<(u64, String)> = None;
     loop {
         let read = reader.read_event();
+        let (line_before, from) = (line, counted);
         let at = usize::try_from(reader.buffer_position())
             .unwrap_or(usize::MAX)
             .min(data.len());
@@ -104,15 +108,40 @@ pub(super) fn read(data: &[u8], collector: &mut Collector) -> Result<(), LogErro
                 continue;
             }
             Event::Eof => break,
+            Event::Text(text) if stack.is_empty() && stray.is_none() => {
+                let text = String::from_utf8_lossy(text.as_ref());
+                if !text.trim().is_empty() {
+                    // The line the text starts on, past the white space before it.
+                    let read = &data[from.min(at)..at];
+                    let lead = read
+                        .iter()
+                        .position(|b| !b.is_ascii_whitespace())
+                        .unwrap_or(0);
+                    let breaks = read[..lead].iter().filter(|&&b| b == b'\n').count() as u64;
+                    stray = Some((line_before + breaks, text.trim().to_string()));
+                }
+                continue;
+            }
             _ => continue,
         };
         let name = tag.local_name();
         let within = stack.last().copied();
         let entering = match (within, name.as_ref()) {
-            (None, b"log") => Within::Log,
+            (None, b"log") => {
+                log_seen = true;
+                Within::Log
+            }
             (Some(Within::Log), b"trace") => {
                 trace = Trace::default();
                 Within::Trace
+            }
+            (Some(Within::Log), _) => {
+                if let Some((key, value)) = attribute(tag)
+                    && key == LATEST_KEY
+                {
+                    collector.set_recorded_latest(&value);
+                }
+                Within::Other
             }
             (Some(Within::Trace), b"event") => {
                 event = EventAttrs {
@@ -170,6 +199,16 @@ pub(super) fn read(data: &[u8], collector: &mut Collector) -> Result<(), LogErro
             trace.events.push(std::mem::take(&mut event));
         }
     }
+    if !log_seen {
+        let found = match &stray {
+            Some((at, text)) => format!("line {at} holds `{}`", shown(text)),
+            None => "the file holds no element".to_string(),
+        };
+        return Err(LogError::Unreadable(format!(
+            "no XES `<log>` element: {found}; an XES log is a `<log>` element of `<trace>`s (for \
+             a CSV or JSON Lines log, give `--input-format csv` or `--input-format jsonl`)"
+        )));
+    }
     if !stack.is_empty() {
         return Err(LogError::Unreadable(format!(
             "line {line}: the XES log ends inside an element (is the file cut short?)"
@@ -185,6 +224,25 @@ pub(super) fn read(data: &[u8], collector: &mut Collector) -> Result<(), LogErro
         collector.set_has_role();
     }
     Ok(())
+}
+
+/// The log attribute holding the latest accepted timestamp of the log an export was written
+/// from (a collapsed re-save's included): read back, it is the default as-of.
+const LATEST_KEY: &str = "sopc:latest_accepted";
+
+/// Text found in a file, on one line and cut short, for a message.
+fn shown(text: &str) -> String {
+    const SHOWN: usize = 40;
+    let line = text.lines().next().unwrap_or_default();
+    let mut cut: String = line
+        .chars()
+        .take(SHOWN)
+        .map(|c| if c.is_control() || c == '`' { ' ' } else { c })
+        .collect();
+    if text.chars().count() > cut.chars().count() {
+        cut.push('…');
+    }
+    cut
 }
 
 /// The `key` and `value` of an attribute element (`<string key=".." value=".."/>`).
@@ -218,6 +276,13 @@ pub fn write(log: &EventLog, process: &Process, name: &str) -> String {
         "  <string key=\"concept:name\" value=\"{}\"/>",
         escape(name)
     );
+    if let Some(latest) = log.latest_accepted {
+        let _ = writeln!(
+            out,
+            "  <date key=\"{LATEST_KEY}\" value=\"{}\"/>",
+            latest.rfc3339()
+        );
+    }
     for c in 0..log.cases() {
         out.push_str("  <trace>\n");
         let _ = writeln!(

@@ -8,6 +8,7 @@ mod presets;
 mod props;
 mod report_page;
 mod report_roles;
+mod review_fixes;
 mod roles;
 mod scale;
 mod shape;

@@ -155,6 +155,11 @@ fn log(n: usize) -> String {
     }
     // A row with a bad timestamp and one without a stage: rejected in both.
     out.push_str("D000,lead,2026-02-30T00:00:00Z,\nD001,,2026-01-01T00:00:00Z,\n");
+    // The log's latest row is a re-save, collapsed: as-of is still its time.
+    out.push_str(
+        "Z999,lead,2026-11-01T00:00:00Z,\nZ999,qualify,2026-11-02T00:00:00Z,\n\
+         Z999,客户筛选,2026-12-30T00:00:00Z,\n",
+    );
     out
 }
 
@@ -240,7 +245,27 @@ fn spark_runs_the_script_to_the_audits_figures() {
 /// Runs the script of `dialect` on its engine and compares every view with the JSON audit.
 fn engine_matches_the_audit(dialect: &str) {
     let (audit, sql) = run_both(dialect, &kpi_sop(), &log(150));
-    same_kpis(&sql, &audit);
+    assert_eq!(audit["log"]["as_of"], "2026-12-30T00:00:00Z");
+    same_figures(&sql, &audit);
+    assert!(
+        audit["log"]["dropped"].as_u64().unwrap() > 0,
+        "the log has re-saves"
+    );
+    assert!(
+        audit["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["known"] == false),
+        "the log has unknown stages"
+    );
+    let kinds: std::collections::BTreeSet<&str> = audit["transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.len() >= 4, "{kinds:?}");
     let measures: std::collections::BTreeSet<&str> = audit["kpis"]
         .as_array()
         .unwrap()
@@ -248,16 +273,17 @@ fn engine_matches_the_audit(dialect: &str) {
         .filter_map(|k| k["measure"].as_str())
         .collect();
     assert_eq!(measures.len(), 4, "{measures:?}");
+}
 
+/// Every view of the script's run (`sql`) equals the JSON audit of the same log.
+#[track_caller]
+fn same_figures(sql: &Value, audit: &Value) {
+    same_kpis(sql, audit);
     // The log.
     let log = &sql["sopc_log"][0];
     for k in ["rows", "rejected", "dropped", "events", "cases"] {
         same(k, &log[k], &audit["log"][k]);
     }
-    assert!(
-        audit["log"]["dropped"].as_u64().unwrap() > 0,
-        "the log has re-saves"
-    );
     for k in ["first", "last", "as_of"] {
         same(k, &log[k], &epoch(&audit["log"][k]));
     }
@@ -265,10 +291,6 @@ fn engine_matches_the_audit(dialect: &str) {
     // The stages, every column.
     let stages = audit["stages"].as_array().unwrap();
     assert_eq!(sql["sopc_stages"].as_array().unwrap().len(), stages.len());
-    assert!(
-        stages.iter().any(|s| s["known"] == false),
-        "the log has unknown stages"
-    );
     for s in stages {
         let row = sql["sopc_stages"]
             .as_array()
@@ -317,17 +339,24 @@ fn engine_matches_the_audit(dialect: &str) {
         }
     }
 
+    // `position` puts the stages in the JSON's order: the SOP's, then unknown ones by id.
+    let mut by_position: Vec<&Value> = sql["sopc_stages"].as_array().unwrap().iter().collect();
+    by_position.sort_by_key(|r| r["position"].as_u64().expect("a position"));
+    let order: Vec<&Value> = by_position.iter().map(|r| &r["id"]).collect();
+    let expected: Vec<&Value> = stages.iter().map(|s| &s["id"]).collect();
+    assert_eq!(order, expected);
+    let positions: Vec<u64> = by_position
+        .iter()
+        .map(|r| r["position"].as_u64().unwrap())
+        .collect();
+    assert_eq!(positions, (0..stages.len() as u64).collect::<Vec<_>>());
+
     // Transitions with their kinds, bad starts, open cases.
     let transitions = audit["transitions"].as_array().unwrap();
     assert_eq!(
         sql["sopc_transitions"].as_array().unwrap().len(),
         transitions.len()
     );
-    let kinds: std::collections::BTreeSet<&str> = transitions
-        .iter()
-        .map(|t| t["kind"].as_str().unwrap())
-        .collect();
-    assert!(kinds.len() >= 4, "{kinds:?}");
     for t in transitions {
         let row = sql["sopc_transitions"]
             .as_array()
@@ -517,4 +546,230 @@ kpi weekly_share \"Weekly share\" {{ kind quantitative target >= 50% per week st
         "{periods:?}"
     );
     same_kpis(&sql, &audit);
+}
+
+/// Loads a CRM export of `examples/crm` into a table `deals` as a warehouse would hold it (one
+/// column per field, nested JSON Lines keys flattened to `additional_data.new_value_formatted`,
+/// timestamps with time zone, amounts doubles), runs `script.sql` and prints every view as JSON.
+const PRESET_RUNNER: &str = r#"
+import csv, datetime, json, os, subprocess, sys, time
+os.environ['TZ'] = 'UTC'
+time.tzset()
+engine, jobs = sys.argv[1], sys.argv[2:]
+views = ['sopc_log', 'sopc_stages', 'sopc_next', 'sopc_transitions', 'sopc_bad_starts', 'sopc_open_cases', 'sopc_kpis']
+
+def load(log):
+    if log.endswith('.jsonl'):
+        rows, cols = [], []
+        for line in open(log, encoding='utf-8'):
+            if not line.strip():
+                continue
+            o = json.loads(line)
+            flat = {}
+            for k, v in o.get('data', o).items():
+                if isinstance(v, dict):
+                    for k2, v2 in v.items():
+                        flat[k + '.' + k2] = v2
+                else:
+                    flat[k] = v
+            for k in flat:
+                if k not in cols:
+                    cols.append(k)
+            rows.append({k: None if v is None or isinstance(v, list) else str(v) for k, v in flat.items()})
+    else:
+        with open(log, newline='', encoding='utf-8-sig') as f:
+            r = csv.DictReader(f)
+            cols, rows = r.fieldnames, list(r)
+    return cols, [[norm(c, r.get(c)) for c in cols] for r in rows]
+
+def kind(c):
+    if c in ('CreatedDate', 'log_time') or '_date_entered_' in c:
+        return 'ts'
+    return 'num' if c in ('Amount', 'amount') else 'text'
+
+def norm(c, v):
+    if v is None or v == '':
+        return None
+    if kind(c) == 'ts':
+        v = v.replace('Z', '+00:00')
+        if v[-5] in '+-' and v[-3] != ':':
+            v = v[:-2] + ':' + v[-2:]
+        t = datetime.datetime.fromisoformat(v)
+        if t.tzinfo is None:
+            t = t.replace(tzinfo=datetime.timezone.utc)
+        return t.astimezone(datetime.timezone.utc).isoformat()
+    return v
+
+def value(v):
+    return v.timestamp() if isinstance(v, datetime.datetime) else v
+
+def statements(script):
+    for statement in script.split(';\n'):
+        body = '\n'.join(l for l in statement.splitlines() if not l.startswith('--')).strip()
+        if body:
+            yield body
+
+results = []
+if engine == 'spark':
+    import shutil
+    shutil.rmtree('warehouse', ignore_errors=True)
+    from pyspark.sql import SparkSession
+    spark = (SparkSession.builder.master('local[2]').appName('sopc')
+             .config('spark.sql.session.timeZone', 'UTC')
+             .config('spark.ui.enabled', 'false')
+             .config('spark.sql.warehouse.dir', os.path.abspath('warehouse'))
+             .config('spark.sql.shuffle.partitions', '4')
+             .getOrCreate())
+    spark.sparkContext.setLogLevel('ERROR')
+elif engine == 'duckdb':
+    import duckdb
+for job in jobs:
+    log, script = job.split('::')
+    cols, data = load(log)
+    script = open(script, encoding='utf-8').read()
+    out = {}
+    if engine == 'duckdb':
+        con = duckdb.connect()
+        con.execute("SET TimeZone='UTC'")
+        types = {'ts': 'TIMESTAMPTZ', 'num': 'DOUBLE', 'text': 'VARCHAR'}
+        q = lambda c: '"' + c.replace('"', '""') + '"'
+        con.execute('CREATE TABLE deals (' + ', '.join(q(c) + ' ' + types[kind(c)] for c in cols) + ')')
+        con.executemany('INSERT INTO deals VALUES (' + ', '.join('?' for _ in cols) + ')', data)
+        con.execute(script)
+        for view in views:
+            cur = con.execute(f'SELECT * FROM {view}')
+            names = [c[0] for c in cur.description]
+            out[view] = [{k: value(v) for k, v in zip(names, r)} for r in cur.fetchall()]
+    elif engine == 'spark':
+        names = ['c%d' % i for i in range(len(cols))]
+        spark.createDataFrame(data, ', '.join(n + ' string' for n in names)).createOrReplaceTempView('raw')
+        types = {'ts': 'TIMESTAMP', 'num': 'DOUBLE', 'text': 'STRING'}
+        q = lambda c: '`' + c.replace('`', '``') + '`'
+        spark.sql('DROP VIEW IF EXISTS sopc_rows')
+        spark.sql('SELECT ' + ', '.join(f'CAST({n} AS {types[kind(c)]}) AS {q(c)}' for n, c in zip(names, cols))
+                  + ' FROM raw').write.mode('overwrite').saveAsTable('deals')
+        for body in statements(script):
+            spark.sql(body)
+        for view in views:
+            out[view] = [{k: value(v) for k, v in r.asDict().items()} for r in spark.sql(f'SELECT * FROM {view}').collect()]
+    else:
+        conn = os.environ['SOPC_TEST_PG']
+        schema = 'sopc_preset_%d' % os.getpid()
+        env = dict(os.environ, PGTZ='UTC', PGOPTIONS='-c search_path=' + schema)
+        def psql(*args):
+            r = subprocess.run(['psql', conn, '-X', '-q', '-v', 'ON_ERROR_STOP=1', *args],
+                               env=env, capture_output=True, text=True)
+            if r.returncode != 0:
+                sys.exit(log + ': psql ' + ' '.join(args)[:200] + ': ' + r.stderr)
+            return r.stdout
+        types = {'ts': 'timestamptz', 'num': 'double precision', 'text': 'text'}
+        q = lambda c: '"' + c.replace('"', '""') + '"'
+        lit = lambda v: 'NULL' if v is None else "'" + v.replace("'", "''") + "'"
+        psql('-c', f'CREATE SCHEMA {schema}')
+        try:
+            with open('load.sql', 'w', encoding='utf-8') as f:
+                f.write('CREATE TABLE deals (' + ', '.join(q(c) + ' ' + types[kind(c)] for c in cols) + ');\n')
+                for r in data:
+                    f.write('INSERT INTO deals VALUES (' + ', '.join(lit(v) for v in r) + ');\n')
+            psql('-f', 'load.sql')
+            psql('-f', job.split('::')[1])
+            stamps = {'first', 'last', 'as_of', 'since'}
+            for view in views:
+                got = json.loads(psql('-A', '-t', '-c', f"SELECT COALESCE(json_agg(v), '[]') FROM {view} v"))
+                out[view] = [{k: datetime.datetime.fromisoformat(v).timestamp() if k in stamps and v else v
+                              for k, v in r.items()} for r in got]
+        finally:
+            psql('-c', f'DROP SCHEMA {schema} CASCADE')
+    results.append(out)
+if engine == 'spark':
+    spark.stop()
+print(json.dumps(results))
+"#;
+
+/// The script of every preset, run over the preset's sample in `examples/crm` loaded as a
+/// table, gives the figures of `sopc audit` on the sample file.
+fn presets_match_the_audit(engine: &str) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let sop = format!("{root}/examples/sales-en/sales.sop");
+    let map = format!("{root}/examples/crm/hubspot-stages.csv");
+    let p = Project::new().file("run.py", PRESET_RUNNER);
+    let mut audits = Vec::new();
+    let mut jobs = Vec::new();
+    for (preset, sample, extra) in [
+        ("salesforce", "salesforce-opportunity-history.csv", None),
+        (
+            "salesforce-field-history",
+            "salesforce-field-history.csv",
+            None,
+        ),
+        ("hubspot", "hubspot-deals.csv", Some(map.as_str())),
+        ("pipedrive", "pipedrive-flow.jsonl", None),
+    ] {
+        let log = format!("{root}/examples/crm/{sample}");
+        let mut args = vec!["audit", sop.as_str(), log.as_str(), "--preset", preset];
+        args.extend(extra.iter().flat_map(|map| ["--stage-map", map]));
+        let audit = p
+            .run(&[args.as_slice(), &["--format", "json"]].concat())
+            .json();
+        let mut emit = vec!["audit", sop.as_str(), "--emit-sql", "--dialect", engine];
+        emit.extend(["--table", "deals", "--preset", preset]);
+        emit.extend(extra.iter().flat_map(|map| ["--stage-map", map]));
+        let script = p.path().join(format!("{preset}.sql"));
+        std::fs::write(&script, p.run(&emit).stdout).unwrap();
+        jobs.push(format!("{log}::{}", script.display()));
+        audits.push((preset, audit));
+    }
+    let out = Command::new("python3")
+        .arg("run.py")
+        .arg(engine)
+        .args(&jobs)
+        .current_dir(p.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(results.len(), audits.len());
+    for ((preset, audit), sql) in audits.iter().zip(&results) {
+        assert!(audit["log"]["events"].as_u64().unwrap() > 20, "{preset}");
+        assert!(
+            audit["stages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["known"] == true),
+            "{preset}: every stage is known"
+        );
+        eprintln!("comparing preset {preset}");
+        same_figures(sql, audit);
+    }
+}
+
+#[test]
+fn duckdb_runs_each_presets_layout_to_the_audits_figures() {
+    if !available("duckdb") {
+        eprintln!("skipped: python3 cannot import duckdb (pip install duckdb)");
+        return;
+    }
+    presets_match_the_audit("duckdb");
+}
+
+#[test]
+fn postgres_runs_each_presets_layout_to_the_audits_figures() {
+    if !postgres_available() {
+        return;
+    }
+    presets_match_the_audit("postgres");
+}
+
+#[test]
+fn spark_runs_each_presets_layout_to_the_audits_figures() {
+    if !available("pyspark") {
+        eprintln!("skipped: python3 cannot import pyspark, or no java (pip install pyspark)");
+        return;
+    }
+    presets_match_the_audit("spark");
 }
