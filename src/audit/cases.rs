@@ -13,7 +13,6 @@ use serde::ser::{SerializeSeq, Serializer};
 use super::events::EventLog;
 use super::names::Names;
 use super::process::{Process, TransitionKind};
-use super::report::{CaseDeviation, CaseReport, DeviationKind, OpenCase, round6};
 use super::timestamp::Timestamp;
 
 /// The events of every case and what else their entries need.
@@ -346,4 +345,103 @@ impl Serialize for CaseIds {
         }
         seq.end()
     }
+}
+
+/// One element of `open_cases.cases`.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenCase {
+    /// `case_id`: the case's id, as the log writes it.
+    pub case_id: String,
+    /// `stage`: the stage (id, or unknown value) of its last event.
+    pub stage: String,
+    /// `since`: when it entered that stage, RFC 3339 in UTC.
+    pub since: String,
+    /// `age_s`: seconds from `since` to `as_of`, to the microsecond.
+    pub age_s: f64,
+    /// `overdue`: whether `age_s` exceeds the stage's `sla` (false without one).
+    pub overdue: bool,
+}
+
+/// One element of `cases`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseReport {
+    /// `case_id`: the case's id, as the log writes it.
+    pub case_id: String,
+    /// `events`: how many events the case has, after collapsing.
+    pub events: u64,
+    /// `first`: the stage (id, or unknown value) of its first event.
+    pub first: String,
+    /// `last`: the stage (id, or unknown value) of its last event.
+    pub last: String,
+    /// `closed`: whether its last event is in a terminal stage.
+    pub closed: bool,
+    /// `alignment_fitness`: 1 − `alignment_cost` / (events + `shortest_complete_path`), to 6
+    /// decimals; null when the pipeline has no complete path.
+    pub alignment_fitness: Option<f64>,
+    /// `alignment_cost`: the fewest log and model moves that make the history a complete path;
+    /// null when the pipeline has none.
+    pub alignment_cost: Option<u64>,
+    /// `token_replay_fitness`: ½(1 − missing/consumed) + ½(1 − remaining/produced), to 6 decimals.
+    pub token_replay_fitness: f64,
+    /// `deviations`: its bad start first, if any, then its disallowed moves in order.
+    pub deviations: Vec<CaseDeviation>,
+    /// `sla_breaches`: how many of its visits took longer than their stage's `sla`.
+    pub sla_breaches: u64,
+}
+
+/// One element of a case's `deviations`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDeviation {
+    /// Null for a bad start.
+    pub from: Option<String>,
+    /// `to`: the stage (id, or unknown value) moved to, or the bad first stage.
+    pub to: String,
+    /// `kind`: what kind of deviation.
+    pub kind: DeviationKind,
+}
+
+/// A bad start, or the kind of a disallowed transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeviationKind {
+    /// `bad-start`: the case's first stage is not the pipeline's start.
+    BadStart,
+    /// `unknown-stage`: a move into or out of a stage the SOP does not know.
+    UnknownStage,
+    /// `skip`: a move forward over stages the SOP puts in between.
+    Skip,
+    /// `backward`: a move back, to a stage the SOP leads from to the one left (leaving a
+    /// terminal stage too).
+    Backward,
+    /// `jump`: a move that is neither forward nor back.
+    Jump,
+}
+
+impl DeviationKind {
+    /// The deviation a disallowed transition of kind `kind` is.
+    pub fn of(kind: TransitionKind) -> DeviationKind {
+        match kind {
+            TransitionKind::UnknownStage => DeviationKind::UnknownStage,
+            TransitionKind::Skip => DeviationKind::Skip,
+            TransitionKind::Backward => DeviationKind::Backward,
+            // An allowed transition is no deviation; never asked for.
+            TransitionKind::Jump | TransitionKind::Allowed => DeviationKind::Jump,
+        }
+    }
+
+    /// The name in JSON: `bad-start`, `unknown-stage`, `skip`, `backward` or `jump`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviationKind::BadStart => "bad-start",
+            DeviationKind::UnknownStage => "unknown-stage",
+            DeviationKind::Skip => "skip",
+            DeviationKind::Backward => "backward",
+            DeviationKind::Jump => "jump",
+        }
+    }
+}
+
+/// Rounds a fraction to 6 decimals, as the JSON output promises.
+pub fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
 }
