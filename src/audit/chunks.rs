@@ -118,7 +118,7 @@ impl<R: Read> Chunker<R> {
             Cut::Whole => None,
             Cut::Lines => {
                 let from = self.size - 1;
-                let at = self.buf[from..limit].iter().position(|&b| b == b'\n')?;
+                let at = memchr::memchr(b'\n', &self.buf[from..limit])?;
                 let end = from + at + 1;
                 Some(end)
             }
@@ -162,7 +162,7 @@ fn step(state: Quoting, b: u8, delimiter: u8) -> Quoting {
 fn skim(bytes: &[u8], mut state: Quoting, delimiter: u8) -> Quoting {
     let mut i = 0;
     while i < bytes.len() {
-        let Some(k) = bytes[i..].iter().position(|&b| b == b'"') else {
+        let Some(k) = memchr::memchr(b'"', &bytes[i..]) else {
             // No quote left: a quoted field stays open, anything else ends as its last byte says.
             if state != Quoting::Quoted {
                 state = step(Quoting::Unquoted, bytes[bytes.len() - 1], delimiter);
