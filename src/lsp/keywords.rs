@@ -153,14 +153,8 @@ pub fn nested(kind: Option<BlockKind>) -> &'static [BlockKind] {
     }
 }
 
-pub const CADENCES: [&str; 6] = [
-    "daily",
-    "weekly",
-    "biweekly",
-    "monthly",
-    "quarterly",
-    "yearly",
-];
+/// The cadences written as one word.
+pub const CADENCES: [&str; 6] = crate::syntax::NAMED_CADENCES;
 
 #[cfg(test)]
 mod tests {

@@ -18,3 +18,4 @@ pub use errors::{SyntaxError, SyntaxErrorKind};
 pub use parser::parse;
 pub use reparse::parse_after_edit;
 pub use source::{LineCol, LineIndex};
+pub use translate::NAMED_CADENCES;

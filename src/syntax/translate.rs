@@ -68,7 +68,7 @@ fn previous_word(text: &str, pos: usize) -> &str {
 }
 
 /// The cadences written as one word (`named_cadence` in the grammar).
-const NAMED_CADENCES: &[&str] = &[
+pub const NAMED_CADENCES: [&str; 6] = [
     "daily",
     "weekly",
     "biweekly",
