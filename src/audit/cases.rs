@@ -143,7 +143,7 @@ impl CaseData {
         let (last, _) = self.last(c);
         let cost = self.alignment_cost.get(c).map(|&d| u64::from(d));
         let fitness = match (cost, self.process.shortest_complete_path) {
-            (Some(d), Some(l)) => Some(round6(1.0 - d as f64 / (range.len() + l) as f64)),
+            (Some(d), Some(l)) => Some(round6(alignment_fitness(d, range.len(), l))),
             _ => None,
         };
         CaseReport {
@@ -194,6 +194,12 @@ impl CaseData {
             overdue,
         })
     }
+}
+
+/// A case's alignment fitness: 1 − cost / (events + the shortest complete path), 1 for a case
+/// that follows the SOP exactly.
+pub fn alignment_fitness(cost: u64, events: usize, shortest: usize) -> f64 {
+    1.0 - cost as f64 / (events + shortest) as f64
 }
 
 /// Which cases the `cases` list of the JSON holds (`--cases`).

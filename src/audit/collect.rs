@@ -3,11 +3,7 @@
 //! of a log (numbering its own cases, stages, actors and roles, and its lines from 1); the
 //! [`Merger`] puts the chunks together in file order, so the log is the same however it was cut.
 
-/// Hash maps over short strings with foldhash, several times faster than SipHash on them (no
-/// map here is keyed by anything an attacker could choose to collide more than a log's size).
-type HashMap<K, V> = std::collections::HashMap<K, V, hashbrown::DefaultHashBuilder>;
-
-use super::names::{Interner, Names};
+use super::names::{HashMap, Interner, Names};
 use super::rows::{
     NONE, RawLog, Record, RejectReason, RejectedRow, RowWarning, Values, parse_amount,
 };

@@ -10,21 +10,10 @@
 
 use std::collections::VecDeque;
 
+use super::cases::alignment_fitness;
 use super::events::EventLog;
 use super::process::Process;
 use super::report::{Alignment, TokenReplay, round6};
-
-/// What fitness says about one case.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct CaseFitness {
-    /// Least log + model moves; `None` when the SOP has no complete path.
-    pub alignment_cost: Option<u64>,
-    /// 1 − cost / (events + the shortest complete path): 1 for a case that follows the SOP
-    /// exactly; `None` when the SOP has no complete path.
-    pub alignment_fitness: Option<f64>,
-    /// The case's token replay.
-    pub tokens: Tokens,
-}
 
 /// Token counts of one replay.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -86,12 +75,9 @@ pub fn compute(log: &EventLog, process: &Process) -> LogFitness {
         known.clear();
         known.extend(stages.iter().map(|&s| log.known_stage(s)));
         let n = stages.len() as u64;
-        let mut case = CaseFitness::default();
         if let Some(l) = shortest {
             let d = aligner.cost(&known);
-            let fitness = 1.0 - d as f64 / (n + l as u64) as f64;
-            case.alignment_cost = Some(d);
-            case.alignment_fitness = Some(fitness);
+            let fitness = alignment_fitness(d, stages.len(), l);
             out.alignment_cost
                 .push(u32::try_from(d).unwrap_or(u32::MAX));
             cost += d;
@@ -109,15 +95,15 @@ pub fn compute(log: &EventLog, process: &Process) -> LogFitness {
                 closed_size += n + l as u64;
             }
         }
-        case.tokens = replayer.replay(&known);
-        let t = case.tokens;
+        let t = replayer.replay(&known);
         sums.missing += t.missing;
         sums.consumed += t.consumed;
         sums.remaining += t.remaining;
         sums.produced += t.produced;
-        token_sum += t.fitness();
+        let fitness = t.fitness();
+        token_sum += fitness;
         out.token_replay.fitting_cases += u64::from(t.missing == 0 && t.remaining == 0);
-        out.token_fitness.push(round6(t.fitness()));
+        out.token_fitness.push(round6(fitness));
     }
     let cases = log.cases() as f64;
     let ratio = |a: u64, b: u64| (b > 0).then(|| round6(1.0 - a as f64 / b as f64));

@@ -1,8 +1,7 @@
 //! Stage values of a log mapped to the SOP's stages: the `--stage-map` file, then an exact id,
 //! then an exact title; anything else is an unknown stage with a did-you-mean.
 
-/// Hash maps over stage values with foldhash, several times faster than SipHash on them.
-type HashMap<K, V> = std::collections::HashMap<K, V, hashbrown::DefaultHashBuilder>;
+use super::names::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
