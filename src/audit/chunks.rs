@@ -83,26 +83,16 @@ impl<R: Read> Chunker<R> {
         }
     }
 
-    /// Reads about one more chunk's worth of bytes.
+    /// Reads on: up to a chunk's size and a little past it, or a little more when the buffer
+    /// holds that already (no place to cut was found in it). The bytes are read straight into
+    /// the buffer's spare room, and what is left after a cut is small.
     fn fill(&mut self) -> io::Result<()> {
-        let want = self.buf.len() + self.size.clamp(1 << 16, CHUNK_SIZE);
+        const STEP: usize = 1 << 16;
+        let want = (self.size.min(CHUNK_SIZE) + 3).max(self.buf.len()) + STEP;
         self.buf.reserve(want - self.buf.len());
-        while self.buf.len() < want {
-            let start = self.buf.len();
-            self.buf.resize(want, 0);
-            match self.reader.read(&mut self.buf[start..]) {
-                Ok(0) => {
-                    self.buf.truncate(start);
-                    self.eof = true;
-                    return Ok(());
-                }
-                Ok(n) => self.buf.truncate(start + n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.buf.truncate(start),
-                Err(e) => {
-                    self.buf.truncate(start);
-                    return Err(e);
-                }
-            }
+        let limit = (want - self.buf.len()) as u64;
+        if (&mut self.reader).take(limit).read_to_end(&mut self.buf)? == 0 {
+            self.eof = true;
         }
         Ok(())
     }
@@ -180,21 +170,15 @@ fn skim(bytes: &[u8], mut state: Quoting, delimiter: u8) -> Quoting {
 
 /// Line breaks in `data` as CSV rows count them: `\n`, `\r\n` and a lone `\r` one each.
 pub fn csv_breaks(data: &[u8]) -> u64 {
-    let newlines = data.iter().filter(|&&b| b == b'\n').count() as u64;
-    if !data.contains(&b'\r') {
-        return newlines;
-    }
-    let lone = data
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\r' && data.get(i + 1) != Some(&b'\n'))
+    let lone = memchr::memchr_iter(b'\r', data)
+        .filter(|&i| data.get(i + 1) != Some(&b'\n'))
         .count() as u64;
-    newlines + lone
+    newlines(data) + lone
 }
 
 /// Line breaks in `data` as JSON Lines count them: each `\n`.
 pub fn newlines(data: &[u8]) -> u64 {
-    data.iter().filter(|&&b| b == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', data).count() as u64
 }
 
 #[cfg(test)]

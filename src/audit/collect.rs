@@ -145,15 +145,15 @@ impl<'p> Collector<'p> {
         let case = self.cases.intern(case);
         // A second stage column (a formatted name beside a numeric id) is used when the first
         // names no stage of the SOP.
-        let stage = match (
-            first.is_empty() || alt.is_empty(),
-            self.resolver.known(first),
-        ) {
-            (false, None) => self
-                .resolver
-                .known(alt)
-                .unwrap_or_else(|| self.resolver.resolve(first)),
-            _ => self.resolver.resolve(stage),
+        let stage = match first.is_empty() || alt.is_empty() {
+            true => self.resolver.resolve(stage),
+            false => match self.resolver.known(first) {
+                Some(slot) => slot,
+                None => self
+                    .resolver
+                    .known(alt)
+                    .unwrap_or_else(|| self.resolver.resolve(first)),
+            },
         };
         let actor = match values.actor.trim() {
             "" => NONE,

@@ -92,14 +92,16 @@ pub(super) fn header(data: &[u8], options: &ReadOptions) -> Result<Option<Layout
 
 /// Reads the rows of one chunk of the log, lines counted from the chunk's start: `start`, the
 /// chunk is the start of the log (a byte order mark is skipped); `header`, the header is in it
-/// (and skipped).
+/// (and skipped). Returns the chunk's line breaks, counted as [`chunks::csv_breaks`] counts them.
+///
+/// [`chunks::csv_breaks`]: super::chunks::csv_breaks
 pub(super) fn rows(
     data: &[u8],
     start: bool,
     header: bool,
     layout: &Layout,
     collector: &mut Collector,
-) -> Result<(), LogError> {
+) -> u64 {
     let mut record = Records::new(data, start, layout.delimiter);
     if layout.at(Field::Amount).is_some() {
         collector.set_has_amount();
@@ -185,7 +187,7 @@ pub(super) fn rows(
             collector.row(line, values);
         }
     }
-    Ok(())
+    record.line - 1
 }
 
 /// The columns of the wide layout, in header order, with the stage value each names; an

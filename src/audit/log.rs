@@ -62,7 +62,7 @@ pub fn read_from<R: Read + Send>(
 
 /// What one chunk gave: its part of the log, its line breaks, the zones of its timestamps.
 struct Piece<T> {
-    part: Result<Part, LogError>,
+    part: Part,
     breaks: u64,
     zones: Zones,
     extra: T,
@@ -102,38 +102,27 @@ fn read_csv<R: Read + Send>(
     let header_chunk = index;
     let work = |i: usize, chunk: Vec<u8>| {
         let mut collector = Collector::new(resolver.fork(), options.default_offset_s);
-        let part = csv_log::rows(
+        let breaks = csv_log::rows(
             &chunk,
             header_chunk + i == 0,
             i == 0,
             &layout,
             &mut collector,
-        )
-        .map(|()| collector.finish());
+        );
         Piece {
-            part,
-            breaks: chunks::csv_breaks(&chunk),
+            part: collector.finish(),
+            breaks,
             zones: zones_of(&chunk, options),
             extra: (),
         }
     };
-    let mut error = None;
     in_order(chunker, Some(first), options.threads, &work, &mut |piece| {
         zones = zones.and(piece.zones);
-        match piece.part {
-            Ok(part) if error.is_none() => merger.add(part, line),
-            Ok(_) => {}
-            Err(e) => {
-                error.get_or_insert(e);
-            }
-        }
+        merger.add(piece.part, line);
         line += piece.breaks;
     })
     .map_err(|e| unreadable(&e))?;
-    match error {
-        Some(e) => Err(e),
-        None => Ok(zones),
-    }
+    Ok(zones)
 }
 
 fn read_jsonl<R: Read + Send>(
@@ -153,7 +142,7 @@ fn read_jsonl<R: Read + Send>(
             *nested.lock().unwrap_or_else(|e| e.into_inner()) = Preset::nested_keys(&chunk);
         }
         Piece {
-            part: Ok(collector.finish()),
+            part: collector.finish(),
             breaks: chunks::newlines(&chunk),
             zones: zones_of(&chunk, options),
             extra: keys,
@@ -163,9 +152,7 @@ fn read_jsonl<R: Read + Send>(
     let mut keys = jsonl_log::Keys::default();
     in_order(chunker, None, options.threads, &work, &mut |piece| {
         zones = zones.and(piece.zones);
-        if let Ok(part) = piece.part {
-            merger.add(part, line);
-        }
+        merger.add(piece.part, line);
         keys.merge(piece.extra);
         line += piece.breaks;
     })
