@@ -5,7 +5,7 @@
 
 use super::names::{HashMap, Interner, Names};
 use super::rows::{
-    NONE, RawLog, Record, RejectReason, RejectedRow, RowWarning, Values, parse_amount,
+    NONE, RawLog, Record, Records, RejectReason, RejectedRow, RowWarning, Values, parse_amount,
 };
 use super::stages::Resolver;
 use super::timestamp::Timestamp;
@@ -26,7 +26,8 @@ pub struct Part {
     pub rows: u64,
     pub rejected: Vec<RejectedRow>,
     pub warnings: Vec<RowWarning>,
-    pub records: Vec<Record>,
+    /// Lines counted from the chunk's start; cases, stages, actors and roles numbered in it.
+    pub records: Records,
     pub case_ids: Names,
     /// Unknown stage values, by slot after the SOP's stages.
     pub unknown_stages: Vec<Box<str>>,
@@ -163,7 +164,7 @@ impl<'p> Collector<'p> {
             "" => NONE,
             r => intern(&mut self.role_index, &mut self.log.roles, r),
         };
-        self.log.records.push(Record {
+        self.log.records.push(&Record {
             time: time_value,
             line,
             case,
@@ -182,11 +183,12 @@ impl<'p> Collector<'p> {
     }
 }
 
-/// The chunks of a log put together in file order: case ids, unknown stages, actors and roles
-/// numbered in order of first appearance in the whole log, lines counted from its start.
+/// The chunks of a log put together in file order: unknown stages, actors and roles numbered
+/// in order of first appearance in the whole log, lines counted from its start. Each chunk's
+/// case ids are put after the last chunk's as they are: a case that is in two chunks is there
+/// twice, and numbered once when the events are built.
 pub struct Merger {
     known: u32,
-    cases: Interner,
     unknown_index: HashMap<Box<str>, u32>,
     actor_index: HashMap<Box<str>, u32>,
     role_index: HashMap<Box<str>, u32>,
@@ -198,7 +200,6 @@ impl Merger {
     pub fn new(known: usize) -> Self {
         Merger {
             known: known as u32,
-            cases: Interner::new(),
             unknown_index: HashMap::default(),
             actor_index: HashMap::default(),
             role_index: HashMap::default(),
@@ -236,7 +237,8 @@ impl Merger {
             w.line += shift;
             w
         }));
-        let cases: Vec<u32> = part.case_ids.iter().map(|c| self.cases.intern(c)).collect();
+        let case_base = log.case_ids.len() as u32;
+        log.case_ids.append(&part.case_ids);
         let unknown: Vec<u32> = part
             .unknown_stages
             .into_iter()
@@ -259,31 +261,47 @@ impl Merger {
         let actors = names(&mut self.actor_index, &mut log.actors, part.actors);
         let roles = names(&mut self.role_index, &mut log.roles, part.roles);
         let known = self.known;
-        let records = &mut log.records;
-        records.times.reserve(part.records.len());
-        records.lines.reserve(part.records.len());
-        records.cases.reserve(part.records.len());
-        records.stages.reserve(part.records.len());
-        for r in &part.records {
-            let global = |ids: &[u32], i: u32| if i == NONE { NONE } else { ids[i as usize] };
-            records.push(&Record {
-                line: r.line + shift,
-                case: cases[r.case as usize],
-                stage: if r.stage < known {
-                    r.stage
-                } else {
-                    unknown[(r.stage - known) as usize]
-                },
-                actor: global(&actors, r.actor),
-                role: global(&roles, r.role),
-                ..*r
-            });
+        let (to, from) = (&mut log.records, part.records);
+        let before = to.len();
+        to.times.extend_from_slice(&from.times);
+        to.lines.extend(
+            from.lines
+                .iter()
+                .map(|&l| u32::try_from(u64::from(l) + shift).unwrap_or(u32::MAX)),
+        );
+        to.cases.extend(from.cases.iter().map(|&c| case_base + c));
+        to.stages
+            .extend(from.stages.iter().map(|&s| match s < known {
+                true => s,
+                false => unknown[(s - known) as usize],
+            }));
+        let added = from.len();
+        for (column, part_column, ids) in [
+            (&mut to.actors, &from.actors, &actors),
+            (&mut to.roles, &from.roles, &roles),
+        ] {
+            // A column is empty while no record has a value in it, else one per record.
+            if part_column.is_empty() {
+                if !column.is_empty() {
+                    column.resize(before + added, NONE);
+                }
+                continue;
+            }
+            column.resize(before, NONE);
+            column.extend(part_column.iter().map(|&i| match i {
+                NONE => NONE,
+                i => ids[i as usize],
+            }));
         }
+        to.amounts.extend(
+            from.amounts
+                .iter()
+                .map(|&(at, amount)| (before as u32 + at, amount)),
+        );
     }
 
     /// The log, with its rejected rows and warnings in line order.
     pub fn finish(mut self) -> RawLog {
-        self.log.case_ids = self.cases.into_names();
         self.log.rejected.sort_by_key(|r| r.line);
         self.log.warnings.sort_by_key(|r| r.line);
         self.log

@@ -154,13 +154,21 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
         mut amounts,
     } = records;
     let n = times.len();
-    let cases = case_ids.len();
     if has_actor && actors.is_empty() {
         actors = vec![NONE; n];
     }
     if has_role && roles.is_empty() {
         roles = vec![NONE; n];
     }
+
+    // A case is the rank of its id among the log's distinct ids.
+    let (case_rank, sorted_ids) = numbered(&case_ids);
+    drop(case_ids);
+    let cases = sorted_ids.len();
+    for c in &mut order {
+        *c = case_rank[*c as usize];
+    }
+    drop(case_rank);
 
     // Out of order: in file order, a row earlier than one above it in the same case. The
     // entries of one row of the wide layout are in column order, which says nothing of time:
@@ -212,31 +220,21 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
             *s = unknown_slot[*s as usize - known];
         }
     }
-    let case_order = sorted_order(&case_ids);
-    let mut case_rank = vec![0u32; cases];
-    for (rank, &c) in case_order.iter().enumerate() {
-        case_rank[c as usize] = rank as u32;
-    }
-    let sorted_ids = case_ids.reordered(&case_order);
-    drop(case_ids);
-    drop(case_order);
-
     // Where each record goes: its case's rows in file order, the cases in rank order.
     let mut starts = vec![0u32; cases + 1];
     for &c in &order {
-        starts[case_rank[c as usize] as usize + 1] += 1;
+        starts[c as usize + 1] += 1;
     }
     for c in 0..cases {
         starts[c + 1] += starts[c];
     }
     let mut next = starts.clone();
     for c in &mut order {
-        let rank = case_rank[*c as usize] as usize;
+        let rank = *c as usize;
         *c = next[rank];
         next[rank] += 1;
     }
     drop(next);
-    drop(case_rank);
     for a in &mut amounts {
         a.0 = order[a.0 as usize];
     }
@@ -391,12 +389,13 @@ fn scatter<T: Copy + Default>(column: Vec<T>, target: &[u32]) -> Vec<T> {
     out
 }
 
-/// The numbers of `ids` in the order of the strings: a sort on their first 16 bytes as two
-/// integers, the strings compared only where those are equal.
-fn sorted_order(ids: &Names) -> Vec<u32> {
-    let ascending = (1..ids.len()).all(|i| ids[i - 1] <= ids[i]);
+/// Each of `ids` numbered by its rank among the distinct strings (equal strings, one number),
+/// and those strings in order. A sort on their first 16 bytes as two integers, the strings
+/// compared only where those are equal.
+fn numbered(ids: &Names) -> (Vec<u32>, Names) {
+    let ascending = (1..ids.len()).all(|i| ids[i - 1] < ids[i]);
     if ascending {
-        return (0..ids.len() as u32).collect();
+        return ((0..ids.len() as u32).collect(), ids.clone());
     }
     let prefix = |s: &str| {
         let mut head = [0u8; 16];
@@ -414,7 +413,18 @@ fn sorted_order(ids: &Names) -> Vec<u32> {
         a.0.cmp(&b.0)
             .then_with(|| ids[a.1 as usize].cmp(&ids[b.1 as usize]))
     });
-    keyed.into_iter().map(|(_, i)| i).collect()
+    let mut rank = vec![0u32; ids.len()];
+    let mut sorted = Names::new();
+    let mut previous: Option<(u128, &str)> = None;
+    for &(head, i) in &keyed {
+        let id = &ids[i as usize];
+        if previous.is_none_or(|(h, p)| h != head || p != id) {
+            sorted.push(id);
+            previous = Some((head, id));
+        }
+        rank[i as usize] = (sorted.len() - 1) as u32;
+    }
+    (rank, sorted)
 }
 
 #[cfg(test)]
@@ -422,7 +432,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn case_ids_are_ordered_as_strings_past_their_first_sixteen_bytes() {
+    fn case_ids_are_numbered_as_strings_past_their_first_sixteen_bytes() {
         let ids: Names = [
             "006Hs00001AbCdE-b",
             "006Hs00001AbCdE-a",
@@ -436,13 +446,38 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let order = sorted_order(&ids);
-        let got: Vec<&str> = order.iter().map(|&i| &ids[i as usize]).collect();
+        let (rank, sorted) = numbered(&ids);
         let mut want: Vec<&str> = ids.iter().collect();
         want.sort();
-        assert_eq!(got, want);
-        let sorted: Names = want.into_iter().collect();
-        assert_eq!(sorted_order(&sorted), (0..9).collect::<Vec<u32>>());
+        assert_eq!(sorted.iter().collect::<Vec<_>>(), want);
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(&sorted[rank[i] as usize], id);
+        }
+        let (rank, again) = numbered(&sorted);
+        assert_eq!(rank, (0..9).collect::<Vec<u32>>());
+        assert_eq!(again, sorted);
+    }
+
+    #[test]
+    fn a_case_read_twice_is_one_case() {
+        let ids: Names = [
+            "D-2",
+            "D-1",
+            "D-2",
+            "006Hs00001AbCdE-a",
+            "D-1",
+            "006Hs00001AbCdE-a",
+        ]
+        .into_iter()
+        .collect();
+        let (rank, sorted) = numbered(&ids);
+        assert_eq!(
+            sorted.iter().collect::<Vec<_>>(),
+            ["006Hs00001AbCdE-a", "D-1", "D-2"]
+        );
+        assert_eq!(rank, [2, 1, 2, 0, 1, 0]);
+        let (rank, sorted) = numbered(&["a", "a"].into_iter().collect());
+        assert_eq!((rank, sorted.len()), (vec![0, 0], 1));
     }
 
     #[test]

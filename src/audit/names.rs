@@ -46,6 +46,19 @@ impl Names {
         (self.ends.len() - 1) as u32
     }
 
+    /// Adds the strings of `other` after these (even those that are here already); the first
+    /// of them gets number `self.len()` as it was.
+    ///
+    /// # Panics
+    ///
+    /// When the strings together pass 4 GiB.
+    pub fn append(&mut self, other: &Names) {
+        let shift = u32::try_from(self.bytes.len()).expect("names under 4 GiB");
+        self.bytes.push_str(&other.bytes);
+        u32::try_from(self.bytes.len()).expect("names under 4 GiB");
+        self.ends.extend(other.ends.iter().map(|&e| e + shift));
+    }
+
     /// String `i`.
     pub fn get(&self, i: usize) -> &str {
         let start = match i {
@@ -171,6 +184,13 @@ mod tests {
         assert_eq!(names.iter().collect::<Vec<_>>(), ["D-1", "", "商机-甲"]);
         let back = names.reordered(&[2, 0]);
         assert_eq!(back.iter().collect::<Vec<_>>(), ["商机-甲", "D-1"]);
+        let mut both = back.clone();
+        both.append(&names);
+        both.append(&Names::new());
+        assert_eq!(
+            both.iter().collect::<Vec<_>>(),
+            ["商机-甲", "D-1", "D-1", "", "商机-甲"]
+        );
     }
 
     #[test]

@@ -298,7 +298,7 @@ pub struct Records {
     pub times: Vec<Timestamp>,
     /// The row's physical line in the file, 1-based (a log is at most 2 GiB, so it fits).
     pub lines: Vec<u32>,
-    /// Index into [`RawLog::case_ids`].
+    /// Index into [`RawLog::case_ids`] (one of the places the case's id is).
     pub cases: Vec<u32>,
     /// Stage slot (see `stages::Resolver`).
     pub stages: Vec<u32>,
@@ -351,7 +351,8 @@ pub struct RawLog {
     pub warnings: Vec<RowWarning>,
     /// The accepted records, in file order.
     pub records: Records,
-    /// Case ids in order of first appearance.
+    /// Case ids: each chunk's in order of first appearance in it, one chunk after another, so
+    /// a case read in two chunks is here twice ([`super::events::build`] numbers each case once).
     pub case_ids: super::names::Names,
     /// Unknown stage values, by slot after the SOP's stages.
     pub unknown_stages: Vec<Box<str>>,
