@@ -151,7 +151,7 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
         mut stages,
         mut actors,
         mut roles,
-        mut amounts,
+        amounts,
     } = records;
     let n = times.len();
     if has_actor && actors.is_empty() {
@@ -170,38 +170,12 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
     }
     drop(case_rank);
 
-    // Out of order: in file order, a row earlier than one above it in the same case. The
-    // entries of one row of the wide layout are in column order, which says nothing of time:
-    // there a row is compared only with the rows above it.
-    let mut latest: Vec<Option<Timestamp>> = vec![None; cases];
-    let mut out_of_order = vec![false; cases];
-    let mut row: Vec<(u32, Option<Timestamp>)> = match wide {
-        true => vec![(0, None); cases],
-        false => Vec::new(),
+    // Out of order: in file order, a row earlier than one above it in the same case. Rows
+    // one entry each are counted when each case is sorted below; a wide row's entries here.
+    let mut out_of_order_cases = match wide {
+        true => wide_out_of_order(&order, &times, &lines, cases),
+        false => 0,
     };
-    for ((&c, &t), &line) in order.iter().zip(&times).zip(&lines) {
-        let c = c as usize;
-        if wide {
-            let (at, row_latest) = &mut row[c];
-            if *at != line {
-                latest[c] = latest[c].max(*row_latest);
-                (*at, *row_latest) = (line, None);
-            }
-            *row_latest = (*row_latest).max(Some(t));
-            if latest[c].is_some_and(|l| t < l) {
-                out_of_order[c] = true;
-            }
-            continue;
-        }
-        match latest[c] {
-            Some(l) if t < l => out_of_order[c] = true,
-            Some(l) if t == l => {}
-            _ => latest[c] = Some(t),
-        }
-    }
-    drop((latest, row));
-    let out_of_order_cases = out_of_order.iter().filter(|&&o| o).count() as u64;
-    drop(out_of_order);
     let latest_accepted = times.iter().max().copied();
 
     // Unknown stages sorted by id; cases sorted as strings.
@@ -228,17 +202,34 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
     for c in 0..cases {
         starts[c + 1] += starts[c];
     }
-    let mut next = starts.clone();
+    // The amounts in case order, by counting too: within a case they stay in file order, which
+    // is the order of their records' places.
+    let mut next = vec![0u32; cases + 1];
+    for a in &amounts {
+        next[order[a.0 as usize] as usize + 1] += 1;
+    }
+    for c in 0..cases {
+        next[c + 1] += next[c];
+    }
+    let mut by_case = vec![(0u32, f64::NAN); amounts.len()];
+    for &(at, amount) in &amounts {
+        let c = order[at as usize] as usize;
+        by_case[next[c] as usize] = (at, amount);
+        next[c] += 1;
+    }
+    drop(amounts);
+    next.copy_from_slice(&starts);
     for c in &mut order {
         let rank = *c as usize;
         *c = next[rank];
         next[rank] += 1;
     }
     drop(next);
+    let mut amounts = by_case;
     for a in &mut amounts {
         a.0 = order[a.0 as usize];
     }
-    amounts.sort_unstable_by_key(|a| a.0);
+    debug_assert!(amounts.is_sorted_by_key(|a| a.0));
     // Every record to its place, a column at a time: each is written anew in case order and the
     // old one dropped (a scatter is many times faster than following the permutation's cycles
     // in place, and only one column is held twice at a time).
@@ -262,6 +253,7 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
         if times[range.clone()].is_sorted() {
             continue;
         }
+        out_of_order_cases += u64::from(!wide);
         by_time.clear();
         by_time.extend(0..range.len() as u32);
         by_time.sort_by_key(|&k| times[range.start + k as usize]);
@@ -377,6 +369,28 @@ pub fn build(raw: RawLog, process: &Process) -> EventLog {
     log
 }
 
+/// The cases of a wide log (each row a case's entries, in column order) with a row earlier
+/// than one above it: the entries of one row say nothing of time among themselves, so a row is
+/// compared only with the rows above it.
+fn wide_out_of_order(order: &[u32], times: &[Timestamp], lines: &[u32], cases: usize) -> u64 {
+    let mut latest: Vec<Option<Timestamp>> = vec![None; cases];
+    let mut out_of_order = vec![false; cases];
+    let mut row: Vec<(u32, Option<Timestamp>)> = vec![(0, None); cases];
+    for ((&c, &t), &line) in order.iter().zip(times).zip(lines) {
+        let c = c as usize;
+        let (at, row_latest) = &mut row[c];
+        if *at != line {
+            latest[c] = latest[c].max(*row_latest);
+            (*at, *row_latest) = (line, None);
+        }
+        *row_latest = (*row_latest).max(Some(t));
+        if latest[c].is_some_and(|l| t < l) {
+            out_of_order[c] = true;
+        }
+    }
+    out_of_order.iter().filter(|&&o| o).count() as u64
+}
+
 /// `column` with element `i` moved to `target[i]` (a permutation); an empty column stays empty.
 fn scatter<T: Copy + Default>(column: Vec<T>, target: &[u32]) -> Vec<T> {
     if column.is_empty() {
@@ -390,8 +404,9 @@ fn scatter<T: Copy + Default>(column: Vec<T>, target: &[u32]) -> Vec<T> {
 }
 
 /// Each of `ids` numbered by its rank among the distinct strings (equal strings, one number),
-/// and those strings in order. A sort on their first 16 bytes as two integers, the strings
-/// compared only where those are equal.
+/// and those strings in order. Each half is sorted on a core of its own, on the strings' first
+/// 16 bytes as two integers (the strings compared only where those are equal), and the halves
+/// merged.
 fn numbered(ids: &Names) -> (Vec<u32>, Names) {
     let ascending = (1..ids.len()).all(|i| ids[i - 1] < ids[i]);
     if ascending {
@@ -404,27 +419,53 @@ fn numbered(ids: &Names) -> (Vec<u32>, Names) {
         head[..k].copy_from_slice(&b[..k]);
         u128::from_be_bytes(head)
     };
-    let mut keyed: Vec<(u128, u32)> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (prefix(s), i as u32))
-        .collect();
-    keyed.sort_unstable_by(|a, b| {
+    let order = |a: &(u128, u32), b: &(u128, u32)| {
         a.0.cmp(&b.0)
             .then_with(|| ids[a.1 as usize].cmp(&ids[b.1 as usize]))
-    });
-    let mut rank = vec![0u32; ids.len()];
+    };
+    let sorted_part = |part: std::ops::Range<usize>| {
+        let mut keyed: Vec<(u128, u32)> = part.map(|i| (prefix(&ids[i]), i as u32)).collect();
+        keyed.sort_unstable_by(order);
+        keyed
+    };
+    let (n, mid) = (ids.len(), ids.len() / 2);
+    let (first, second) = match n < PARALLEL_FROM {
+        true => (sorted_part(0..n), Vec::new()),
+        false => std::thread::scope(|scope| {
+            let second = scope.spawn(|| sorted_part(mid..n));
+            let first = sorted_part(0..mid);
+            (first, join(second))
+        }),
+    };
+    let mut rank = vec![0u32; n];
     let mut sorted = Names::new();
-    let mut previous: Option<(u128, &str)> = None;
-    for &(head, i) in &keyed {
-        let id = &ids[i as usize];
-        if previous.is_none_or(|(h, p)| h != head || p != id) {
-            sorted.push(id);
-            previous = Some((head, id));
+    let mut previous: Option<(u128, u32)> = None;
+    let (mut a, mut b) = (first.iter().peekable(), second.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(&x), Some(&y)) if order(x, y).is_le() => a.next(),
+            (Some(_), None) => a.next(),
+            (_, Some(_)) => b.next(),
+            (None, None) => break,
+        };
+        let &(head, i) = next.expect("one of the halves has one");
+        if previous.is_none_or(|p| order(&p, &(head, i)).is_ne()) {
+            sorted.push(&ids[i as usize]);
+            previous = Some((head, i));
         }
         rank[i as usize] = (sorted.len() - 1) as u32;
     }
     (rank, sorted)
+}
+
+/// Below this many items, work is done on one core: a thread costs more than it saves.
+const PARALLEL_FROM: usize = 1 << 16;
+
+/// What a scoped thread returned; its panic goes on in this thread.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 #[cfg(test)]
