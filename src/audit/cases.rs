@@ -13,7 +13,7 @@ use serde::ser::{SerializeSeq, Serializer};
 use super::events::EventLog;
 use super::names::Names;
 use super::process::{Process, TransitionKind};
-use super::timestamp::Timestamp;
+use super::timestamp::{Rfc3339, Timestamp};
 
 /// The events of every case and what else their entries need.
 #[derive(Debug)]
@@ -304,11 +304,33 @@ impl OpenList {
     }
 }
 
+/// An element of `open_cases.cases` as it is written: an [`OpenCase`] borrowing its text.
+#[derive(Serialize)]
+struct OpenEntry<'a> {
+    case_id: &'a str,
+    stage: &'a str,
+    since: Rfc3339,
+    age_s: f64,
+    overdue: bool,
+}
+
 impl Serialize for OpenList {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(None)?;
-        for case in self.iter() {
-            seq.serialize_element(&case)?;
+        for d in self.data.iter() {
+            for c in 0..d.len() {
+                let Some((age_s, overdue)) = d.open(c) else {
+                    continue;
+                };
+                let (last, since) = d.last(c);
+                seq.serialize_element(&OpenEntry {
+                    case_id: d.id(c),
+                    stage: d.slot_id(last),
+                    since: since.in_rfc3339(),
+                    age_s,
+                    overdue,
+                })?;
+            }
         }
         seq.end()
     }
@@ -450,4 +472,57 @@ impl DeviationKind {
 /// Rounds a fraction to 6 decimals, as the JSON output promises.
 pub fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::log::{InputFormat, ReadOptions, read};
+    use crate::audit::stages::{Resolver, StageMap};
+
+    /// The cases of a small log: open ones in known and unknown stages, one closed, fractions
+    /// of a second, one overdue.
+    fn data() -> CaseData {
+        let mut process = Process::from_edges(3, Some(0), &[(0, 1), (1, 2)], &[2]);
+        process.sla_s[1] = Some(3600);
+        let csv = "case_id,stage,timestamp\n\
+                   B,s0,2026-01-01T00:00:00.5Z\n\
+                   A,s1,2026-01-02\n\
+                   A,s0,2026-01-01\n\
+                   C,s0,2026-01-01\n\
+                   C,s1,2026-01-03\n\
+                   C,s2,2026-01-04\n\
+                   商机-甲,未知,2026-01-05T01:02:03.000120Z\n";
+        let resolver = Resolver::new(&process, StageMap::default());
+        let raw = read(
+            csv.as_bytes(),
+            &ReadOptions::new(InputFormat::Csv),
+            resolver,
+        )
+        .expect("the log reads");
+        let log = crate::audit::events::build(raw, &process);
+        let cases = log.cases();
+        CaseData {
+            log,
+            process,
+            as_of: Timestamp::parse("2026-01-06T00:00:00Z", 0).expect("a timestamp"),
+            alignment_cost: vec![0; cases],
+            token_fitness: vec![1.0; cases],
+        }
+    }
+
+    #[test]
+    fn the_open_list_is_written_as_its_entries() {
+        let list = OpenList::new(Rc::new(data()));
+        let entries: Vec<OpenCase> = list.iter().collect();
+        let ids: Vec<&str> = entries.iter().map(|e| e.case_id.as_str()).collect();
+        assert_eq!(ids, ["A", "B", "商机-甲"]);
+        assert!(entries[0].overdue && !entries[1].overdue);
+        assert_eq!(entries[1].since, "2026-01-01T00:00:00.5Z");
+        assert_eq!(entries[2].since, "2026-01-05T01:02:03.00012Z");
+        assert_eq!(
+            serde_json::to_string(&list).expect("serialises"),
+            serde_json::to_string(&entries).expect("serialises")
+        );
+    }
 }

@@ -41,6 +41,16 @@ pub struct Part {
     pub recorded_latest: Option<Timestamp>,
 }
 
+/// `s` without white space at either end ([`str::trim`]), at once when it starts and ends with
+/// a visible ASCII character, as nearly every field does.
+fn trim(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
+    match visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        true => s,
+        false => s.trim(),
+    }
+}
+
 /// The index of `value` in `names`, added when new.
 fn intern(index: &mut HashMap<Box<str>, u32>, names: &mut Vec<Box<str>>, value: &str) -> u32 {
     if let Some(&i) = index.get(value) {
@@ -103,8 +113,8 @@ impl<'p> Collector<'p> {
 
     /// A row whose fields were found; values are trimmed here.
     pub fn row(&mut self, line: u64, values: Values) {
-        let (case, time, amount) = (values.case.trim(), values.time.trim(), values.amount.trim());
-        let (first, alt) = (values.stage.trim(), values.stage_alt.trim());
+        let (case, time, amount) = (trim(values.case), trim(values.time), trim(values.amount));
+        let (first, alt) = (trim(values.stage), trim(values.stage_alt));
         let stage = if first.is_empty() { alt } else { first };
         let reason = if case.is_empty() {
             Some(RejectReason::MissingCaseId)
@@ -156,11 +166,11 @@ impl<'p> Collector<'p> {
                     .unwrap_or_else(|| self.resolver.resolve(first)),
             },
         };
-        let actor = match values.actor.trim() {
+        let actor = match trim(values.actor) {
             "" => NONE,
             a => intern(&mut self.actor_index, &mut self.log.actors, a),
         };
-        let role = match values.role.trim() {
+        let role = match trim(values.role) {
             "" => NONE,
             r => intern(&mut self.role_index, &mut self.log.roles, r),
         };
@@ -305,5 +315,32 @@ impl Merger {
         self.log.rejected.sort_by_key(|r| r.line);
         self.log.warnings.sort_by_key(|r| r.line);
         self.log
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trimming_is_str_trim() {
+        let samples = [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\r",
+            "D-1",
+            "\u{3000}商机\u{3000}",
+            "商机",
+            "a\u{85}",
+            "\u{a0}x",
+            "x\u{2003}",
+            "~",
+            "\u{7f}",
+            "a b",
+        ];
+        for s in samples {
+            assert_eq!(super::trim(s), s.trim(), "{s:?}");
+        }
     }
 }

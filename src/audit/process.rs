@@ -140,7 +140,7 @@ impl Process {
             successors,
             reach: RefCell::default(),
             shortest_complete_path: None,
-            by_id: HashMap::new(),
+            by_id: (0..k).map(|i| (format!("s{i}"), i)).collect(),
             by_title: HashMap::new(),
         };
         process.shortest_complete_path = process.shortest_to_terminal();

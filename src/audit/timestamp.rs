@@ -4,8 +4,6 @@
 //! Grammar: `YYYY-MM-DD`, optionally `T` or one space and `HH:MM[:SS[.fraction]]` with an optional
 //! zone `Z`/`z`/`±HH:MM`/`±HHMM`/`±HH`. The date and time must exist.
 
-use std::fmt::Write as _;
-
 use crate::lint::calendar::{civil_from_days, days_from_civil};
 use crate::syntax::Period;
 
@@ -19,6 +17,41 @@ pub struct Timestamp {
 }
 
 const DAY: i64 = 86_400;
+
+/// A timestamp shown in RFC 3339, in UTC: `2026-03-01T01:30:05.065Z`, the fraction only when
+/// there is one and without trailing zeros.
+#[derive(Debug, Clone, Copy)]
+pub struct Rfc3339(Timestamp);
+
+impl std::fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Timestamp { secs, nanos } = self.0;
+        let (y, m, d) = civil_from_days(secs.div_euclid(DAY));
+        let s = secs.rem_euclid(DAY);
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )?;
+        if nanos > 0 {
+            let (mut fraction, mut digits) = (nanos, 9);
+            while fraction % 10 == 0 {
+                fraction /= 10;
+                digits -= 1;
+            }
+            write!(f, ".{fraction:0digits$}")?;
+        }
+        f.write_str("Z")
+    }
+}
+
+impl serde::Serialize for Rfc3339 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
 
 impl Timestamp {
     /// The instant `secs` seconds after the epoch.
@@ -92,23 +125,13 @@ impl Timestamp {
 
     /// RFC 3339 in UTC with `Z`; a fraction only when there is one, without trailing zeros.
     pub fn rfc3339(self) -> String {
-        let (y, m, d) = civil_from_days(self.secs.div_euclid(DAY));
-        let s = self.secs.rem_euclid(DAY);
-        let mut out = String::with_capacity(24);
-        let _ = write!(
-            out,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
-            s / 3600,
-            s / 60 % 60,
-            s % 60
-        );
-        if self.nanos > 0 {
-            let frac = format!("{:09}", self.nanos);
-            out.push('.');
-            out.push_str(frac.trim_end_matches('0'));
-        }
-        out.push('Z');
-        out
+        Rfc3339(self).to_string()
+    }
+
+    /// The RFC 3339 text of [`Timestamp::rfc3339`], written where it is displayed or serialised
+    /// (as a string) without a `String` of its own.
+    pub fn in_rfc3339(self) -> Rfc3339 {
+        Rfc3339(self)
     }
 
     /// `YYYY-MM-DD HH:MM` in UTC, for people.
