@@ -23,7 +23,7 @@ pub fn read(data: &[u8], options: &ReadOptions, resolver: Resolver) -> Result<Ra
 }
 
 /// Reads a log from `reader` in the given format, a chunk at a time (CSV and JSON Lines, on
-/// several threads; XES whole), and the zones its timestamps are written in when
+/// several threads; XES as it comes, on one), and the zones its timestamps are written in when
 /// [`ReadOptions::scan_zones`] asks for them.
 pub fn read_from<R: Read + Send>(
     reader: R,
@@ -181,18 +181,16 @@ fn read_jsonl<R: Read + Send>(
 }
 
 fn read_xes<R: Read>(
-    mut reader: R,
+    reader: R,
     options: &ReadOptions,
     resolver: &Resolver,
     merger: &mut Merger,
 ) -> Result<Zones, LogError> {
-    // An XES document is one tree: read whole.
-    let mut data = Vec::new();
-    reader.read_to_end(&mut data).map_err(|e| unreadable(&e))?;
     let mut collector = Collector::new(resolver.fork(), options.default_offset_s);
-    xes::read(&data, &mut collector)?;
+    let zones = options.scan_zones.then_some(options.default_offset_s);
+    let written = xes::read(reader, &mut collector, zones)?;
     merger.add(collector.finish(), 1);
-    Ok(zones_of(&data, options))
+    Ok(written)
 }
 
 /// Runs `work` on every chunk of `chunker` (after `first`, which comes before them) on

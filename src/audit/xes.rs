@@ -7,6 +7,7 @@
 //! costs, nested lists) is ignored. An event is numbered by the line its tag ends on.
 
 use std::fmt::Write as _;
+use std::io::{self, BufRead, Read};
 
 use quick_xml::Reader;
 use quick_xml::escape::escape;
@@ -16,6 +17,7 @@ use super::collect::Collector;
 use super::events::EventLog;
 use super::process::Process;
 use super::rows::{LogError, Values};
+use super::view::{Zones, written_zones};
 
 /// Where the reader is: what the innermost open element is.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -46,14 +48,94 @@ struct Trace {
     events: Vec<EventAttrs>,
 }
 
-pub(super) fn read(data: &[u8], collector: &mut Collector) -> Result<(), LogError> {
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let mut reader = Reader::from_reader(data);
-    reader.config_mut().trim_text(true);
+/// A reader's bytes, buffered, counting the line breaks of those consumed and skipping a byte
+/// order mark at the start: the XES reader reads through it, so the document is never held
+/// whole and the line of each event is known.
+struct Lines<R> {
+    inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+    filled: usize,
+    breaks: u64,
+    started: bool,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(inner: R) -> Self {
+        Lines {
+            inner,
+            buf: vec![0; 1 << 16],
+            pos: 0,
+            filled: 0,
+            breaks: 0,
+            started: false,
+        }
+    }
+
+    /// Reads on into the empty buffer; 0 at the end of the input.
+    fn read_more(&mut self) -> io::Result<usize> {
+        loop {
+            match self.inner.read(&mut self.buf[self.filled..]) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Ok(n) => {
+                    self.filled += n;
+                    return Ok(n);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.fill_buf()?.len().min(out.len());
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for Lines<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos == self.filled {
+            (self.pos, self.filled) = (0, 0);
+            if !self.started {
+                // The mark may come in pieces: read until there are three bytes or no more.
+                while self.filled < BOM.len() && self.read_more()? > 0 {}
+                self.started = true;
+                if self.buf[..self.filled].starts_with(BOM) {
+                    self.pos = BOM.len();
+                }
+            } else {
+                self.read_more()?;
+            }
+        }
+        Ok(&self.buf[self.pos..self.filled])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        let end = (self.pos + amount).min(self.filled);
+        self.breaks += memchr::memchr_iter(b'\n', &self.buf[self.pos..end]).count() as u64;
+        self.pos = end;
+    }
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads an XES document from `input` as it comes, into `collector`; the zones its events'
+/// timestamps are written in when `zones` gives the default offset to read them with.
+pub(super) fn read<R: Read>(
+    input: R,
+    collector: &mut Collector,
+    zones: Option<i32>,
+) -> Result<Zones, LogError> {
+    let mut reader = Reader::from_reader(Lines::new(input));
+    let mut buf = Vec::new();
+    let mut written = Zones::None;
     let mut stack: Vec<Within> = Vec::new();
     let mut trace = Trace::default();
     let mut event = EventAttrs::default();
-    let mut counted = 0usize;
     let mut line = 1u64;
     let mut any_amount = false;
     let mut actor_seen = false;
@@ -62,16 +144,14 @@ pub(super) fn read(data: &[u8], collector: &mut Collector) -> Result<(), LogErro
     // The first text outside any element: what a file that is not XES holds.
     let mut stray: Option<(u64, String)> = None;
     loop {
-        let read = reader.read_event();
-        let (line_before, from) = (line, counted);
-        let at = usize::try_from(reader.buffer_position())
-            .unwrap_or(usize::MAX)
-            .min(data.len());
-        if at > counted {
-            line += data[counted..at].iter().filter(|&&b| b == b'\n').count() as u64;
-            counted = at;
-        }
-        let ev = read.map_err(|e| LogError::Unreadable(format!("line {line}: not XES: {e}")))?;
+        buf.clear();
+        let read = reader.read_event_into(&mut buf);
+        let line_before = line;
+        line = 1 + reader.get_ref().breaks;
+        let ev = read.map_err(|e| match e {
+            quick_xml::Error::Io(e) => LogError::Unreadable(e.to_string()),
+            e => LogError::Unreadable(format!("line {line}: not XES: {e}")),
+        })?;
         let (tag, opens) = match &ev {
             Event::Start(tag) => (tag, true),
             Event::Empty(tag) => (tag, false),
@@ -82,6 +162,9 @@ pub(super) fn read(data: &[u8], collector: &mut Collector) -> Result<(), LogErro
                     }
                     Some(Within::Trace) => {
                         for e in std::mem::take(&mut trace.events) {
+                            if let Some(offset) = zones {
+                                written = written.and(written_zones(e.time.as_bytes(), offset));
+                            }
                             collector.count_row();
                             let amount = if e.amount.is_empty() {
                                 &trace.amount
@@ -109,15 +192,15 @@ pub(super) fn read(data: &[u8], collector: &mut Collector) -> Result<(), LogErro
             }
             Event::Eof => break,
             Event::Text(text) if stack.is_empty() && stray.is_none() => {
-                let text = String::from_utf8_lossy(text.as_ref());
+                let raw: &[u8] = text.as_ref();
+                let lead = raw
+                    .iter()
+                    .position(|b| !b.is_ascii_whitespace())
+                    .unwrap_or(raw.len());
+                let text = String::from_utf8_lossy(&raw[lead..]);
                 if !text.trim().is_empty() {
                     // The line the text starts on, past the white space before it.
-                    let read = &data[from.min(at)..at];
-                    let lead = read
-                        .iter()
-                        .position(|b| !b.is_ascii_whitespace())
-                        .unwrap_or(0);
-                    let breaks = read[..lead].iter().filter(|&&b| b == b'\n').count() as u64;
+                    let breaks = memchr::memchr_iter(b'\n', &raw[..lead]).count() as u64;
                     stray = Some((line_before + breaks, text.trim().to_string()));
                 }
                 continue;
@@ -223,7 +306,7 @@ pub(super) fn read(data: &[u8], collector: &mut Collector) -> Result<(), LogErro
     if role_seen {
         collector.set_has_role();
     }
-    Ok(())
+    Ok(written)
 }
 
 /// The log attribute holding the latest accepted timestamp of the log an export was written
@@ -327,4 +410,66 @@ pub fn write(log: &EventLog, process: &Process, name: &str) -> String {
     }
     out.push_str("</log>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::process::Process;
+    use crate::audit::stages::{Resolver, StageMap};
+
+    /// A reader that gives one byte at a time.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let Some((&first, rest)) = self.0.split_first() else {
+                return Ok(0);
+            };
+            match out.first_mut() {
+                Some(b) => *b = first,
+                None => return Ok(0),
+            }
+            self.0 = rest;
+            Ok(1)
+        }
+    }
+
+    fn read_with<R: Read>(input: R) -> String {
+        let process = Process::from_edges(3, Some(0), &[(0, 1), (1, 2)], &[2]);
+        let mut collector = Collector::new(Resolver::new(&process, StageMap::default()), 0);
+        let zones = read(input, &mut collector, Some(0));
+        format!("{zones:?} {:?}", collector.finish())
+    }
+
+    #[test]
+    fn a_document_read_as_it_comes_is_read_whole() {
+        let mut doc = String::from("\u{feff}<?xml version=\"1.0\"?>\n<log xes.version=\"1.0\">\n");
+        for t in 0..3000 {
+            doc.push_str(&format!(
+                "  <trace>\n    <string key=\"concept:name\" value=\"商机-{t}\"/>\n    \
+                 <event>\n      <string key=\"concept:name\" value=\"s{}\"/>\n      \
+                 <date key=\"time:timestamp\" value=\"2026-03-01T09:30:0{}.065+08:00\"/>\n    \
+                 </event>\n  </trace>\n",
+                t % 3,
+                t % 10
+            ));
+        }
+        doc.push_str("</log>\n");
+        let whole = read_with(doc.as_bytes());
+        assert!(whole.starts_with("Ok(One(28800))"), "{}", &whole[..80]);
+        assert_eq!(read_with(Trickle(doc.as_bytes())), whole);
+        // Lines are those of the file, past buffer refills: trace `t` starts on line 3 + 7t and
+        // its `<event>` tag is two lines down.
+        let lines: Vec<String> = (0..3000).map(|t| (5 + 7 * t).to_string()).collect();
+        assert!(whole.contains(&format!("lines: [{}]", lines.join(", "))));
+    }
+
+    #[test]
+    fn text_outside_the_log_is_named_with_its_line() {
+        for input in ["\u{feff}\n\n  hello, world\n", "\n\n  hello, world\n"] {
+            let out = read_with(Trickle(input.as_bytes()));
+            assert!(out.contains("line 3 holds `hello, world`"), "{out}");
+        }
+    }
 }
