@@ -358,6 +358,54 @@ const LOG: &str =
     "case_id,stage,timestamp\nA,lead,2026-03-02T00:00:00Z\nA,won,2026-03-10T12:00:00Z\n";
 
 #[test]
+fn a_failing_xes_export_keeps_the_previous_file() {
+    let p = Project::new()
+        .file("demo.sop", include_str!("audit/demo.sop"))
+        .file("log.csv", LOG);
+    let args = ["audit", "demo.sop", "log.csv", "--export-xes", "out.xes"];
+    assert_eq!(run_with_fault(p.path(), "", &args).code, 0);
+    let export = std::fs::read_to_string(p.path().join("out.xes")).unwrap();
+    assert!(export.starts_with("<?xml") && export.ends_with("</log>\n"));
+    std::fs::write(p.path().join("out.xes"), b"the previous export").unwrap();
+    let run = run_with_fault(p.path(), "fail:write:1", &args);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot write `out.xes`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        tree(p.path()).keys().collect::<Vec<_>>(),
+        ["demo.sop", "log.csv", "out.xes"],
+        "no temporary file is left"
+    );
+    assert_eq!(
+        std::fs::read(p.path().join("out.xes")).unwrap(),
+        b"the previous export"
+    );
+    assert_ne!(run_with_fault(p.path(), "abort:write:1", &args).code, 0);
+    assert_eq!(
+        std::fs::read(p.path().join("out.xes")).unwrap(),
+        b"the previous export"
+    );
+    assert_eq!(run_with_fault(p.path(), "", &args).code, 0);
+    assert_eq!(
+        std::fs::read_to_string(p.path().join("out.xes")).unwrap(),
+        export
+    );
+    p.run_code(
+        &[
+            "audit",
+            "demo.sop",
+            "log.csv",
+            "--export-xes",
+            "nowhere/out.xes",
+        ],
+        2,
+    );
+}
+
+#[test]
 fn a_failing_audit_html_write_keeps_the_previous_report() {
     let p = Project::new()
         .file("demo.sop", include_str!("audit/demo.sop"))

@@ -17,7 +17,7 @@ use crate::audit::{self, Audit, AuditError, AuditInput};
 use crate::diag::Severity;
 use crate::driver::{CheckOptions, PathError, check_paths};
 use crate::files::read;
-use crate::files::write::{Keep, describe, write_atomically};
+use crate::files::write::{Keep, describe, write_atomically, write_atomically_with};
 use crate::render::{Lang, Templates};
 
 /// A reason to stop before the audit, printed on stderr (exit 2).
@@ -113,16 +113,17 @@ fn run_audit(args: &AuditArgs) -> Result<u8, Usage> {
         read,
         stage_map: stage_map.as_deref(),
         as_of,
-        export_xes: args.export_xes.is_some(),
     };
     let Audit {
         mut report,
-        xes,
         written_offset: offset,
     } = audit::run_from(input, stream).map_err(|e| Usage(explain(&e, args)))?;
-    if let (Some(path), Some(xes)) = (&args.export_xes, xes) {
-        write_atomically(path, xes.as_bytes(), Keep::Mode)
-            .map_err(|e| Usage(format!("cannot write `{}`: {}", path.shown(), describe(&e))))?;
+    if let (Some(path), Some((log, process))) = (&args.export_xes, report.cases.events()) {
+        // Written as it is made: the document of a large log is never held whole.
+        write_atomically_with(path, &mut |out| {
+            audit::xes::write(log, process, &args.log, out)
+        })
+        .map_err(|e| Usage(format!("cannot write `{}`: {}", path.shown(), describe(&e))))?;
     }
     let failed = gates(&report, args);
     let lang = Lang::of_document(

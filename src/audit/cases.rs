@@ -254,6 +254,14 @@ impl CaseList {
     }
 }
 
+impl CaseList {
+    /// The accepted, collapsed events of every case and the pipeline they were audited
+    /// against, to write as XES ([`super::xes::write`]).
+    pub fn events(&self) -> Option<(&EventLog, &Process)> {
+        self.data.as_deref().map(|d| (&d.log, &d.process))
+    }
+}
+
 impl Serialize for CaseList {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let Some(data) = self.data.as_deref() else {

@@ -65,16 +65,13 @@ pub struct AuditInput<'a> {
     pub stage_map: Option<&'a [u8]>,
     /// "Now" for open cases; default: the latest accepted timestamp.
     pub as_of: Option<Timestamp>,
-    /// Also write the accepted, collapsed events as XES ([`Audit::xes`]).
-    pub export_xes: bool,
 }
 
 /// An audit's report, and what else was asked for.
 pub struct Audit {
-    /// The report, whose JSON shape `docs/audit.md` describes.
+    /// The report, whose JSON shape `docs/audit.md` describes; its events are written as XES
+    /// by [`xes::write`] (see [`report::CaseList::events`]).
     pub report: Report,
-    /// The events as an XES document, when asked for.
-    pub xes: Option<String>,
     /// The one zone other than UTC the log's timestamps are written in, when
     /// [`ReadOptions::scan_zones`] asked for it and there is one.
     pub written_offset: Option<i32>,
@@ -260,9 +257,6 @@ pub fn run_from<R: std::io::Read + Send>(input: AuditInput, log: R) -> Result<Au
                 .collect(),
         });
     }
-    let xes = input
-        .export_xes
-        .then(|| xes::write(&log, &process, &input.log_name));
     let as_of = input.as_of.or(log.latest_accepted.max(recorded_latest));
     // Fitness (the alignments) on a second thread while the figures and kpis are counted; the
     // thread has its own copy of the pipeline, whose cache of reachable stages is not shared.
@@ -359,7 +353,6 @@ pub fn run_from<R: std::io::Read + Send>(input: AuditInput, log: R) -> Result<Au
     };
     Ok(Audit {
         report,
-        xes,
         written_offset: zones.offset(),
     })
 }

@@ -6,7 +6,6 @@
 //! `amount` on the event (else on its trace) the amount. Every other attribute (lifecycle,
 //! costs, nested lists) is ignored. An event is numbered by the line its tag ends on.
 
-use std::fmt::Write as _;
 use std::io::{self, BufRead, Read};
 
 use quick_xml::Reader;
@@ -342,74 +341,77 @@ fn attribute(tag: &BytesStart) -> Option<(String, String)> {
     Some((key?, value.unwrap_or_default()))
 }
 
-/// The events of `log` as an XES document: one trace per case, sorted as in the audit, each
+/// The events of `log` as an XES document, written to `out`: one trace per case, sorted as in the audit, each
 /// event with its stage id, time (UTC), actor and role; the case's amount on the trace.
-pub fn write(log: &EventLog, process: &Process, name: &str) -> String {
-    let mut out = String::with_capacity(128 * log.stages.len() + 1024);
-    out.push_str(concat!(
+pub fn write(
+    log: &EventLog,
+    process: &Process,
+    name: &str,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    out.write_all(concat!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
         "<log xes.version=\"1849-2016\" xes.features=\"\" xmlns=\"http://www.xes-standard.org/\">\n",
         "  <extension name=\"Concept\" prefix=\"concept\" uri=\"http://www.xes-standard.org/concept.xesext\"/>\n",
         "  <extension name=\"Time\" prefix=\"time\" uri=\"http://www.xes-standard.org/time.xesext\"/>\n",
         "  <extension name=\"Organizational\" prefix=\"org\" uri=\"http://www.xes-standard.org/org.xesext\"/>\n",
         "  <classifier name=\"Stage\" keys=\"concept:name\"/>\n",
-    ));
-    let _ = writeln!(
+    ).as_bytes())?;
+    writeln!(
         out,
         "  <string key=\"concept:name\" value=\"{}\"/>",
         escape(name)
-    );
+    )?;
     if let Some(latest) = log.latest_accepted {
-        let _ = writeln!(
+        writeln!(
             out,
             "  <date key=\"{LATEST_KEY}\" value=\"{}\"/>",
             latest.rfc3339()
-        );
+        )?;
     }
     for c in 0..log.cases() {
-        out.push_str("  <trace>\n");
-        let _ = writeln!(
+        out.write_all(b"  <trace>\n")?;
+        writeln!(
             out,
             "    <string key=\"concept:name\" value=\"{}\"/>",
             escape(&log.case_ids[c])
-        );
+        )?;
         let amount = log.case_amounts[c];
         if !amount.is_nan() {
-            let _ = writeln!(out, "    <float key=\"amount\" value=\"{amount}\"/>");
+            writeln!(out, "    <float key=\"amount\" value=\"{amount}\"/>")?;
         }
         for e in log.range(c) {
-            out.push_str("    <event>\n");
+            out.write_all(b"    <event>\n")?;
             let stage = log.stage_id(process, log.stages[e]);
-            let _ = writeln!(
+            writeln!(
                 out,
                 "      <string key=\"concept:name\" value=\"{}\"/>",
                 escape(stage)
-            );
-            let _ = writeln!(
+            )?;
+            writeln!(
                 out,
                 "      <date key=\"time:timestamp\" value=\"{}\"/>",
                 log.times[e].rfc3339()
-            );
+            )?;
             if let Some(actor) = log.actor(e) {
-                let _ = writeln!(
+                writeln!(
                     out,
                     "      <string key=\"org:resource\" value=\"{}\"/>",
                     escape(actor)
-                );
+                )?;
             }
             if let Some(role) = log.role(e) {
-                let _ = writeln!(
+                writeln!(
                     out,
                     "      <string key=\"org:role\" value=\"{}\"/>",
                     escape(role)
-                );
+                )?;
             }
-            out.push_str("    </event>\n");
+            out.write_all(b"    </event>\n")?;
         }
-        out.push_str("  </trace>\n");
+        out.write_all(b"  </trace>\n")?;
     }
-    out.push_str("</log>\n");
-    out
+    out.write_all(b"</log>\n")
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Writing output files: whole or not at all, never over what sopc did not write.
 //!
-//! Every single file sopc writes goes through [`write_atomically`]: a temporary file beside the
-//! target, flushed to disk, then renamed over it, so a reader (or a full disk, or a kill) never
+//! Every single file sopc writes goes through [`write_atomically`] (or, for one written as it is
+//! made, [`write_atomically_with`]): a temporary file beside the target, flushed to disk, then
+//! renamed over it, so a reader (or a full disk, or a kill) never
 //! sees half a file. The outputs of `sopc build` go through [`staged`], which moves a whole set
 //! of files into a folder all or nothing and refuses to replace what sopc did not write.
 
@@ -29,38 +30,72 @@ pub enum Keep {
 /// path where it is not `path` itself.
 pub fn write_atomically(path: &Path, bytes: &[u8], keep: Keep) -> io::Result<()> {
     let target = resolve(path)?;
-    let existing = match fs::metadata(&target) {
-        Ok(m) if m.is_dir() => return Err(worded(io::ErrorKind::IsADirectory, "it is a folder")),
-        Ok(m) if !m.is_file() => {
-            return Err(worded(
-                io::ErrorKind::InvalidInput,
-                "it is not a regular file",
-            ));
-        }
-        Ok(m) => Some(m),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
+    let existing = existing_file(&target)?;
     if keep == Keep::Everything
         && let Some(meta) = &existing
         && links(meta) > 1
     {
         return rewrite_in_place(&target, bytes);
     }
-    let dir = parent(&target);
-    let (tmp, mut file) = create_beside(&target, existing.as_ref())?;
-    let done = write_in_two(&mut file, bytes)
+    replace_beside(&target, existing.as_ref(), keep, &mut |file| {
+        write_in_two(file, bytes)
+    })
+}
+
+/// Like [`write_atomically`] with [`Keep::Mode`], the bytes written by `write` as it makes
+/// them (through a buffer), so that a large file is never held whole: written beside the
+/// target and renamed into place, so the target is the whole new file or the old one.
+pub fn write_atomically_with(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let target = resolve(path)?;
+    let existing = existing_file(&target)?;
+    replace_beside(&target, existing.as_ref(), Keep::Mode, &mut |file| {
+        let mut out = io::BufWriter::with_capacity(1 << 16, &mut *file);
+        write(&mut out)?;
+        fault::point("write")?;
+        out.flush()
+    })
+}
+
+/// The file at `target`, `None` when there is none; a folder or anything else that is not a
+/// regular file is refused.
+fn existing_file(target: &Path) -> io::Result<Option<fs::Metadata>> {
+    match fs::metadata(target) {
+        Ok(m) if m.is_dir() => Err(worded(io::ErrorKind::IsADirectory, "it is a folder")),
+        Ok(m) if !m.is_file() => Err(worded(
+            io::ErrorKind::InvalidInput,
+            "it is not a regular file",
+        )),
+        Ok(m) => Ok(Some(m)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes a new file beside `target` with `write`, gives it what `keep` keeps of `existing`,
+/// and renames it into place; on any failure the file beside is removed.
+fn replace_beside(
+    target: &Path,
+    existing: Option<&fs::Metadata>,
+    keep: Keep,
+    write: &mut dyn FnMut(&mut fs::File) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = parent(target);
+    let (tmp, mut file) = create_beside(target, existing)?;
+    let done = write(&mut file)
         .and_then(|()| {
-            if let Some(meta) = &existing {
+            if let Some(meta) = existing {
                 if keep == Keep::Everything {
                     keep_owner(&file, meta);
-                    keep_xattrs(&target, &file);
+                    keep_xattrs(target, &file);
                 }
                 fs::set_permissions(&tmp, meta.permissions())?;
             }
             file.sync_all()
         })
-        .and_then(|()| fs::rename(&tmp, &target));
+        .and_then(|()| fs::rename(&tmp, target));
     drop(file);
     match done {
         Ok(()) => {

@@ -33,7 +33,6 @@ fn run(outcome: &CheckOutcome, data: Vec<u8>, format: InputFormat) -> Option<Rep
         read: ReadOptions::new(format),
         stage_map: None,
         as_of: None,
-        export_xes: false,
     };
     audit(input).ok()
 }

@@ -171,7 +171,6 @@ fn a_page_template_that_loops_forever_is_stopped_and_named() {
         read: ReadOptions::new(InputFormat::Csv),
         stage_map: None,
         as_of: None,
-        export_xes: false,
     })
     .unwrap_or_else(|e| panic!("{e:?}"));
     let view = AuditView::new(&report, model, Lang::En, Cases::Deviating);
