@@ -357,83 +357,66 @@ fn messages_name_the_file_in_the_way() {
 const LOG: &str =
     "case_id,stage,timestamp\nA,lead,2026-03-02T00:00:00Z\nA,won,2026-03-10T12:00:00Z\n";
 
-#[test]
-fn a_failing_xes_export_keeps_the_previous_file() {
-    let p = Project::new()
-        .file("demo.sop", include_str!("audit/demo.sop"))
-        .file("log.csv", LOG);
-    let args = ["audit", "demo.sop", "log.csv", "--export-xes", "out.xes"];
+/// An audit that writes `output` (an `--html` page, an `--export-xes` file) with `flag`: a full
+/// disk, then a kill, halfway through leave the previous file as it was and nothing beside it;
+/// an audit after them writes what the first did. Returns what it writes.
+fn an_audit_output_survives_failures(p: &Project, flag: &str, output: &str) -> Vec<u8> {
+    let args = ["audit", "demo.sop", "log.csv", flag, output];
     assert_eq!(run_with_fault(p.path(), "", &args).code, 0);
-    let export = std::fs::read_to_string(p.path().join("out.xes")).unwrap();
-    assert!(export.starts_with("<?xml") && export.ends_with("</log>\n"));
-    std::fs::write(p.path().join("out.xes"), b"the previous export").unwrap();
+    let written = std::fs::read(p.path().join(output)).unwrap();
+    std::fs::write(p.path().join(output), b"the previous file").unwrap();
     let run = run_with_fault(p.path(), "fail:write:1", &args);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("cannot write `out.xes`"),
+        run.stderr.contains(&format!("cannot write `{output}`")),
         "{}",
         run.stderr
     );
     assert_eq!(
         tree(p.path()).keys().collect::<Vec<_>>(),
-        ["demo.sop", "log.csv", "out.xes"],
+        ["demo.sop", "log.csv", output],
         "no temporary file is left"
     );
     assert_eq!(
-        std::fs::read(p.path().join("out.xes")).unwrap(),
-        b"the previous export"
+        std::fs::read(p.path().join(output)).unwrap(),
+        b"the previous file"
     );
     assert_ne!(run_with_fault(p.path(), "abort:write:1", &args).code, 0);
     assert_eq!(
-        std::fs::read(p.path().join("out.xes")).unwrap(),
-        b"the previous export"
+        std::fs::read(p.path().join(output)).unwrap(),
+        b"the previous file"
     );
     assert_eq!(run_with_fault(p.path(), "", &args).code, 0);
-    assert_eq!(
-        std::fs::read_to_string(p.path().join("out.xes")).unwrap(),
-        export
-    );
-    p.run_code(
-        &[
-            "audit",
-            "demo.sop",
-            "log.csv",
-            "--export-xes",
-            "nowhere/out.xes",
-        ],
-        2,
-    );
+    assert_eq!(std::fs::read(p.path().join(output)).unwrap(), written);
+    written
+}
+
+fn audit_project() -> Project {
+    Project::new()
+        .file("demo.sop", include_str!("audit/demo.sop"))
+        .file("log.csv", LOG)
+}
+
+#[test]
+fn a_failing_xes_export_keeps_the_previous_file() {
+    let p = audit_project();
+    let export = an_audit_output_survives_failures(&p, "--export-xes", "out.xes");
+    assert!(export.starts_with(b"<?xml") && export.ends_with(b"</log>\n"));
+    let args = [
+        "audit",
+        "demo.sop",
+        "log.csv",
+        "--export-xes",
+        "nowhere/out.xes",
+    ];
+    p.run_code(&args, 2);
 }
 
 #[test]
 fn a_failing_audit_html_write_keeps_the_previous_report() {
-    let p = Project::new()
-        .file("demo.sop", include_str!("audit/demo.sop"))
-        .file("log.csv", LOG);
-    let args = ["audit", "demo.sop", "log.csv", "--html", "report.html"];
-    assert_eq!(run_with_fault(p.path(), "", &args).code, 0);
-    let report = std::fs::read(p.path().join("report.html")).unwrap();
-    std::fs::write(p.path().join("report.html"), b"the previous report").unwrap();
-    // A full disk halfway through, then a kill halfway through.
-    let run = run_with_fault(p.path(), "fail:write:1", &args);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("`report.html`"), "{}", run.stderr);
-    assert_eq!(
-        tree(p.path()).keys().collect::<Vec<_>>(),
-        ["demo.sop", "log.csv", "report.html"],
-        "no temporary file is left"
-    );
-    assert_eq!(
-        std::fs::read(p.path().join("report.html")).unwrap(),
-        b"the previous report"
-    );
-    assert_ne!(run_with_fault(p.path(), "abort:write:1", &args).code, 0);
-    assert_eq!(
-        std::fs::read(p.path().join("report.html")).unwrap(),
-        b"the previous report"
-    );
-    assert_eq!(run_with_fault(p.path(), "", &args).code, 0);
-    assert_eq!(std::fs::read(p.path().join("report.html")).unwrap(), report);
+    let p = audit_project();
+    let report = an_audit_output_survives_failures(&p, "--html", "report.html");
+    assert!(report.starts_with(b"<!DOCTYPE html>") || report.starts_with(b"<!doctype html>"));
     let run = p.run_code(
         &["audit", "demo.sop", "log.csv", "--html", "nowhere/r.html"],
         2,
