@@ -184,12 +184,24 @@ impl CaseData {
 
     /// Case `c`'s entry of `open_cases.cases`, when it is open.
     pub fn open_case(&self, c: usize) -> Option<OpenCase> {
+        let e = self.open_entry(c)?;
+        Some(OpenCase {
+            case_id: e.case_id.to_string(),
+            stage: e.stage.to_string(),
+            since: e.since.to_string(),
+            age_s: e.age_s,
+            overdue: e.overdue,
+        })
+    }
+
+    /// Case `c`'s entry of `open_cases.cases` borrowing its text, when it is open.
+    fn open_entry(&self, c: usize) -> Option<OpenEntry<'_>> {
         let (age_s, overdue) = self.open(c)?;
         let (last, since) = self.last(c);
-        Some(OpenCase {
-            case_id: self.id(c).to_string(),
-            stage: self.slot_id(last).to_string(),
-            since: since.rfc3339(),
+        Some(OpenEntry {
+            case_id: self.id(c),
+            stage: self.slot_id(last),
+            since: since.in_rfc3339(),
             age_s,
             overdue,
         })
@@ -326,18 +338,8 @@ impl Serialize for OpenList {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(None)?;
         for d in self.data.iter() {
-            for c in 0..d.len() {
-                let Some((age_s, overdue)) = d.open(c) else {
-                    continue;
-                };
-                let (last, since) = d.last(c);
-                seq.serialize_element(&OpenEntry {
-                    case_id: d.id(c),
-                    stage: d.slot_id(last),
-                    since: since.in_rfc3339(),
-                    age_s,
-                    overdue,
-                })?;
+            for entry in (0..d.len()).filter_map(|c| d.open_entry(c)) {
+                seq.serialize_element(&entry)?;
             }
         }
         seq.end()

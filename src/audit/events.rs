@@ -445,10 +445,9 @@ fn numbered(ids: &Names) -> (Vec<u32>, Names) {
         let next = match (a.peek(), b.peek()) {
             (Some(&x), Some(&y)) if order(x, y).is_le() => a.next(),
             (Some(_), None) => a.next(),
-            (_, Some(_)) => b.next(),
-            (None, None) => break,
+            _ => b.next(),
         };
-        let &(head, i) = next.expect("one of the halves has one");
+        let Some(&(head, i)) = next else { break };
         if previous.is_none_or(|p| order(&p, &(head, i)).is_ne()) {
             sorted.push(&ids[i as usize]);
             previous = Some((head, i));

@@ -72,18 +72,6 @@ impl Names {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }
-
-    /// The strings in the order `order` gives (a permutation of their numbers, or some of them).
-    pub fn reordered(&self, order: &[u32]) -> Names {
-        let mut out = Names {
-            bytes: String::with_capacity(self.bytes.len()),
-            ends: Vec::with_capacity(order.len()),
-        };
-        for &i in order {
-            out.push(self.get(i as usize));
-        }
-        out
-    }
 }
 
 impl std::ops::Index<usize> for Names {
@@ -182,9 +170,7 @@ mod tests {
         assert_eq!(&names[1], "");
         assert_eq!(names.get(2), "商机-甲");
         assert_eq!(names.iter().collect::<Vec<_>>(), ["D-1", "", "商机-甲"]);
-        let back = names.reordered(&[2, 0]);
-        assert_eq!(back.iter().collect::<Vec<_>>(), ["商机-甲", "D-1"]);
-        let mut both = back.clone();
+        let mut both: Names = ["商机-甲", "D-1"].into_iter().collect();
         both.append(&names);
         both.append(&Names::new());
         assert_eq!(

@@ -341,8 +341,9 @@ fn attribute(tag: &BytesStart) -> Option<(String, String)> {
     Some((key?, value.unwrap_or_default()))
 }
 
-/// The events of `log` as an XES document, written to `out`: one trace per case, sorted as in the audit, each
-/// event with its stage id, time (UTC), actor and role; the case's amount on the trace.
+/// The events of `log` as an XES document, written to `out`: one trace per case, sorted as in
+/// the audit, each event with its stage id, time (UTC), actor and role; the case's amount on
+/// the trace.
 pub fn write(
     log: &EventLog,
     process: &Process,
@@ -366,7 +367,7 @@ pub fn write(
         writeln!(
             out,
             "  <date key=\"{LATEST_KEY}\" value=\"{}\"/>",
-            latest.rfc3339()
+            latest.in_rfc3339()
         )?;
     }
     for c in 0..log.cases() {
@@ -391,7 +392,7 @@ pub fn write(
             writeln!(
                 out,
                 "      <date key=\"time:timestamp\" value=\"{}\"/>",
-                log.times[e].rfc3339()
+                log.times[e].in_rfc3339()
             )?;
             if let Some(actor) = log.actor(e) {
                 writeln!(

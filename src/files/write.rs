@@ -2,8 +2,7 @@
 //!
 //! Every single file sopc writes goes through [`write_atomically`] (or, for one written as it is
 //! made, [`write_atomically_with`]): a temporary file beside the target, flushed to disk, then
-//! renamed over it, so a reader (or a full disk, or a kill) never
-//! sees half a file. The outputs of `sopc build` go through [`staged`], which moves a whole set
+//! renamed over it, so a reader (or a full disk, or a kill) never sees half a file. The outputs of `sopc build` go through [`staged`], which moves a whole set
 //! of files into a folder all or nothing and refuses to replace what sopc did not write.
 
 pub mod fault;
